@@ -1,0 +1,51 @@
+/**
+ * The `zekka` command line. Each subcommand lives in src/cli/commands/ and registers itself on
+ * the program. Exit codes: 0 success, 1 failure, 2 usage or configuration error.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/env.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerProcessCommands } from './commands/processes.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('zekka')
+    .description('Zekka: a multi-agent software-building platform on BullMQ flows')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDbCommands(program);
+  registerProcessCommands(program);
+  program.commands.forEach(applyStrictness);
+  return program;
+}
+
+function applyStrictness(command: Command): void {
+  command.exitOverride().showHelpAfterError();
+  command.commands.forEach(applyStrictness);
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" to commander; they are successes to the user.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`zekka: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`zekka: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+const code = await runCli(process.argv);
+process.exitCode = code;
+// Exit even if a library left a handle open; unref'd, so a clean process exits sooner by itself.
+setTimeout(() => process.exit(code), 2_000).unref();

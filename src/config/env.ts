@@ -1,0 +1,65 @@
+/**
+ * The environment schema: every variable Zekka reads, parsed once at start-up.
+ * `.env.example` and the README's table document the same list; keep the three in step.
+ */
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalString = z.string().trim().min(1).optional();
+const optionalUrl = z.url().optional();
+const level = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
+
+const DEV_JWT_SECRET = 'zekka-development-secret-change-me-0123456789';
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: port(3000),
+    ARBITRATOR_PORT: port(3001),
+    WORKER_METRICS_PORT: port(9464),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    ZEKKA_DATA_DIR: z.string().min(1).default('data'),
+    QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{zekka}'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
+    ANTHROPIC_API_KEY: optionalString,
+    ANTHROPIC_BASE_URL: optionalUrl,
+    GEMINI_API_KEY: optionalString,
+    GEMINI_BASE_URL: optionalUrl,
+    OLLAMA_HOST: optionalUrl,
+    OFFLINE_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    DEFAULT_BUDGET_USD: z.coerce.number().positive().max(1_000_000).default(10),
+    WORKER_QUEUES: z.string().min(1).default('*'),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    LOG_LEVEL: level.default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production (the development default is public)' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** A configuration problem; the CLI turns it into exit code 2. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (default: `process.env`); empty strings count as unset. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const raw = cleaned[name];
+    const shown = raw === undefined ? 'is missing or invalid' : `=${JSON.stringify(raw)}`;
+    return `${name}${shown.startsWith('=') ? shown : ` ${shown}`}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}

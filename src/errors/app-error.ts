@@ -1,0 +1,54 @@
+/**
+ * Errors that mean something: a stable `code`, an HTTP status and a `cause`.
+ * Unknown throws are coerced with `toAppError` at every boundary (HTTP, job processors, CLI).
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(message: string, options: { code?: string; status?: number; cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? 'internal_error';
+    this.status = options.status ?? 500;
+    this.details = options.details;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { code: 'validation_error', status: 400, details });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(`${what} not found`, { code: 'not_found', status: 404 });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { code: 'conflict', status: 409, details });
+  }
+}
+
+export class BudgetExceededError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { code: 'budget_exceeded', status: 402, details });
+  }
+}
+
+/** A write carrying a fencing token older than the lock's current one. */
+export class StaleLockError extends AppError {
+  constructor(path: string) {
+    super(`lock on ${path} is no longer held by this writer`, { code: 'stale_lock', status: 409 });
+  }
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof Error) return new AppError(error.message, { cause: error });
+  return new AppError(String(error));
+}

@@ -1,0 +1,42 @@
+/**
+ * The one Redis connection factory. BullMQ needs `maxRetriesPerRequest: null` on the
+ * connections its workers block on; every connection is named so `CLIENT LIST` shows who is who.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisConnectionOptions {
+  url: string;
+  /** Shown in `CLIENT LIST`; e.g. `zekka:worker:agent`. */
+  name: string;
+  /** Fail fast (commands rejected while disconnected) instead of queueing: for probes and the API. */
+  failFast?: boolean;
+}
+
+export function createRedis({ url, name, failFast = false }: RedisConnectionOptions): Redis {
+  const options: RedisOptions = {
+    connectionName: name,
+    maxRetriesPerRequest: failFast ? 1 : null,
+    enableOfflineQueue: !failFast,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  };
+  return new Redis(url, options);
+}
+
+/** Readiness: a PING answered within `timeoutMs`. */
+export async function redisReady(redis: Redis, timeoutMs = 1_000): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const pong = await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return pong === 'PONG' ? { ok: true } : { ok: false, error: `unexpected reply ${pong}` };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
