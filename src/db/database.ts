@@ -1,0 +1,138 @@
+/**
+ * Opens Zekka's system of record: PostgreSQL through `@prisma/adapter-pg` when DATABASE_URL is set,
+ * otherwise (where allowed: development, the demo) an embedded PGlite persisted in
+ * `<ZEKKA_DATA_DIR>/pglite`. Migrations run first, on a dedicated session, when asked.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { ConfigError } from '../config/env.js';
+import { AppError } from '../errors/app-error.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logging/logger.js';
+import { migrate, type MigrateResult } from './migrator.js';
+import { pgliteSession, pgSession } from './sql-executor.js';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** The connection URL (postgres only). */
+  url?: string;
+  /** What the migrator did, when `migrate` was asked for. */
+  migration?: MigrateResult;
+  close(): Promise<void>;
+  ready(): Promise<{ ok: boolean; error?: string }>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  allowEmbedded: boolean;
+  migrate: boolean;
+  logger: Logger;
+  poolSize?: number;
+  /** Default: prisma/migrations of this package. */
+  migrationsDir?: string;
+}
+
+/** The database cannot be reached; the message names the host, never the credentials. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'database_unavailable', status: 503, cause });
+  }
+}
+
+/** `host:port/database` of a PostgreSQL URL: safe to print (no user, no password). */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+async function readiness(prisma: PrismaClient): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: reason(error) };
+  }
+}
+
+async function migratePostgres(url: string, options: OpenDatabaseOptions): Promise<MigrateResult> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', (error) => options.logger.warn('migration connection error', { error: error.message }));
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${describeDatabaseUrl(url)}: ${reason(error)}`, error);
+  }
+  try {
+    return await migrate(pgSession(client), { logger: options.logger, migrationsDir: options.migrationsDir });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const migration = options.migrate ? await migratePostgres(url, options) : undefined;
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server emits on the pool; unhandled, that would crash the process.
+  pool.on('error', (error) => options.logger.warn('postgres pool error', { error: error.message }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: 'postgres',
+    url,
+    migration,
+    ready: () => readiness(prisma),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
+  const path = join(options.dataDir, 'pglite');
+  await mkdir(path, { recursive: true });
+  const db = await PGlite.create(path);
+  let migration: MigrateResult | undefined;
+  try {
+    if (options.migrate) migration = await migrate(pgliteSession(db), { logger: options.logger, migrationsDir: options.migrationsDir });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    prisma,
+    kind: 'pglite',
+    migration,
+    ready: () => readiness(prisma),
+    async close() {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close();
+    },
+  };
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  if (!options.allowEmbedded) {
+    throw new ConfigError(['DATABASE_URL is missing: set it to a postgresql:// URL (the embedded PGlite database is for development and the demo only)']);
+  }
+  options.logger.info('DATABASE_URL is not set: using the embedded PGlite database', { dataDir: join(options.dataDir, 'pglite') });
+  return openEmbedded(options);
+}

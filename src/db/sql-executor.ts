@@ -1,0 +1,70 @@
+/**
+ * The little SQL surface the migrator needs, over the two connections Zekka runs on: a
+ * node-postgres client (a real server) and an embedded PGlite. Both are single sessions, which
+ * matters: a session-level advisory lock and BEGIN/COMMIT only mean something on one connection,
+ * so the pg adapter takes a client, never a pool.
+ */
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlExecutor {
+  /** One statement, `$1`-style parameters. */
+  query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** A script of several statements, no parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlSession extends SqlExecutor {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+/** A session over one node-postgres client (a `pg.Client` or a checked-out `PoolClient`). */
+export function pgSession(client: pg.ClientBase): SqlSession {
+  const executor: SqlExecutor = {
+    async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      const result = await client.query<Row>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      // Without parameters node-postgres uses the simple query protocol, which accepts many statements.
+      await client.query(sql);
+    },
+  };
+  return {
+    ...executor,
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      await client.query('BEGIN');
+      try {
+        const value = await fn(executor);
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+function pgliteExecutor(db: PGlite | PGliteTransaction): SqlExecutor {
+  return {
+    async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+  };
+}
+
+/** A session over an embedded PGlite database (one connection by construction). */
+export function pgliteSession(db: PGlite): SqlSession {
+  return {
+    ...pgliteExecutor(db),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => db.transaction((tx) => fn(pgliteExecutor(tx))),
+  };
+}
