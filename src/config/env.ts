@@ -20,6 +20,7 @@ export const envSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     ZEKKA_DATA_DIR: z.string().min(1).default('data'),
+    REDIS_NAMESPACE: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only').default('zekka'),
     QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{zekka}'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
@@ -32,6 +33,7 @@ export const envSchema = z
     DEFAULT_BUDGET_USD: z.coerce.number().positive().max(1_000_000).default(10),
     WORKER_QUEUES: z.string().min(1).default('*'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
     LOG_LEVEL: level.default('info'),
   })
   .superRefine((env, ctx) => {
@@ -50,6 +52,14 @@ export class ConfigError extends Error {
   }
 }
 
+const SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
+
+/** How a bad value is echoed back: secrets never, credentials in URLs masked. */
+function shown(name: string, raw: string): string {
+  if (SECRET.test(name)) return '(value hidden)';
+  return JSON.stringify(raw.replace(/\/\/[^/@\s]*@/, '//***@'));
+}
+
 /** Parses an environment (default: `process.env`); empty strings count as unset. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
@@ -58,8 +68,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const raw = cleaned[name];
-    const shown = raw === undefined ? 'is missing or invalid' : `=${JSON.stringify(raw)}`;
-    return `${name}${shown.startsWith('=') ? shown : ` ${shown}`}: ${issue.message}`;
+    return raw === undefined ? `${name} is missing: ${issue.message}` : `${name}=${shown(name, raw)}: ${issue.message}`;
   });
   throw new ConfigError(problems);
 }

@@ -1,0 +1,43 @@
+/**
+ * Queue handles for producers: one BullMQ Queue per catalogue entry (created on first use) and
+ * one FlowProducer, all on the configured prefix, sharing one connection.
+ */
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUES, queueDefinition } from './job-catalog.js';
+
+export class QueueRegistry {
+  private readonly queues = new Map<string, Queue>();
+  readonly flows: FlowProducer;
+
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {
+    this.flows = new FlowProducer({ connection, prefix });
+  }
+
+  get(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const definition = queueDefinition(name);
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  all(): Queue[] {
+    return QUEUES.map((q) => this.get(q.name));
+  }
+
+  /** The Redis key of a job, as BullMQ stores it in a parent reference. */
+  jobKey(queueName: string, jobId: string): string {
+    return `${this.prefix}:${queueName}:${jobId}`;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.flows.close();
+  }
+}

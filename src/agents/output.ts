@@ -1,0 +1,36 @@
+/**
+ * The agents' output contract: the model answers with one JSON object
+ *   {"summary": "...", "files": [{"path": "relative/path", "content": "..."}]}
+ * optionally inside a ```json fence. Paths are checked separately (src/engine/workspace-paths.ts).
+ */
+import { z } from 'zod';
+
+export const agentOutputSchema = z.object({
+  summary: z.string().max(4_000).default(''),
+  files: z
+    .array(z.object({ path: z.string().min(1).max(300), content: z.string().max(200_000) }))
+    .max(50),
+});
+
+export type AgentOutput = z.infer<typeof agentOutputSchema>;
+
+export const OUTPUT_INSTRUCTIONS =
+  'Answer with one JSON object and nothing else: {"summary": string, "files": [{"path": string, "content": string}]}. ' +
+  'Paths are relative to the project root, use forward slashes, and must be within the paths you may write.';
+
+export function parseAgentOutput(text: string): AgentOutput {
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
+  const raw = (fenced?.[1] ?? text).trim();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`model output is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = agentOutputSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`model output does not match the contract at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,38 @@
+/**
+ * A person's answer to a conflict that needs review: take ours (the file as it is), take theirs
+ * (the colliding edit), or supply the content. The answer is stored on the conflict and its
+ * arbitration job is promoted, so it is applied at once by whichever arbitrator picks it up.
+ */
+import { ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import { jobIds } from '../engine/job-ids.js';
+
+export type ReviewAnswer = { take: 'ours' | 'theirs' } | { content: string };
+
+export async function resolveConflict(deps: EngineDeps, projectId: string, conflictId: string, answer: ReviewAnswer): Promise<void> {
+  const conflict = await deps.prisma.conflict.findFirst({ where: { id: conflictId, projectId } });
+  if (!conflict) throw new NotFoundError('conflict');
+  if (conflict.status !== 'needs_review') throw new ConflictError(`conflict is ${conflict.status}, not waiting for review`);
+  let content: string;
+  if ('content' in answer) content = answer.content;
+  else if (answer.take === 'theirs') content = conflict.theirs ?? '';
+  else {
+    const current = await deps.artifacts.current(projectId, conflict.path ?? '');
+    content = current?.content ?? conflict.ours ?? '';
+  }
+  if (content.length > 1_000_000) throw new ValidationError('content: larger than 1 MB', { field: 'content' });
+  const claimed = await deps.prisma.conflict.updateMany({
+    where: { id: conflictId, status: 'needs_review' },
+    data: { status: 'resolving', strategy: 'manual', resolution: content },
+  });
+  if (claimed.count === 0) throw new ConflictError('conflict was answered already');
+  const stillWaiting = await deps.prisma.conflict.count({ where: { projectId, status: 'needs_review' } });
+  if (stillWaiting === 0) {
+    await deps.prisma.project.updateMany({ where: { id: projectId, status: 'needs_review' }, data: { status: 'running', failureReason: null } });
+    await deps.state.set(projectId, { status: 'running' });
+  }
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { runId: true } });
+  const job = await deps.queues.get(ARBITRATION_QUEUE).getJob(jobIds.arbitration(projectId, project.runId ?? '', conflictId));
+  if (job && (await job.isDelayed())) await job.promote();
+}

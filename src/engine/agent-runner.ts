@@ -1,0 +1,202 @@
+/**
+ * Runs one agent instance: load its context, call the model, check the output against the
+ * role's contract, write its files under per-file locks, and record everything.
+ *
+ * Idempotency: writes are skipped when this author already wrote the same content (a retry after a
+ * crash), conflicts are keyed by run + agent + path, and the ledger key is the job attempt.
+ * Cancellation is checked before the model call and again before any write.
+ */
+import { getRole } from '../agents/catalog/index.js';
+import { parseAgentOutput } from '../agents/output.js';
+import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
+import { analyzeRequest } from '../agents/request-analysis.js';
+import type { AgentRole, StageNumber } from '../agents/types.js';
+import type { AgentTask, ContextFile, CompletionResult } from '../models/provider.js';
+import type { AgentJobData } from '../../queues/job-catalog.js';
+import { recordCodeConflict } from './conflict-recorder.js';
+import type { EngineDeps } from './engine-deps.js';
+import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
+import type { FileVersion } from './workspace/artifact-store.js';
+
+export interface AgentJobMeta {
+  jobId: string;
+  /** Attempts already made before this one. */
+  attemptsMade: number;
+  maxAttempts: number;
+  stageJob: { id: string; queue: string };
+}
+
+export interface AgentResult {
+  instanceKey: string;
+  status: 'completed' | 'cancelled';
+  written: string[];
+  conflicts: string[];
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta): Promise<AgentResult> {
+  const { projectId, runId, instanceKey } = data;
+  const role = getRole(data.agentId);
+  const idle: AgentResult = { instanceKey, status: 'cancelled', written: [], conflicts: [], inputTokens: 0, outputTokens: 0 };
+  if (await deps.state.isCancelled(projectId, runId)) return markCancelled(deps, data, idle);
+
+  const started = Date.now();
+  const attempt = meta.attemptsMade + 1;
+  const agentRun = await deps.prisma.agentRun.update({
+    where: { projectId_instanceKey: { projectId, instanceKey } },
+    data: { status: 'running', attempt, startedAt: new Date(), error: null },
+    select: { id: true, stageRunId: true },
+  });
+  await deps.state.agentStarted(projectId, instanceKey);
+  await deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
+
+  try {
+    const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true, requirements: true, ownerId: true } });
+    const earlier = await deps.artifacts.versionsBeforeStage(projectId, data.stage);
+    const context = await loadContext(deps, projectId, role, earlier);
+    const task: AgentTask = {
+      projectId,
+      projectName: project.name,
+      requirements: project.requirements,
+      analysis: analyzeRequest(project.requirements),
+      stage: data.stage as StageNumber,
+      agentId: role.id,
+      instanceKey,
+      subject: data.subject,
+      context,
+    };
+    const completion = await deps.models.complete({
+      tier: role.tier,
+      system: renderSystemPrompt(role),
+      prompt: renderPrompt(task),
+      maxOutputTokens: role.maxOutputTokens,
+      task,
+    });
+    if (completion.stopReason === 'max_tokens') throw new Error(`the model's answer was cut off at ${role.maxOutputTokens} tokens`);
+    const output = parseAgentOutput(completion.text);
+    checkAgentPaths(
+      output.files.map((f) => f.path),
+      role.writes,
+    );
+    await recordModelCall(deps, meta, { projectId, userId: project.ownerId, agentRunId: agentRun.id }, completion, Date.now() - started);
+
+    if (await deps.state.isCancelled(projectId, runId)) return await markCancelled(deps, data, idle);
+    const bases = new Map(earlier.map((f) => [f.path, f.version]));
+    const written: string[] = [];
+    const conflicts: string[] = [];
+    for (const file of output.files) {
+      const baseVersion = bases.get(file.path) ?? null;
+      const outcome = await deps.locks.withLock(projectId, file.path, meta.jobId, (lock) =>
+        deps.artifacts.write({ projectId, path: file.path, content: file.content, baseVersion, fenceToken: lock.token, author: instanceKey, agentRunId: agentRun.id, stage: data.stage }),
+      );
+      if (outcome.kind !== 'moved') {
+        written.push(file.path);
+        continue;
+      }
+      const base = baseVersion === null ? '' : ((await deps.artifacts.readVersions(projectId, [{ path: file.path, version: baseVersion }])).get(file.path) ?? '');
+      conflicts.push(
+        await recordCodeConflict(deps, {
+          projectId,
+          runId,
+          stage: data.stage,
+          stageRunId: agentRun.stageRunId,
+          path: file.path,
+          baseVersion,
+          base,
+          ours: outcome.currentContent,
+          theirs: file.content,
+          raisedBy: instanceKey,
+          stageJob: meta.stageJob,
+        }),
+      );
+    }
+
+    const durationMs = Date.now() - started;
+    await deps.prisma.agentRun.update({
+      where: { id: agentRun.id },
+      data: {
+        status: 'completed',
+        completedAt: new Date(),
+        durationMs,
+        provider: completion.provider,
+        model: completion.model,
+        inputTokens: completion.usage.inputTokens,
+        outputTokens: completion.usage.outputTokens,
+      },
+    });
+    await deps.state.agentFinished(projectId, instanceKey);
+    await deps.events.publish({
+      type: 'agent.completed',
+      projectId,
+      data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
+    });
+    return { instanceKey, status: 'completed', written, conflicts, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
+  } catch (error) {
+    await recordFailure(deps, data, meta, error);
+    throw error;
+  }
+}
+
+async function loadContext(deps: EngineDeps, projectId: string, role: AgentRole, earlier: FileVersion[]): Promise<ContextFile[]> {
+  const wanted = earlier.filter((f) => isAllowedPath(f.path, role.reads));
+  const contents = await deps.artifacts.readVersions(projectId, wanted);
+  const context: ContextFile[] = [];
+  let budget = deps.limits.contextChars;
+  for (const file of wanted) {
+    const content = contents.get(file.path) ?? '';
+    if (content.length > budget) break;
+    budget -= content.length;
+    context.push({ path: file.path, version: file.version, content });
+  }
+  return context;
+}
+
+async function recordModelCall(
+  deps: EngineDeps,
+  meta: AgentJobMeta,
+  owner: { projectId: string; userId: string; agentRunId: string },
+  completion: CompletionResult,
+  latencyMs: number,
+): Promise<void> {
+  const idempotencyKey = `${meta.jobId}#${meta.attemptsMade + 1}`;
+  await deps.prisma.costLedgerEntry.upsert({
+    where: { idempotencyKey },
+    update: {},
+    create: {
+      idempotencyKey,
+      ...owner,
+      provider: completion.provider,
+      model: completion.model,
+      inputTokens: completion.usage.inputTokens,
+      outputTokens: completion.usage.outputTokens,
+      costMicros: 0n,
+      latencyMs,
+    },
+  });
+}
+
+async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  const final = meta.attemptsMade + 1 >= meta.maxAttempts || (error instanceof Error && error.name === 'UnrecoverableError');
+  await deps.prisma.agentRun.update({
+    where: { projectId_instanceKey: { projectId: data.projectId, instanceKey: data.instanceKey } },
+    data: { status: final ? 'failed' : 'pending', error: message.slice(0, 2_000), completedAt: final ? new Date() : null },
+  });
+  await deps.state.agentFinished(data.projectId, data.instanceKey);
+  await deps.events.publish({
+    type: final ? 'agent.failed' : 'agent.retrying',
+    projectId: data.projectId,
+    data: { stage: data.stage, agentId: data.agentId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, error: message.slice(0, 500) },
+  });
+  deps.logger.warn('agent attempt failed', { projectId: data.projectId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, final, error: message });
+}
+
+async function markCancelled(deps: EngineDeps, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
+  await deps.prisma.agentRun.updateMany({
+    where: { projectId: data.projectId, instanceKey: data.instanceKey, status: { in: ['pending', 'running'] } },
+    data: { status: 'cancelled', completedAt: new Date() },
+  });
+  await deps.state.agentFinished(data.projectId, data.instanceKey);
+  return result;
+}

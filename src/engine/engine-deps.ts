@@ -1,0 +1,61 @@
+/**
+ * Everything the engine's services need, passed explicitly (tests build their own).
+ * `createEngineDeps` wires the production defaults around a Prisma client and a Redis connection.
+ */
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../db/prisma-types.js';
+import type { Logger } from '../logging/logger.js';
+import type { ModelRouter } from '../models/model-router.js';
+import { QueueRegistry } from '../../queues/queue-registry.js';
+import { EventBus } from './events/event-bus.js';
+import { ProjectState } from './project-state.js';
+import { FileLocks } from './workspace/file-locks.js';
+import { ArtifactStore } from './workspace/artifact-store.js';
+
+export interface EngineLimits {
+  /** Characters of earlier artifacts an agent reads as context. */
+  contextChars: number;
+  /** How often an arbitration job waiting for a human checks back. */
+  reviewPollMs: number;
+}
+
+export interface EngineDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  namespace: string;
+  logger: Logger;
+  models: ModelRouter;
+  queues: QueueRegistry;
+  events: EventBus;
+  state: ProjectState;
+  locks: FileLocks;
+  artifacts: ArtifactStore;
+  limits: EngineLimits;
+}
+
+export interface EngineDepsInput {
+  prisma: PrismaClient;
+  redis: Redis;
+  prefix: string;
+  namespace: string;
+  logger: Logger;
+  models: ModelRouter;
+  limits?: Partial<EngineLimits>;
+  lockLeaseMs?: number;
+}
+
+export function createEngineDeps(input: EngineDepsInput): EngineDeps {
+  return {
+    prisma: input.prisma,
+    redis: input.redis,
+    namespace: input.namespace,
+    logger: input.logger,
+    models: input.models,
+    queues: new QueueRegistry(input.redis, input.prefix),
+    events: new EventBus(input.redis, input.namespace),
+    state: new ProjectState(input.redis, input.namespace),
+    locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs }),
+    artifacts: new ArtifactStore(input.prisma),
+    limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
+  };
+}

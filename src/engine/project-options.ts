@@ -1,0 +1,15 @@
+/** The options a user may pass with a project; they steer agent selection. */
+import { z } from 'zod';
+
+const stageNumber = z.number().int().min(1).max(10);
+
+export const projectOptionsSchema = z
+  .object({
+    includeStages: z.array(stageNumber).max(10).optional(),
+    excludeStages: z.array(stageNumber).max(10).optional(),
+    includeAgents: z.array(z.string().max(64)).max(60).optional(),
+    excludeAgents: z.array(z.string().max(64)).max(60).optional(),
+  })
+  .strict();
+
+export type ProjectOptions = z.infer<typeof projectOptionsSchema>;

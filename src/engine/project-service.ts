@@ -1,0 +1,152 @@
+/**
+ * Project lifecycle: create, execute, resume (retry from the stage that failed), cancel.
+ *
+ * Status machine (PostgreSQL is the truth, Redis mirrors it):
+ *   created → queued → running → completed
+ *                        ├→ needs_review → running        (a conflict waits for a human)
+ *                        ├→ failed | budget_exhausted → (resume) queued
+ *                        └→ cancelled → (resume) queued
+ * Each execution is a run (`r1`, `r2` …) whose id is part of every job id, so executing twice
+ * enqueues nothing new and a resume starts a fresh flow from the first unfinished stage.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { analyzeRequest } from '../agents/request-analysis.js';
+import { selectAgents } from '../agents/selection.js';
+import type { Project } from '../db/prisma-types.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import { agentQueueName, ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
+import type { EngineDeps } from './engine-deps.js';
+import { buildProjectFlow } from './flow-builder.js';
+import { jobIds } from './job-ids.js';
+import { projectOptionsSchema } from './project-options.js';
+
+export const MICROS_PER_USD = 1_000_000;
+
+export const createProjectSchema = z.object({
+  ownerId: z.string().uuid(),
+  name: z.string().trim().min(1).max(200),
+  requirements: z.string().trim().min(10, 'must describe the software (at least 10 characters)').max(100_000),
+  budgetUsd: z.number().positive().max(1_000_000).optional(),
+  options: projectOptionsSchema.default({}),
+});
+
+export type CreateProjectInput = z.input<typeof createProjectSchema>;
+
+const ACTIVE: Project['status'][] = ['queued', 'running', 'needs_review'];
+const RESUMABLE: Project['status'][] = ['failed', 'cancelled', 'budget_exhausted'];
+
+export class ProjectService {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly defaultBudgetUsd = 10,
+  ) {}
+
+  async create(input: CreateProjectInput): Promise<Project> {
+    const parsed = createProjectSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ValidationError(`${issue?.path.join('.') || 'body'}: ${issue?.message}`, { field: issue?.path.join('.') });
+    }
+    const { ownerId, name, requirements, budgetUsd, options } = parsed.data;
+    const plan = selectAgents(analyzeRequest(requirements), options as Parameters<typeof selectAgents>[1]);
+    if (plan.length === 0) throw new ValidationError('options: the selection leaves no agent to run', { field: 'options' });
+    const project = await this.deps.prisma.project.create({
+      data: { ownerId, name, requirements, options, budgetMicros: BigInt(Math.round((budgetUsd ?? this.defaultBudgetUsd) * MICROS_PER_USD)) },
+    });
+    await this.deps.state.rebuild(this.deps.prisma, project.id);
+    await this.deps.events.publish({ type: 'project.created', projectId: project.id, data: { name, agents: plan.length, budgetMicros: project.budgetMicros.toString() } });
+    return project;
+  }
+
+  async get(projectId: string): Promise<Project> {
+    const project = await this.deps.prisma.project.findUnique({ where: { id: projectId } });
+    if (!project) throw new NotFoundError('project');
+    return project;
+  }
+
+  /** Starts the project; a second call while it is active returns the same run. */
+  async execute(projectId: string): Promise<{ runId: string; started: boolean }> {
+    const project = await this.get(projectId);
+    if (ACTIVE.includes(project.status) && project.runId) return { runId: project.runId, started: false };
+    if (project.status === 'completed') throw new ConflictError('project already completed');
+    if (RESUMABLE.includes(project.status)) return this.resume(projectId);
+    return this.startRun(project, 1, ['created']);
+  }
+
+  /** Retries a failed, cancelled or budget-exhausted project from its first unfinished stage. */
+  async resume(projectId: string): Promise<{ runId: string; started: boolean }> {
+    const project = await this.get(projectId);
+    if (ACTIVE.includes(project.status) && project.runId) return { runId: project.runId, started: false };
+    if (!RESUMABLE.includes(project.status)) throw new ConflictError(`a ${project.status} project cannot be resumed`);
+    const done = await this.deps.prisma.stageRun.findMany({ where: { projectId, status: 'completed' }, select: { stage: true } });
+    const finished = new Set(done.map((s) => s.stage));
+    let firstStage = 1;
+    while (firstStage <= 10 && finished.has(firstStage)) firstStage++;
+    return this.startRun(project, firstStage, RESUMABLE);
+  }
+
+  private async startRun(project: Project, firstStage: number, from: Project['status'][]): Promise<{ runId: string; started: boolean }> {
+    const runNumber = Number(project.runId?.slice(1) ?? 0) + 1;
+    const runId = `r${runNumber}`;
+    // Compare-and-set on the status: of two concurrent executes, exactly one starts the run.
+    const claimed = await this.deps.prisma.project.updateMany({
+      where: { id: project.id, status: { in: from }, runId: project.runId },
+      data: { status: 'queued', runId, failureReason: null, completedAt: null },
+    });
+    if (claimed.count === 0) {
+      const current = await this.get(project.id);
+      return { runId: current.runId ?? runId, started: false };
+    }
+    await this.deps.state.clearCancelled(project.id);
+    await this.deps.state.rebuild(this.deps.prisma, project.id);
+    await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, Math.min(firstStage, 10)));
+    await this.deps.events.publish({ type: 'project.started', projectId: project.id, data: { runId, fromStage: firstStage } });
+    this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });
+    return { runId, started: true };
+  }
+
+  /** Stops starting new agents, removes waiting jobs; in-flight agents finish without writing. */
+  async cancel(projectId: string): Promise<Project> {
+    const project = await this.get(projectId);
+    if (!ACTIVE.includes(project.status) && project.status !== 'created') throw new ConflictError(`a ${project.status} project cannot be cancelled`);
+    const updated = await this.deps.prisma.project.update({
+      where: { id: projectId },
+      data: { status: 'cancelled', failureReason: 'cancelled by the user', completedAt: new Date() },
+    });
+    if (project.runId) {
+      await this.deps.state.markCancelled(projectId, project.runId);
+      await this.removeWaitingJobs(projectId, project.runId);
+    }
+    await this.deps.prisma.agentRun.updateMany({ where: { projectId, status: 'pending' }, data: { status: 'cancelled' } });
+    await this.deps.state.rebuild(this.deps.prisma, projectId);
+    await this.deps.events.publish({ type: 'project.cancelled', projectId });
+    return updated;
+  }
+
+  private async removeWaitingJobs(projectId: string, runId: string): Promise<void> {
+    const [agents, conflicts] = await Promise.all([
+      this.deps.prisma.agentRun.findMany({ where: { projectId, status: 'pending' }, select: { agentId: true, instanceKey: true } }),
+      this.deps.prisma.conflict.findMany({ where: { projectId, status: { in: ['open', 'needs_review'] } }, select: { id: true } }),
+    ]);
+    const removals = [
+      ...agents.map((a) => ({ queue: agentQueueName(a.agentId), id: jobIds.agent(projectId, runId, a.instanceKey) })),
+      ...conflicts.map((c) => ({ queue: ARBITRATION_QUEUE, id: jobIds.arbitration(projectId, runId, c.id) })),
+    ];
+    for (const { queue, id } of removals) {
+      // A job that is running cannot be removed; it sees the cancel flag and stops on its own.
+      await this.deps.queues
+        .get(queue)
+        .remove(id)
+        .catch((error: unknown) => this.deps.logger.debug('job not removed on cancel', { jobId: id, error: String(error) }));
+    }
+  }
+}
+
+/** Thrown inside processors when the run they belong to was cancelled. */
+export class RunCancelledError extends UnrecoverableError {
+  constructor() {
+    super('project cancelled');
+  }
+}
+

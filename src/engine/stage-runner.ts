@@ -1,0 +1,149 @@
+/**
+ * A stage job is a two-step processor (BullMQ's "step job" pattern):
+ *
+ *   dispatch — select this stage's agents, record them, add one child job per agent (this stage
+ *              job as parent), save `step: collect` in the job data, move to waiting-children;
+ *   collect  — resumed once every child (agents and any arbitration jobs they raised) finished:
+ *              apply the failure policy, check the declared artifacts exist and every conflict
+ *              was settled, persist the stage result, announce it.
+ *
+ * A critical agent's final failure, an unsettled conflict or a cancel makes `collect` throw an
+ * UnrecoverableError; the stage chain's `failParentOnFailure` then fails the later stages and the
+ * project root, so nothing is left waiting for children that will never come.
+ */
+import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { getRole } from '../agents/catalog/index.js';
+import { analyzeRequest } from '../agents/request-analysis.js';
+import { selectAgents } from '../agents/selection.js';
+import { getStage } from '../agents/stages.js';
+import type { AgentInstance, SelectionOptions } from '../agents/types.js';
+import { agentQueueName, queueDefinition, type AgentJobData, type StageJobData } from '../../queues/job-catalog.js';
+import type { EngineDeps } from './engine-deps.js';
+import { jobIds } from './job-ids.js';
+import { RunCancelledError } from './project-service.js';
+
+export interface StageResult {
+  stage: number;
+  agents: number;
+  succeeded: number;
+  failed: string[];
+  conflicts: number;
+}
+
+export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<StageResult> {
+  if (await deps.state.isCancelled(data.projectId, data.runId)) {
+    await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
+    throw new RunCancelledError();
+  }
+  if (data.step === 'dispatch') {
+    const waiting = await dispatch(deps, job, token, data);
+    if (waiting) throw new WaitingChildrenError();
+  }
+  return collect(deps, job, data);
+}
+
+/** Returns true when the job now waits for its children. */
+async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<boolean> {
+  const { projectId, runId, stage } = data;
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+  const plan = selectAgents(analyzeRequest(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
+  const previous = await deps.prisma.agentRun.findMany({ where: { projectId, status: 'completed' }, select: { instanceKey: true } });
+  const done = new Set(previous.map((p) => p.instanceKey));
+  const todo = plan.filter((a) => !done.has(a.instanceKey));
+
+  const stageRun = await deps.prisma.stageRun.upsert({
+    where: { projectId_stage: { projectId, stage } },
+    create: { projectId, stage, status: 'running', agentsTotal: plan.length, startedAt: new Date() },
+    update: { status: 'running', agentsTotal: plan.length, error: null, startedAt: new Date(), completedAt: null, attempt: { increment: 1 } },
+  });
+  await deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? new Date() } });
+  await deps.state.set(projectId, { status: 'running', currentStage: stage, runId });
+  for (const agent of todo) await upsertAgentRun(deps, projectId, runId, stageRun.id, agent);
+  await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
+
+  if (todo.length > 0) {
+    const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
+    await deps.queues.flows.addBulk(
+      todo.map((agent) => {
+        const queueName = agentQueueName(agent.agentId);
+        const definition = queueDefinition(queueName);
+        const child: AgentJobData = { projectId, runId, stage, agentId: agent.agentId, instanceKey: agent.instanceKey, subject: agent.subject, critical: agent.critical };
+        return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: jobIds.agent(projectId, runId, agent.instanceKey), parent } };
+      }),
+    );
+  }
+  await job.updateData({ ...data, step: 'collect' });
+  return job.moveToWaitingChildren(token);
+}
+
+async function upsertAgentRun(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agent: AgentInstance): Promise<void> {
+  const jobId = jobIds.agent(projectId, runId, agent.instanceKey);
+  await deps.prisma.agentRun.upsert({
+    where: { projectId_instanceKey: { projectId, instanceKey: agent.instanceKey } },
+    create: { projectId, stageRunId, agentId: agent.agentId, instanceKey: agent.instanceKey, jobId, critical: agent.critical },
+    update: { jobId, status: 'pending', error: null, attempt: 0, startedAt: null, completedAt: null },
+  });
+}
+
+async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData): Promise<StageResult> {
+  const { projectId, stage } = data;
+  const stageDef = getStage(stage);
+  const stageRun = await deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage } } });
+
+  // Agents whose last attempt died with its worker never recorded their failure: do it here.
+  const ignored = await job.getIgnoredChildrenFailures();
+  for (const [jobKey, reason] of Object.entries(ignored)) {
+    const childId = jobKey.slice(jobKey.lastIndexOf(':') + 1);
+    await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
+  }
+
+  const runs = await deps.prisma.agentRun.findMany({ where: { stageRunId: stageRun.id } });
+  const artifacts = new Set((await deps.prisma.artifact.findMany({ where: { projectId }, select: { path: true } })).map((a) => a.path));
+  const problems: string[] = [];
+  const failed: string[] = [];
+  for (const run of runs) {
+    const role = getRole(run.agentId);
+    let error = run.status === 'completed' ? undefined : (run.error ?? `ended ${run.status}`);
+    if (!error) {
+      const subject = run.instanceKey.includes('.') ? run.instanceKey.slice(run.instanceKey.indexOf('.') + 1) : '';
+      const missing = role.produces.map((p) => p.replaceAll('{subject}', subject)).filter((p) => !artifacts.has(p));
+      if (missing.length > 0) error = `did not produce ${missing.join(', ')}`;
+    }
+    if (!error) continue;
+    failed.push(run.instanceKey);
+    if (run.critical) problems.push(`${role.name}${run.instanceKey.includes('.') ? ` (${run.instanceKey})` : ''} failed after ${run.attempt} attempt${run.attempt === 1 ? '' : 's'}: ${error}`);
+  }
+  const unsettled = await deps.prisma.conflict.findMany({ where: { stageRunId: stageRun.id, status: { not: 'resolved' } }, select: { path: true, status: true } });
+  for (const conflict of unsettled) problems.push(`conflict on ${conflict.path ?? '(no path)'} was not settled (${conflict.status})`);
+  const conflicts = await deps.prisma.conflict.count({ where: { stageRunId: stageRun.id } });
+
+  const result: StageResult = { stage, agents: runs.length, succeeded: runs.length - failed.length, failed, conflicts };
+  if (problems.length > 0) {
+    const reason = `stage ${stage} ${stageDef.name}: ${problems.join('; ')}`;
+    await failStage(deps, data, stageRun.id, result, reason);
+    throw new UnrecoverableError(reason);
+  }
+  await deps.prisma.stageRun.update({
+    where: { id: stageRun.id },
+    data: { status: 'completed', completedAt: new Date(), agentsSucceeded: result.succeeded, agentsFailed: failed.length, result: { ...result } },
+  });
+  await deps.events.publish({ type: 'stage.completed', projectId, data: { ...result, name: stageDef.name } });
+  return result;
+}
+
+async function failStage(deps: EngineDeps, data: StageJobData, stageRunId: string, result: StageResult, reason: string): Promise<void> {
+  const { projectId, runId, stage } = data;
+  await deps.prisma.stageRun.update({
+    where: { id: stageRunId },
+    data: { status: 'failed', completedAt: new Date(), error: reason, agentsSucceeded: result.succeeded, agentsFailed: result.failed.length, result: { ...result } },
+  });
+  const marked = await deps.prisma.project.updateMany({
+    where: { id: projectId, runId, status: { in: ['queued', 'running', 'needs_review'] } },
+    data: { status: 'failed', failureReason: reason, completedAt: new Date() },
+  });
+  await deps.state.set(projectId, { status: 'failed' });
+  await deps.events.publish({ type: 'stage.failed', projectId, data: { stage, reason } });
+  if (marked.count > 0) await deps.events.publish({ type: 'project.failed', projectId, data: { stage, reason } });
+  deps.logger.warn('stage failed', { projectId, stage, reason });
+}
+

@@ -1,0 +1,53 @@
+/**
+ * The one interface every model goes through: Anthropic, Gemini, Ollama and the offline model.
+ * `complete` takes the rendered prompt; `task` carries the same information as structured data,
+ * which real providers ignore and the offline model writes its scaffolding from.
+ */
+import type { RequestAnalysis, StageNumber } from '../agents/types.js';
+
+export interface ContextFile {
+  path: string;
+  content: string;
+  version: number;
+}
+
+export interface AgentTask {
+  projectId: string;
+  projectName: string;
+  requirements: string;
+  analysis: RequestAnalysis;
+  stage: StageNumber;
+  agentId: string;
+  instanceKey: string;
+  subject?: string;
+  /** Earlier stages' artifacts this agent reads (bounded in size). */
+  context: ContextFile[];
+}
+
+export interface CompletionRequest {
+  model: string;
+  system: string;
+  prompt: string;
+  maxOutputTokens: number;
+  task: AgentTask;
+  signal?: AbortSignal;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  usage: TokenUsage;
+  model: string;
+  provider: string;
+  /** `max_tokens` means the answer was cut off: the caller treats it as an error. */
+  stopReason: 'end' | 'max_tokens';
+}
+
+export interface LlmProvider {
+  readonly name: string;
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+}

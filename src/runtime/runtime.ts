@@ -1,0 +1,58 @@
+/**
+ * Boots what every Zekka process shares: configuration, logger, shutdown manager, database,
+ * Redis and the engine's dependencies. Shutdown handlers are registered in the order the
+ * resources must close (processes add theirs — HTTP, workers — before calling `start`).
+ */
+import type { Redis } from 'ioredis';
+import { parseEnv, type Env } from '../config/env.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
+import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { SingleProviderRouter } from '../models/model-router.js';
+import { OfflineProvider } from '../models/offline-provider.js';
+import { createRedis } from '../redis/connection.js';
+
+export interface Runtime {
+  env: Env;
+  logger: Logger;
+  shutdown: ShutdownManager;
+  database: Database;
+  redis: Redis;
+  deps: EngineDeps;
+}
+
+export interface RuntimeOptions {
+  service: string;
+  /** Single-process modes may fall back to the embedded database (and migrate it). */
+  allowEmbedded: boolean;
+  env?: Env;
+  logLevel?: string;
+  onExit?: (code: number) => void;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const env = options.env ?? parseEnv();
+  const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL, service: options.service });
+  const shutdown = new ShutdownManager({ logger, onExit: options.onExit });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.ZEKKA_DATA_DIR,
+    allowEmbedded: options.allowEmbedded,
+    migrate: options.allowEmbedded && !env.DATABASE_URL,
+    logger,
+  });
+  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}` });
+  const models = new SingleProviderRouter(new OfflineProvider({ latencyMs: env.OFFLINE_LATENCY_MS }));
+  const deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models });
+  return { env, logger, shutdown, database, redis, deps };
+}
+
+/** Registers the closing of the shared resources; call after the process registered its own. */
+export function registerRuntimeShutdown(runtime: Runtime): void {
+  runtime.shutdown.register('queue handles', () => runtime.deps.queues.close());
+  runtime.shutdown.register('database', () => runtime.database.close());
+  runtime.shutdown.register('redis', async () => {
+    await runtime.redis.quit();
+  });
+}

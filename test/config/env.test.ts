@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { runZekka } from '../support/run-cli.js';
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv({});
+    expect(env.PORT).to.equal(3000);
+    expect(env.ARBITRATOR_PORT).to.equal(3001);
+    expect(env.WORKER_METRICS_PORT).to.equal(9464);
+    expect(env.QUEUE_PREFIX).to.equal('{zekka}');
+    expect(env.DATABASE_URL).to.equal(undefined);
+    expect(env.WORKER_QUEUES).to.equal('*');
+  });
+
+  it('names the variable at fault and what it expects', () => {
+    const error = (() => {
+      try {
+        parseEnv({ PORT: 'abc', REDIS_URL: 'http://x', QUEUE_PREFIX: 'a:b' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).to.be.instanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).to.match(/^PORT="abc": /m);
+    expect(problems).to.match(/^REDIS_URL=/m);
+    expect(problems).to.match(/^QUEUE_PREFIX="a:b": must not contain ":"/m);
+  });
+
+  it('never echoes secrets or URL credentials', () => {
+    const problems = (() => {
+      try {
+        parseEnv({ JWT_SECRET: 'short', DATABASE_URL: 'mysql://user:hunter2@db/x' });
+        return '';
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+    })();
+    expect(problems).to.contain('JWT_SECRET=(value hidden)');
+    expect(problems).to.contain('DATABASE_URL="mysql://***@db/x"');
+    expect(problems).to.not.contain('hunter2');
+  });
+
+  it('requires a real JWT secret in production', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET is missing: must be set in production/);
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).to.equal('production');
+  });
+
+  it('`PORT=abc zekka api` exits 2 naming PORT', async () => {
+    const result = await runZekka(['api'], { PORT: 'abc' });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.match(/PORT="abc"/);
+  });
+
+  it('an unknown subcommand or flag prints usage and exits 2', async () => {
+    const unknown = await runZekka(['frobnicate'], {});
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/unknown command 'frobnicate'/);
+    const flag = await runZekka(['worker', '--nope'], {});
+    expect(flag.code).to.equal(2);
+    expect(flag.stderr).to.match(/unknown option '--nope'/);
+    const help = await runZekka(['demo', '--help'], {});
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/Usage: zekka demo/);
+  });
+});

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+
+describe('engine: failure policy, retry and cancel', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('records a non-critical agent’s final failure and goes on', async () => {
+    h = await createHarness();
+    h.provider.intercept = (request, offline) => (request.task.agentId === 'risk-analyzer' ? Promise.reject(new Error('model unavailable')) : offline());
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
+    expect(await h.runToEnd(projectId)).to.equal('project.completed');
+    const run = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'risk-analyzer' } } });
+    expect(run.status).to.equal('failed');
+    expect(run.attempt).to.equal(3);
+    expect(run.error).to.equal('model unavailable');
+    const stage1 = await h.deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage: 1 } } });
+    expect(stage1.agentsFailed).to.equal(1);
+  });
+
+  it('fails the project with a readable reason when a critical agent fails, then resumes from that stage', async () => {
+    h = await createHarness();
+    let broken = true;
+    h.provider.intercept = (request, offline) => (broken && request.task.agentId === 'route-creator' ? Promise.reject(new Error('boom')) : offline());
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
+    expect(await h.runToEnd(projectId)).to.equal('project.failed');
+    const failed = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(failed.status).to.equal('failed');
+    expect(failed.failureReason).to.equal('stage 4 API Development: Route Creator failed after 3 attempts: boom');
+    const stagesAfter = await h.deps.prisma.stageRun.findMany({ where: { projectId, stage: { gt: 4 } } });
+    expect(stagesAfter, 'no later stage started').to.have.length(0);
+    const earlier = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true } });
+
+    broken = false;
+    const callsBefore = h.provider.calls;
+    expect(await h.runToEnd(projectId, () => h.projects.resume(projectId))).to.equal('project.completed');
+    const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(project.status).to.equal('completed');
+    expect(project.runId).to.equal('r2');
+    const stages = await h.deps.prisma.stageRun.findMany({ where: { projectId }, orderBy: { stage: 'asc' } });
+    expect(stages.map((s) => s.attempt)).to.deep.equal([1, 1, 1, 2, 1, 1, 1, 1, 1, 1]);
+    const later = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true } });
+    expect(later, 'finished stages are not redone').to.deep.equal(earlier);
+    const stage4 = await h.deps.prisma.agentRun.count({ where: { projectId, stageRun: { stage: 4 } } });
+    // The resume re-ran only the failed agent of stage 4, then every agent of the later stages.
+    const laterAgents = await h.deps.prisma.agentRun.count({ where: { projectId, stageRun: { stage: { gt: 4 } } } });
+    expect(h.provider.calls - callsBefore).to.equal(1 + laterAgents);
+    expect(stage4).to.be.greaterThan(1);
+  });
+
+  it('refuses an output path outside the workspace and writes nothing of it', async () => {
+    h = await createHarness();
+    h.provider.intercept = async (request, offline) => {
+      const answer = await offline();
+      if (request.task.agentId !== 'scope-validator') return answer;
+      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
+      parsed.files.push({ path: 'docs/../../etc/passwd', content: 'pwned' });
+      return { ...answer, text: JSON.stringify(parsed) };
+    };
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
+    expect(await h.runToEnd(projectId)).to.equal('project.completed');
+    const run = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'scope-validator' } } });
+    expect(run.status).to.equal('failed');
+    expect(run.error).to.match(/refused path "docs\/..\/..\/etc\/passwd": leaves the workspace/);
+    const written = await h.deps.prisma.artifactVersion.count({ where: { artifact: { projectId }, author: 'scope-validator' } });
+    expect(written, 'no file of the refused output was written').to.equal(0);
+  });
+
+  it('cancels a running project: no new agents start and it ends cancelled', async () => {
+    h = await createHarness({ latencyMs: 150 });
+    const projectId = await h.createProject();
+    const ended = await h.runToEnd(projectId, async () => {
+      await h.projects.execute(projectId);
+      // Cancel once stage 2 is under way.
+      for (;;) {
+        const stage2 = await h.deps.prisma.stageRun.findUnique({ where: { projectId_stage: { projectId, stage: 2 } } });
+        if (stage2) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await h.projects.cancel(projectId);
+    });
+    expect(ended).to.equal('project.cancelled');
+    const callsAtCancel = h.provider.calls;
+    // Let the run wind down: the root job fails once the cancelled stage collects.
+    const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
+    await waitFor(async () => (await root?.getState()) === 'failed');
+    const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(project.status).to.equal('cancelled');
+    expect(h.provider.calls - callsAtCancel, 'at most the in-flight calls finish').to.be.lessThanOrEqual(20);
+    expect(await h.deps.prisma.stageRun.count({ where: { projectId, stage: { gt: 2 } } })).to.equal(0);
+    expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: { in: ['pending', 'running'] } } })).to.equal(0);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

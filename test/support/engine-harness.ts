@@ -1,0 +1,99 @@
+/**
+ * An engine wired to the run's PostgreSQL database and Redis namespace, with in-process workers
+ * and a model router the test controls. `close()` stops everything it started; the afterEach of
+ * each suite calls it, so no worker or connection outlives its test.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.js';
+import { ProjectService, type CreateProjectInput } from '../../src/engine/project-service.js';
+import type { EventType } from '../../src/engine/events/event-schema.js';
+import { followProject } from '../../src/cli/progress/follow-project.js';
+import { SingleProviderRouter } from '../../src/models/model-router.js';
+import { OfflineProvider } from '../../src/models/offline-provider.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
+import { createRedis } from '../../src/redis/connection.js';
+import { WorkerPool } from '../../workers/worker-pool.js';
+import { silentLogger, testDatabaseUrl, testNamespace, testQueuePrefix, testRedisUrl } from './environment.js';
+
+/** Wraps the offline model; `intercept` may answer instead (or throw) for chosen calls. */
+export class ScriptedProvider implements LlmProvider {
+  readonly name = 'offline';
+  intercept: ((request: CompletionRequest, offline: () => Promise<CompletionResult>) => Promise<CompletionResult>) | undefined;
+  calls = 0;
+  private readonly offline: OfflineProvider;
+
+  constructor(latencyMs = 0) {
+    this.offline = new OfflineProvider({ latencyMs });
+  }
+
+  complete(request: CompletionRequest): Promise<CompletionResult> {
+    this.calls++;
+    const offline = () => this.offline.complete(request);
+    return this.intercept ? this.intercept(request, offline) : offline();
+  }
+}
+
+export interface Harness {
+  deps: EngineDeps;
+  database: Database;
+  redis: Redis;
+  provider: ScriptedProvider;
+  projects: ProjectService;
+  pool: WorkerPool | undefined;
+  ownerId: string;
+  startWorkers(): void;
+  createProject(input?: Partial<CreateProjectInput> & { requestFile?: string }): Promise<string>;
+  /** Resolves with the event that ended (or paused) the project. */
+  runToEnd(projectId: string, start?: () => Promise<unknown>): Promise<EventType>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { latencyMs?: number; workers?: boolean; reviewPollMs?: number } = {}): Promise<Harness> {
+  const database = await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 20 });
+  const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test' });
+  const provider = new ScriptedProvider(options.latencyMs ?? 0);
+  const deps = createEngineDeps({
+    prisma: database.prisma,
+    redis,
+    prefix: testQueuePrefix(),
+    namespace: testNamespace(),
+    logger: silentLogger,
+    models: new SingleProviderRouter(provider),
+    limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
+  });
+  const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
+  const harness: Harness = {
+    deps,
+    database,
+    redis,
+    provider,
+    projects: new ProjectService(deps, 10),
+    pool: undefined,
+    ownerId: owner.id,
+    startWorkers() {
+      harness.pool ??= new WorkerPool({ deps, connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
+    },
+    async createProject(input = {}) {
+      const requirements = input.requirements ?? (await readFile(input.requestFile ?? 'examples/todo-app.md', 'utf8'));
+      const project = await harness.projects.create({ ownerId: owner.id, name: input.name ?? 'test project', requirements, budgetUsd: input.budgetUsd, options: input.options });
+      return project.id;
+    },
+    async runToEnd(projectId, start = () => harness.projects.execute(projectId)) {
+      const after = await deps.events.lastSeq(projectId);
+      const following = followProject(redis, deps.events, projectId, () => undefined, after);
+      await start();
+      return following;
+    },
+    async close() {
+      await harness.pool?.close();
+      await deps.queues.close();
+      await redis.quit();
+      await database.close();
+    },
+  };
+  if (options.workers !== false) harness.startWorkers();
+  return harness;
+}

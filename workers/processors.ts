@@ -1,0 +1,41 @@
+/**
+ * Thin processors: validate `job.data` against the catalogue's schema, then call the service.
+ * Every log line written while a job runs carries the job id as its correlation id.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { z } from 'zod';
+import { runAgent } from '../src/engine/agent-runner.js';
+import type { EngineDeps } from '../src/engine/engine-deps.js';
+import { finishProject } from '../src/engine/project-finisher.js';
+import { runStage } from '../src/engine/stage-runner.js';
+import { runArbitration } from '../src/arbitration/arbitration-runner.js';
+import { withCorrelation } from '../src/logging/logger.js';
+import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData } from '../queues/job-catalog.js';
+
+export type Processor = (job: Job<unknown>, token?: string) => Promise<unknown>;
+
+function parse<S extends z.ZodType>(schema: S, job: Job<unknown>): z.infer<S> {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid job data for ${job.queueName}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
+  const run = (job: Job<unknown>, token: string | undefined): Promise<unknown> => {
+    switch (kind) {
+      case 'project':
+        return finishProject(deps, parse(projectJobSchema, job));
+      case 'stage':
+        return runStage(deps, job as Job<StageJobData>, token ?? '', parse(stageJobSchema, job));
+      case 'agent': {
+        const maxAttempts = job.opts.attempts ?? 1;
+        const stageJob = job.parent ? { id: job.parent.id, queue: job.parent.queueKey } : undefined;
+        if (!stageJob) throw new UnrecoverableError(`agent job ${job.id} has no parent stage`);
+        return runAgent(deps, parse(agentJobSchema, job), { jobId: job.id ?? '', attemptsMade: job.attemptsMade, maxAttempts, stageJob: { id: stageJob.id ?? '', queue: stageJob.queue } });
+      }
+      case 'arbitration':
+        return runArbitration(deps, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
+    }
+  };
+  return (job, token) => withCorrelation(job.id ?? job.name, () => run(job, token));
+}

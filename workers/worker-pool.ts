@@ -1,0 +1,85 @@
+/**
+ * Runs the processors of the queues a process serves. `WORKER_QUEUES` is a comma-separated list
+ * of globs over queue names (`*`, `agent.*,stage.*`, `agent.frontend-*` …) so pods can specialise.
+ * Closing waits for active jobs up to a deadline; whatever does not finish is left to BullMQ's
+ * stalled-job recovery and picked up by another worker.
+ */
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import picomatch from 'picomatch';
+import type { Redis } from 'ioredis';
+import type { EngineDeps } from '../src/engine/engine-deps.js';
+import { QUEUES, type QueueDefinition } from '../queues/job-catalog.js';
+import { createProcessor } from './processors.js';
+
+export interface WorkerPoolOptions {
+  deps: EngineDeps;
+  /** A connection to duplicate for each worker (BullMQ needs `maxRetriesPerRequest: null`). */
+  connection: Redis;
+  prefix: string;
+  queueGlobs: string;
+  /** Overrides the catalogue's concurrency for agent queues. */
+  agentConcurrency?: number;
+  /** Overrides every queue's lock duration (how soon a dead worker's jobs are taken over). */
+  lockDurationMs?: number;
+}
+
+export function matchQueues(globs: string): QueueDefinition[] {
+  const patterns = globs.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+  if (patterns.length === 0) throw new Error('WORKER_QUEUES names no queue');
+  const match = picomatch(patterns);
+  const matched = QUEUES.filter((q) => match(q.name));
+  if (matched.length === 0) throw new Error(`WORKER_QUEUES=${globs} matches none of the ${QUEUES.length} queues`);
+  return matched;
+}
+
+export class WorkerPool {
+  readonly workers: Worker[];
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    const { deps } = options;
+    this.workers = matchQueues(options.queueGlobs).map((definition) => {
+      const worker = new Worker(definition.name, createProcessor(definition.kind, deps), {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: definition.kind === 'agent' ? (options.agentConcurrency ?? definition.concurrency) : definition.concurrency,
+        name: `${hostname()}:${process.pid}`,
+        lockDuration: options.lockDurationMs ?? definition.lockDurationMs,
+        stalledInterval: Math.min(30_000, options.lockDurationMs ?? definition.lockDurationMs),
+        maxStalledCount: 2,
+        autorun: true,
+      });
+      worker.on('failed', (job, error) => {
+        if (job) void this.onFinalFailure(definition, job, error).catch((e: unknown) => deps.logger.error('failure bookkeeping failed', { error: String(e) }));
+      });
+      worker.on('error', (error) => deps.logger.error('worker error', { queue: definition.name, error: error.message }));
+      return worker;
+    });
+  }
+
+  get queueNames(): string[] {
+    return this.workers.map((w) => w.name);
+  }
+
+  /** Stage and project jobs that fail for good outside their own bookkeeping (crashes, Redis or DB errors). */
+  private async onFinalFailure(definition: QueueDefinition, job: Job, error: Error): Promise<void> {
+    if (definition.kind !== 'stage' && definition.kind !== 'project') return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+    if (!final) return;
+    const data = job.data as { projectId?: string; runId?: string; stage?: number };
+    if (!data.projectId) return;
+    const reason = `${data.stage ? `stage ${data.stage}` : 'project'}: ${error.message}`;
+    const marked = await this.options.deps.prisma.project.updateMany({
+      where: { id: data.projectId, runId: data.runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'failed', failureReason: reason, completedAt: new Date() },
+    });
+    if (marked.count > 0) {
+      await this.options.deps.state.set(data.projectId, { status: 'failed' });
+      await this.options.deps.events.publish({ type: 'project.failed', projectId: data.projectId, data: { reason } });
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
