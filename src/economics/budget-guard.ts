@@ -1,0 +1,38 @@
+/**
+ * The contract between the model router and the project's budget. Before each model call the
+ * router reserves the call's worst-case cost; after it, it settles the real cost (or releases the
+ * reservation when the call failed). Implemented on Redis by src/economics/ (atomic Lua), so no
+ * interleaving of parallel agents on any number of workers can overspend a budget.
+ * All money is integer micro-dollars.
+ */
+import type { TokenUsage } from '../models/provider.js';
+
+export interface CallEstimate {
+  provider: string;
+  model: string;
+  /** Prompt tokens, counted before the call. */
+  inputTokens: number;
+  /** The most the model may answer. */
+  maxOutputTokens: number;
+}
+
+export interface Reservation {
+  /** Unique per model call; also the cost ledger's idempotency key. */
+  callId: string;
+  provider: string;
+  model: string;
+  amountMicros: bigint;
+}
+
+export interface SettledCall {
+  costMicros: bigint;
+}
+
+export interface BudgetGuard {
+  /** Reserves the worst-case cost; undefined when it does not fit in what is left. */
+  reserve(estimate: CallEstimate): Promise<Reservation | undefined>;
+  /** Charges the real cost (never more than reserved is possible to overspend), frees the rest, writes the ledger row. */
+  settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall>;
+  /** Frees a reservation whose call failed. */
+  release(reservation: Reservation): Promise<void>;
+}
