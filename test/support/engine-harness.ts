@@ -51,8 +51,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { latencyMs?: number; workers?: boolean; reviewPollMs?: number } = {}): Promise<Harness> {
-  const database = await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 20 });
+export interface HarnessOptions {
+  latencyMs?: number;
+  workers?: boolean;
+  reviewPollMs?: number;
+  /** Default: the run's PostgreSQL database. */
+  database?: Database;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 20 }));
   const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test' });
   const provider = new ScriptedProvider(options.latencyMs ?? 0);
   const deps = createEngineDeps({
