@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
   queueGlobs: string;
   /** Overrides the catalogue's concurrency for agent queues. */
   agentConcurrency?: number;
+  /** Per-queue overrides, `glob=n,glob=n` (first match wins), e.g. `agent.frontend-*=5`. */
+  queueConcurrency?: string;
   /** Overrides every queue's lock duration (how soon a dead worker's jobs are taken over). */
   lockDurationMs?: number;
 }
@@ -33,16 +35,27 @@ export function matchQueues(globs: string): QueueDefinition[] {
   return matched;
 }
 
+/** Parses `glob=n,glob=n` into matchers, first match wins. */
+export function parseQueueConcurrency(spec: string | undefined): (queue: string) => number | undefined {
+  const rules = (spec ?? '')
+    .split(',')
+    .map((part) => part.split('=').map((s) => s.trim()))
+    .filter((pair): pair is [string, string] => pair.length === 2 && pair[0] !== '' && pair[1] !== '')
+    .map(([glob, n]) => ({ match: picomatch(glob), concurrency: Number(n) }));
+  return (queue) => rules.find((rule) => rule.match(queue))?.concurrency;
+}
+
 export class WorkerPool {
   readonly workers: Worker[];
 
   constructor(private readonly options: WorkerPoolOptions) {
     const { deps } = options;
+    const override = parseQueueConcurrency(options.queueConcurrency);
     this.workers = matchQueues(options.queueGlobs).map((definition) => {
       const worker = new Worker(definition.name, createProcessor(definition.kind, deps), {
         connection: options.connection,
         prefix: options.prefix,
-        concurrency: definition.kind === 'agent' ? (options.agentConcurrency ?? definition.concurrency) : definition.concurrency,
+        concurrency: override(definition.name) ?? (definition.kind === 'agent' ? (options.agentConcurrency ?? definition.concurrency) : definition.concurrency),
         name: `${hostname()}:${process.pid}`,
         lockDuration: options.lockDurationMs ?? definition.lockDurationMs,
         stalledInterval: Math.min(30_000, options.lockDurationMs ?? definition.lockDurationMs),

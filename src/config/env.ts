@@ -33,6 +33,10 @@ export const envSchema = z
     DEFAULT_BUDGET_USD: z.coerce.number().positive().max(1_000_000).default(10),
     WORKER_QUEUES: z.string().min(1).default('*'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    QUEUE_CONCURRENCY: z
+      .string()
+      .regex(/^\s*[^=,\s]+\s*=\s*\d+\s*(,\s*[^=,\s]+\s*=\s*\d+\s*)*$/, 'must be a list like "agent.frontend-*=5,stage.*=20"')
+      .optional(),
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
     LOG_LEVEL: level.default('info'),
   })

@@ -38,7 +38,7 @@ export function registerDemoCommand(program: Command): void {
         throw new Error(`cannot read the request file ${requestFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
       }
       const runtime = await startRuntime({ service: 'demo', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
-      const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: '*', agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS });
+      const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: '*', agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
       runtime.shutdown.register('workers', () => pool.close());
       registerRuntimeShutdown(runtime);
       try {

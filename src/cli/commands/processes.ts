@@ -24,7 +24,7 @@ async function serve(runtime: Runtime, port: number, withWorkers?: string): Prom
   });
   runtime.shutdown.register('http', () => health.close());
   if (withWorkers) {
-    const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: withWorkers, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS });
+    const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: withWorkers, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
     runtime.shutdown.register('workers', () => pool.close());
     runtime.logger.info('workers started', { queues: pool.queueNames.length, port: health.port });
   }

@@ -27,6 +27,9 @@ if current then
 end
 local token = redis.call('INCR', KEYS[2])
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({owner = ARGV[2], token = token, expiresAt = now + tonumber(ARGV[3])}))
+-- A finished project's lock keys go away on their own (tokens only need to outlive the writes).
+redis.call('EXPIRE', KEYS[1], 604800)
+redis.call('EXPIRE', KEYS[2], 604800)
 return {1, token}
 `;
 
