@@ -25,7 +25,7 @@ export function parseAgentOutput(text: string): AgentOutput {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new Error(`model output is not JSON: ${(error as Error).message}`);
+    throw new Error(`model output is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = agentOutputSchema.safeParse(json);
   if (!parsed.success) {

@@ -1,0 +1,79 @@
+/**
+ * Name forms shared by the request analysis, agent selection and the offline model, so an entity
+ * called `TaskList` is `task-list` in a file name, `taskList` in code and `taskLists` as a resource
+ * everywhere. Everything is ASCII: accents are folded, other characters become separators.
+ */
+
+function words(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
+
+/** `Task list` / `TaskList` → `task-list`; empty when nothing alphanumeric remains. */
+export function kebabCase(text: string): string {
+  return words(text)
+    .map((word) => word.toLowerCase())
+    .join('-');
+}
+
+/** `task list` / `task-list` → `TaskList`; a leading digit gets an `N` so it stays an identifier. */
+export function pascalCase(text: string): string {
+  const joined = words(text)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase())
+    .join('');
+  return /^[0-9]/.test(joined) ? `N${joined}` : joined;
+}
+
+/** Like pascalCase but keeps the inner capitals of a single camel-cased word (`dueDate` stays). */
+export function camelCase(text: string): string {
+  const pascal = pascalCase(text);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
+}
+
+const IRREGULAR_PLURALS: Record<string, string> = {
+  person: 'people',
+  child: 'children',
+  man: 'men',
+  woman: 'women',
+  status: 'statuses',
+  analysis: 'analyses',
+};
+const IRREGULAR_SINGULARS = Object.fromEntries(Object.entries(IRREGULAR_PLURALS).map(([s, p]) => [p, s]));
+
+/** English plural of the last word, preserving the case of the rest: `Category` → `Categories`. */
+export function pluralize(word: string): string {
+  const match = /^(.*?)([A-Za-z]+)$/.exec(word);
+  if (!match) return `${word}s`;
+  const [, head = '', last = ''] = match;
+  const lower = last.toLowerCase();
+  const irregular = IRREGULAR_PLURALS[lower];
+  if (irregular) return head + last.charAt(0) + irregular.slice(1);
+  if (/[^aeiou]y$/i.test(last)) return `${head}${last.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(last)) return `${head}${last}es`;
+  return `${head}${last}s`;
+}
+
+/** English singular of the last word: `Categories` → `Category`, `Boxes` → `Box`, `Status` stays. */
+export function singularize(word: string): string {
+  const match = /^(.*?)([A-Za-z]+)$/.exec(word);
+  if (!match) return word;
+  const [, head = '', last = ''] = match;
+  const lower = last.toLowerCase();
+  const irregular = IRREGULAR_SINGULARS[lower];
+  if (irregular) return head + last.charAt(0) + irregular.slice(1);
+  if (/(ss|us|is|ics)$/i.test(last) || last.length <= 3) return word;
+  if (/[^aeiou]ies$/i.test(last)) return `${head}${last.slice(0, -3)}y`;
+  if (/(x|z|ch|sh|ss)es$/i.test(last)) return `${head}${last.slice(0, -2)}`;
+  if (/s$/i.test(last)) return `${head}${last.slice(0, -1)}`;
+  return word;
+}
+
+/** `TaskDetail` → `Task Detail`: a PascalCase name as words for headings and labels. */
+export function humanize(text: string): string {
+  return words(text).join(' ');
+}
