@@ -3,6 +3,7 @@
  * `.env.example` and the README's table document the same list; keep the three in step.
  */
 import { z } from 'zod';
+import { modelPricesEnv } from '../economics/pricing.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const optionalString = z.string().trim().min(1).optional();
@@ -39,6 +40,7 @@ export const envSchema = z
       .optional(),
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
     LOG_LEVEL: level.default('info'),
+    MODEL_PRICES: modelPricesEnv.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

@@ -25,13 +25,22 @@ export interface Reservation {
 }
 
 export interface SettledCall {
+  /** What the budget was charged and the ledger records. */
   costMicros: bigint;
+  /** The price of the usage; above `costMicros` only when the real cost outgrew a full budget. */
+  listCostMicros?: bigint;
+  /** True when this call had been settled before: nothing was charged again. */
+  duplicate?: boolean;
 }
 
 export interface BudgetGuard {
   /** Reserves the worst-case cost; undefined when it does not fit in what is left. */
   reserve(estimate: CallEstimate): Promise<Reservation | undefined>;
-  /** Charges the real cost (never more than reserved is possible to overspend), frees the rest, writes the ledger row. */
+  /**
+   * Charges the real cost, frees the rest, writes the ledger row. The charge is capped at what the
+   * budget has free, so spent never exceeds the limit (src/economics/budget-scripts.ts); settling
+   * the same reservation again charges nothing. When it throws, call it again (do not release).
+   */
   settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall>;
   /** Frees a reservation whose call failed. */
   release(reservation: Reservation): Promise<void>;

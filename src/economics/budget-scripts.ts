@@ -1,0 +1,135 @@
+/**
+ * The Lua scripts behind a project budget. Every change to a budget is one script, so Redis runs
+ * it alone: no interleaving of parallel agents on any number of workers sees a half-done change.
+ *
+ * Keys (one hash tag per project, so all four sit on one cluster slot):
+ *   KEYS[1] budget hash   {limit, spent, reserved, absorbed} in integer micro-dollars
+ *   KEYS[2] reservations  hash callId → reserved amount
+ *   KEYS[3] deadlines     sorted set callId → expiry (ms since epoch, Redis' clock)
+ *   KEYS[4] settled       hash callId → amount charged (idempotent settle)
+ *
+ * Invariant kept by every script: spent + reserved ≤ limit, hence spent ≤ limit.
+ *   reserve  admits an amount only if spent + reserved + amount ≤ limit.
+ *   settle   frees the call's reservation, then charges min(actual, limit − spent − reserved): the
+ *            real cost when it fits in what is free (always at least min(actual, reservation)),
+ *            never more. What could not be charged is added to `absorbed` (the platform's loss).
+ *   release  frees a reservation once; an unknown or already freed callId changes nothing.
+ *   raise    sets a new limit (higher or lower), refused below spent + reserved.
+ * `reserved` is always the sum of the reservations hash: both change in the same script.
+ * Reservations of crashed callers expire (reserve purges up to 100 expired ones each time).
+ *
+ * Numbers stay exact: amounts are below 2^53 (checked by the caller), Redis does the additions
+ * (HINCRBY, 64-bit) and Lua numbers are formatted with %d, never tostring (which would print 1e+12);
+ * HINCRBY refuses "-0", so a zero hold is never subtracted.
+ * Status codes are the first element of every reply.
+ */
+
+const PRELUDE = `
+local function int(n) return string.format('%d', n) end
+local function state()
+  local v = redis.call('HMGET', KEYS[1], 'limit', 'spent', 'reserved', 'absorbed')
+  return tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4] or '0')
+end
+local function unhold(held)
+  if held ~= '0' then redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. held) end
+end
+local function refresh(ttl)
+  for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+end
+`;
+
+/** ARGV[1] limit, ARGV[2] spent, ARGV[3] ttl s, ARGV[4] '1' to replace an existing budget (rebuild).
+ * Returns {1, created 0|1}. Without replace it is HSETNX-like: an existing budget is left alone. */
+export const INIT_SCRIPT = `${PRELUDE}
+if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return {1, 0} end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('HSET', KEYS[1], 'limit', ARGV[1], 'spent', ARGV[2], 'reserved', '0', 'absorbed', '0')
+refresh(tonumber(ARGV[3]))
+return {1, 1}
+`;
+
+/** ARGV[1] callId, ARGV[2] amount, ARGV[3] reservation ttl ms, ARGV[4] key ttl s.
+ * Returns {status, limit, spent, reserved, absorbed}; status 1 reserved (also when this callId
+ * already holds a reservation), 0 refused, -1 no budget (initialise, then retry), 2 already settled. */
+export const RESERVE_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
+for _, id in ipairs(expired) do
+  local held = redis.call('HGET', KEYS[2], id)
+  if held then
+    unhold(held)
+    redis.call('HDEL', KEYS[2], id)
+  end
+  redis.call('ZREM', KEYS[3], id)
+end
+local limit, spent, reserved, absorbed = state()
+if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {2, int(limit), int(spent), int(reserved), int(absorbed)} end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return {1, int(limit), int(spent), int(reserved), int(absorbed)} end
+local amount = tonumber(ARGV[2])
+if spent + reserved + amount > limit then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
+redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
+refresh(tonumber(ARGV[4]))
+return {1, int(limit), int(spent), int(reserved + amount), int(absorbed)}
+`;
+
+/** ARGV[1] callId, ARGV[2] actual cost, ARGV[3] key ttl s.
+ * Returns {status, charged, limit, spent, reserved, absorbed, held}; status 1 settled now,
+ * 2 settled before (charged is the earlier charge, nothing changes), -1 no budget. */
+export const SETTLE_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local before = redis.call('HGET', KEYS[4], ARGV[1])
+if before then
+  local limit, spent, reserved, absorbed = state()
+  return {2, before, int(limit), int(spent), int(reserved), int(absorbed), '0'}
+end
+local held = redis.call('HGET', KEYS[2], ARGV[1]) or '0'
+unhold(held)
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+local limit, spent, reserved, absorbed = state()
+local actual = tonumber(ARGV[2])
+local free = limit - spent - reserved
+if free < 0 then free = 0 end
+local charged = math.min(actual, free)
+if charged > 0 then redis.call('HINCRBY', KEYS[1], 'spent', int(charged)) end
+if actual > charged then redis.call('HINCRBY', KEYS[1], 'absorbed', int(actual - charged)) end
+redis.call('HSET', KEYS[4], ARGV[1], int(charged))
+refresh(tonumber(ARGV[3]))
+return {1, int(charged), int(limit), int(spent + charged), int(reserved), int(absorbed + actual - charged), held}
+`;
+
+/** ARGV[1] callId. Returns {status, limit, spent, reserved, absorbed}; status 1 freed, 0 nothing held, -1 no budget. */
+export const RELEASE_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held then
+  unhold(held)
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  redis.call('ZREM', KEYS[3], ARGV[1])
+end
+local limit, spent, reserved, absorbed = state()
+return {held and 1 or 0, int(limit), int(spent), int(reserved), int(absorbed)}
+`;
+
+/** ARGV[1] new limit, ARGV[2] key ttl s. Returns {status, limit, spent, reserved, absorbed};
+ * status 1 set, 0 refused (below spent + reserved), -1 no budget. */
+export const RAISE_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local limit, spent, reserved, absorbed = state()
+local wanted = tonumber(ARGV[1])
+if wanted < spent + reserved then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
+redis.call('HSET', KEYS[1], 'limit', ARGV[1])
+refresh(tonumber(ARGV[2]))
+return {1, ARGV[1], int(spent), int(reserved), int(absorbed)}
+`;
+
+/** Returns {status, limit, spent, reserved, absorbed}; status -1 when there is no budget. */
+export const SNAPSHOT_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local limit, spent, reserved, absorbed = state()
+return {1, int(limit), int(spent), int(reserved), int(absorbed)}
+`;

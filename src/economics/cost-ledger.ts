@@ -1,0 +1,69 @@
+/**
+ * The cost ledger in PostgreSQL: one row per model call, keyed by the call's idempotency key.
+ *
+ * `recordCall` is one SQL statement: insert the row unless its key exists, and only when it was
+ * inserted add its cost to Project.spentMicros and AgentRun.costMicros. So a call recorded twice
+ * (a retried settle, two processes settling the same call) is counted once, and the project's
+ * spent total always equals the sum of its ledger. `createdAt` is written in UTC, as Prisma does,
+ * whatever the session's time zone.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/prisma-types.js';
+
+export interface LedgerEntry {
+  idempotencyKey: string;
+  projectId: string;
+  userId?: string | null;
+  agentRunId?: string | null;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** What the budget was charged (see budget-scripts.ts: equal to the price of the usage unless the budget was full). */
+  costMicros: bigint;
+  latencyMs: number;
+}
+
+export interface RecordedCall {
+  /** False when a row with this key existed: nothing was written or added. */
+  inserted: boolean;
+  /** Project.spentMicros after the insert (undefined when nothing was inserted). */
+  projectSpentMicros: bigint | undefined;
+}
+
+export async function recordCall(prisma: PrismaClient, entry: LedgerEntry): Promise<RecordedCall> {
+  const rows = await prisma.$queryRaw<{ inserted: bigint; spent: bigint | null }[]>`
+    WITH ins AS (
+      INSERT INTO "CostLedgerEntry"
+        ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt")
+      VALUES (${randomUUID()}::uuid, ${entry.idempotencyKey}, ${entry.projectId}::uuid, ${entry.userId ?? null}::uuid, ${entry.agentRunId ?? null}::uuid,
+        ${entry.provider}, ${entry.model}, ${entry.inputTokens}::int, ${entry.outputTokens}::int, ${entry.costMicros}::bigint, ${Math.max(0, Math.round(entry.latencyMs))}::int,
+        now() AT TIME ZONE 'UTC')
+      ON CONFLICT ("idempotencyKey") DO NOTHING
+      RETURNING "projectId", "agentRunId", "costMicros"
+    ), project AS (
+      UPDATE "Project" p SET "spentMicros" = p."spentMicros" + ins."costMicros"
+      FROM ins WHERE p."id" = ins."projectId"
+      RETURNING p."spentMicros"
+    ), agent AS (
+      UPDATE "AgentRun" a SET "costMicros" = a."costMicros" + ins."costMicros"
+      FROM ins WHERE a."id" = ins."agentRunId"
+      RETURNING a."id"
+    )
+    SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT "spentMicros" FROM project) AS spent`;
+  const row = rows[0];
+  const inserted = Number(row?.inserted ?? 0) === 1;
+  return { inserted, projectSpentMicros: inserted && row?.spent != null ? BigInt(row.spent) : undefined };
+}
+
+/** The charge recorded for a call, or undefined when the ledger has no row with this key. */
+export async function recordedCost(prisma: PrismaClient, idempotencyKey: string): Promise<bigint | undefined> {
+  const row = await prisma.costLedgerEntry.findUnique({ where: { idempotencyKey }, select: { costMicros: true } });
+  return row?.costMicros;
+}
+
+/** The sum of a project's ledger: what PostgreSQL says the project has spent. */
+export async function ledgerTotal(prisma: PrismaClient, projectId: string): Promise<bigint> {
+  const sum = await prisma.costLedgerEntry.aggregate({ where: { projectId }, _sum: { costMicros: true } });
+  return sum._sum.costMicros ?? 0n;
+}

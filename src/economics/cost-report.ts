@@ -1,0 +1,145 @@
+/**
+ * Cost totals from the ledger, for `/api/costs`: by project, by model, by user and by day (UTC).
+ * Money leaves as micro-dollar strings (exact; BigInt does not survive JSON) beside USD numbers
+ * (for display). Sums are computed by PostgreSQL over BIGINT, never in floating point.
+ */
+import type { PrismaClient } from '../db/prisma-types.js';
+import { NotFoundError } from '../errors/app-error.js';
+import { microsToUsd } from './pricing.js';
+
+export interface CostAmount {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: string;
+  costUsd: number;
+}
+
+export interface DateRange {
+  from?: Date;
+  to?: Date;
+}
+
+export interface UserCosts {
+  userId: string;
+  from: string | null;
+  to: string | null;
+  total: CostAmount;
+  byProject: (CostAmount & { projectId: string; projectName: string })[];
+  byModel: (CostAmount & { provider: string; model: string })[];
+  byDay: (CostAmount & { day: string })[];
+}
+
+export interface ProjectCosts {
+  projectId: string;
+  budgetMicros: string;
+  budgetUsd: number;
+  spentMicros: string;
+  spentUsd: number;
+  total: CostAmount;
+  byModel: (CostAmount & { provider: string; model: string })[];
+  byUser: (CostAmount & { userId: string | null })[];
+  byDay: (CostAmount & { day: string })[];
+}
+
+interface Sums {
+  _count: { _all: number };
+  _sum: { inputTokens: number | null; outputTokens: number | null; costMicros: bigint | null };
+}
+
+function amount(sums: Sums): CostAmount {
+  const cost = sums._sum.costMicros ?? 0n;
+  return { calls: sums._count._all, inputTokens: sums._sum.inputTokens ?? 0, outputTokens: sums._sum.outputTokens ?? 0, costMicros: cost.toString(), costUsd: microsToUsd(cost) };
+}
+
+const SUMS = { _count: { _all: true }, _sum: { inputTokens: true, outputTokens: true, costMicros: true } } as const;
+
+const byCostDescending = (a: CostAmount, b: CostAmount) => {
+  const diff = BigInt(b.costMicros) - BigInt(a.costMicros);
+  return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+};
+
+interface DayRow {
+  day: string;
+  calls: bigint;
+  input: bigint | null;
+  output: bigint | null;
+  cost: bigint | null;
+}
+
+function dayAmount(row: DayRow): CostAmount & { day: string } {
+  const cost = row.cost ?? 0n;
+  return { day: row.day, calls: Number(row.calls), inputTokens: Number(row.input ?? 0), outputTokens: Number(row.output ?? 0), costMicros: cost.toString(), costUsd: microsToUsd(cost) };
+}
+
+export class CostReport {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Everything charged to calls made for `userId` in [from, to). */
+  async costsForUser(userId: string, range: DateRange = {}): Promise<UserCosts> {
+    const where = { userId, createdAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } };
+    const [total, projects, models, days] = await Promise.all([
+      this.prisma.costLedgerEntry.aggregate({ where, ...SUMS }),
+      this.prisma.costLedgerEntry.groupBy({ by: ['projectId'], where, ...SUMS }),
+      this.prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], where, ...SUMS }),
+      this.byDay('userId', userId, range),
+    ]);
+    const names = await this.prisma.project.findMany({ where: { id: { in: projects.map((p) => p.projectId) } }, select: { id: true, name: true } });
+    const nameOf = new Map(names.map((p) => [p.id, p.name]));
+    return {
+      userId,
+      from: range.from?.toISOString() ?? null,
+      to: range.to?.toISOString() ?? null,
+      total: amount(total),
+      byProject: projects.map((p) => ({ projectId: p.projectId, projectName: nameOf.get(p.projectId) ?? '', ...amount(p) })).sort(byCostDescending),
+      byModel: models.map((m) => ({ provider: m.provider, model: m.model, ...amount(m) })).sort(byCostDescending),
+      byDay: days,
+    };
+  }
+
+  async costsForProject(projectId: string): Promise<ProjectCosts> {
+    const project = await this.prisma.project.findUnique({ where: { id: projectId }, select: { budgetMicros: true, spentMicros: true } });
+    if (!project) throw new NotFoundError('project');
+    const where = { projectId };
+    const [total, models, users, days] = await Promise.all([
+      this.prisma.costLedgerEntry.aggregate({ where, ...SUMS }),
+      this.prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], where, ...SUMS }),
+      this.prisma.costLedgerEntry.groupBy({ by: ['userId'], where, ...SUMS }),
+      this.byDay('projectId', projectId, {}),
+    ]);
+    return {
+      projectId,
+      budgetMicros: project.budgetMicros.toString(),
+      budgetUsd: microsToUsd(project.budgetMicros),
+      spentMicros: project.spentMicros.toString(),
+      spentUsd: microsToUsd(project.spentMicros),
+      total: amount(total),
+      byModel: models.map((m) => ({ provider: m.provider, model: m.model, ...amount(m) })).sort(byCostDescending),
+      byUser: users.map((u) => ({ userId: u.userId, ...amount(u) })).sort(byCostDescending),
+      byDay: days,
+    };
+  }
+
+  private async byDay(column: 'userId' | 'projectId', id: string, range: DateRange): Promise<(CostAmount & { day: string })[]> {
+    const from = range.from?.toISOString() ?? null;
+    const to = range.to?.toISOString() ?? null;
+    // createdAt holds UTC wall time (timestamp without time zone), as Prisma writes it.
+    const rows =
+      column === 'userId'
+        ? await this.prisma.$queryRaw<DayRow[]>`
+            SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, count(*) AS calls,
+              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("costMicros")::bigint AS cost
+            FROM "CostLedgerEntry"
+            WHERE "userId" = ${id}::uuid
+              AND (${from}::timestamptz IS NULL OR "createdAt" >= (${from}::timestamptz AT TIME ZONE 'UTC'))
+              AND (${to}::timestamptz IS NULL OR "createdAt" < (${to}::timestamptz AT TIME ZONE 'UTC'))
+            GROUP BY 1 ORDER BY 1`
+        : await this.prisma.$queryRaw<DayRow[]>`
+            SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, count(*) AS calls,
+              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("costMicros")::bigint AS cost
+            FROM "CostLedgerEntry"
+            WHERE "projectId" = ${id}::uuid
+            GROUP BY 1 ORDER BY 1`;
+    return rows.map(dayAmount);
+  }
+}

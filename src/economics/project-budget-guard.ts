@@ -1,0 +1,156 @@
+/**
+ * The BudgetGuard of one agent attempt on one project: Redis decides (./project-budget.ts),
+ * PostgreSQL records (./cost-ledger.ts).
+ *
+ * reserve  holds the worst case: the prompt estimate plus a safety margin (default +25 % + 32
+ *          tokens: prompts are counted before the call with a tokenizer approximation), plus the
+ *          full maxOutputTokens (providers enforce it, so output needs no margin).
+ * settle   1. the ledger has a row for this call → it was settled before: return its charge and
+ *             touch nothing (a retried job never charges a settled call twice);
+ *          2. Redis settles atomically (itself idempotent per callId, so a settle retried after a
+ *             crash between 2 and 3 gets the same charge back and does not charge again);
+ *          3. one SQL statement inserts the ledger row and adds it to Project.spentMicros;
+ *          4. `cost.updated` is published with the budget as strings.
+ *          If it throws, call settle again with the same reservation (do not release it).
+ * release  frees the reservation of a call that failed.
+ *
+ * Call ids are `<callKeyPrefix>:<n>`, n counting this guard's reservations: the prefix must be
+ * unique per guard (e.g. `<jobId>#<attempt>`). A call id is also the ledger's idempotency key.
+ */
+import type { Redis } from 'ioredis';
+import type { PrismaClient } from '../db/prisma-types.js';
+import type { NewEvent } from '../engine/events/event-schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { TokenUsage } from '../models/provider.js';
+import type { BudgetGuard, CallEstimate, Reservation, SettledCall } from './budget-guard.js';
+import { recordCall, recordedCost } from './cost-ledger.js';
+import { createPriceTable, type PriceTable } from './pricing.js';
+import { loadBudgetFromDatabase, ProjectBudget, type BudgetSnapshot, type ProjectBudgetOptions } from './project-budget.js';
+
+export interface InputMargin {
+  /** Fraction added to the estimated prompt tokens. */
+  ratio: number;
+  /** Tokens added on top (message framing, tool preambles). */
+  tokens: number;
+}
+
+export const DEFAULT_INPUT_MARGIN: InputMargin = { ratio: 0.25, tokens: 32 };
+
+export interface BudgetGuardOptions {
+  prisma: PrismaClient;
+  redis: Redis;
+  namespace?: string;
+  projectId: string;
+  userId?: string | null;
+  agentRunId?: string | null;
+  /** Unique per guard, e.g. `<jobId>#<attempt>`. */
+  callKeyPrefix: string;
+  events?: { publish(event: NewEvent): Promise<unknown> };
+  /** Default: the built-in table without overrides; pass `createPriceTable(env.MODEL_PRICES)`. */
+  prices?: PriceTable;
+  inputMargin?: InputMargin;
+  reservationTtlMs?: ProjectBudgetOptions['reservationTtlMs'];
+  logger?: Logger;
+}
+
+export interface ProjectBudgetGuard extends BudgetGuard {
+  readonly projectId: string;
+  /** What `reserve` would hold for this estimate. */
+  worstCaseMicros(estimate: CallEstimate): bigint;
+  /** The budget now (created from PostgreSQL if Redis has none). */
+  snapshot(): Promise<BudgetSnapshot>;
+}
+
+/** The cost.updated event's data: money as strings (BigInt does not survive JSON). */
+export function budgetEventData(snapshot: BudgetSnapshot): Record<string, string> {
+  return {
+    spentMicros: snapshot.spentMicros.toString(),
+    budgetMicros: snapshot.limitMicros.toString(),
+    reservedMicros: snapshot.reservedMicros.toString(),
+  };
+}
+
+export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGuard {
+  const { prisma, projectId } = options;
+  const prices = options.prices ?? createPriceTable();
+  const margin = options.inputMargin ?? DEFAULT_INPUT_MARGIN;
+  const budget = new ProjectBudget(options.redis, projectId, {
+    namespace: options.namespace,
+    reservationTtlMs: options.reservationTtlMs,
+    load: () => loadBudgetFromDatabase(prisma, projectId),
+  });
+  let calls = 0;
+
+  const worstCaseMicros = (estimate: CallEstimate): bigint => {
+    const inputTokens = Math.ceil(estimate.inputTokens * (1 + margin.ratio)) + margin.tokens;
+    return prices.costMicros(estimate.model, { inputTokens, outputTokens: estimate.maxOutputTokens }, estimate.provider);
+  };
+
+  const publish = async (snapshot: BudgetSnapshot, call: Record<string, string>): Promise<void> => {
+    if (!options.events) return;
+    try {
+      await options.events.publish({ type: 'cost.updated', projectId, data: { ...budgetEventData(snapshot), ...call } });
+    } catch (error) {
+      // The charge is recorded; a lost progress event must not fail the call.
+      options.logger?.warn('cost.updated not published', { projectId, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return {
+    projectId,
+    worstCaseMicros,
+
+    async reserve(estimate: CallEstimate): Promise<Reservation | undefined> {
+      calls += 1;
+      const callId = `${options.callKeyPrefix}:${calls}`;
+      const amountMicros = worstCaseMicros(estimate);
+      const outcome = await budget.reserve(callId, amountMicros);
+      if (outcome.status !== 'reserved') return undefined;
+      return { callId, provider: estimate.provider, model: estimate.model, amountMicros };
+    },
+
+    async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
+      const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
+      const recorded = await recordedCost(prisma, reservation.callId);
+      if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
+
+      const settled = await budget.settle(reservation.callId, listCostMicros);
+      const { inserted } = await recordCall(prisma, {
+        idempotencyKey: reservation.callId,
+        projectId,
+        userId: options.userId,
+        agentRunId: options.agentRunId,
+        provider: reservation.provider,
+        model: reservation.model,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costMicros: settled.chargedMicros,
+        latencyMs,
+      });
+      if (settled.chargedMicros < listCostMicros && settled.status === 'settled') {
+        options.logger?.warn('call cost more than the budget had left; the rest is absorbed', {
+          projectId,
+          callId: reservation.callId,
+          listCostMicros: listCostMicros.toString(),
+          chargedMicros: settled.chargedMicros.toString(),
+          reservedMicros: reservation.amountMicros.toString(),
+        });
+      }
+      if (inserted) await publish(settled.snapshot, { model: reservation.model, costMicros: settled.chargedMicros.toString() });
+      return { costMicros: settled.chargedMicros, listCostMicros, duplicate: !inserted };
+    },
+
+    async release(reservation: Reservation): Promise<void> {
+      await budget.release(reservation.callId);
+    },
+
+    async snapshot(): Promise<BudgetSnapshot> {
+      const current = await budget.snapshot();
+      if (current) return current;
+      await budget.init(await loadBudgetFromDatabase(prisma, projectId));
+      const created = await budget.snapshot();
+      if (!created) throw new Error(`budget of project ${projectId} vanished while being read`);
+      return created;
+    },
+  };
+}
