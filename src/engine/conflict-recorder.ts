@@ -25,7 +25,7 @@ export interface CodeConflictInput {
 }
 
 export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictInput): Promise<string> {
-  const dedupeKey = `${input.runId}.${input.raisedBy}.${input.path}`;
+  const dedupeKey = `${input.projectId}.${input.runId}.${input.raisedBy}.${input.path}`;
   const existing = await deps.prisma.conflict.findUnique({ where: { dedupeKey }, select: { id: true } });
   const conflict =
     existing ??

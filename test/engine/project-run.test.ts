@@ -48,6 +48,16 @@ describe('engine: a project runs end to end', function () {
     expect(server?.content ?? '').to.not.match(/zekka:slot (middleware|validation|errors)\b/);
   });
 
+  it('keeps the conflicts of two projects with the same request apart (each merges its own edits)', async () => {
+    h = await createHarness();
+    for (const projectId of [await h.createProject({ requestFile: 'examples/api-only.md' }), await h.createProject({ requestFile: 'examples/api-only.md' })]) {
+      expect(await h.runToEnd(projectId)).to.equal('project.completed');
+      const server = await h.deps.artifacts.current(projectId, 'src/server/app.ts');
+      expect(server?.content.match(/zekka:slot [a-z-]+/g) ?? [], `slots left in ${projectId}`).to.deep.equal([]);
+      expect(await h.deps.prisma.conflict.count({ where: { projectId, status: 'resolved' } })).to.be.greaterThan(0);
+    }
+  });
+
   it('gives an API-only request no frontend agents', async () => {
     h = await createHarness();
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
