@@ -12,7 +12,7 @@
  * project root, so nothing is left waiting for children that will never come.
  */
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import { getRole } from '../agents/catalog/index.js';
+import { getRole, producedPaths } from '../agents/catalog/index.js';
 import { analyzeRequest } from '../agents/request-analysis.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
@@ -105,8 +105,7 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     const role = getRole(run.agentId);
     let error = run.status === 'completed' ? undefined : (run.error ?? `ended ${run.status}`);
     if (!error) {
-      const subject = run.instanceKey.includes('.') ? run.instanceKey.slice(run.instanceKey.indexOf('.') + 1) : '';
-      const missing = role.produces.map((p) => p.replaceAll('{subject}', subject)).filter((p) => !artifacts.has(p));
+      const missing = producedPaths(role, instanceSubject(run.instanceKey)).filter((p) => !artifacts.has(p));
       if (missing.length > 0) error = `did not produce ${missing.join(', ')}`;
     }
     if (!error) continue;
@@ -129,6 +128,12 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
   });
   await deps.events.publish({ type: 'stage.completed', projectId, data: { ...result, name: stageDef.name } });
   return result;
+}
+
+/** `component-generator.task-board` → `task-board`; undefined for a single-instance role. */
+function instanceSubject(instanceKey: string): string | undefined {
+  const dot = instanceKey.indexOf('.');
+  return dot === -1 ? undefined : instanceKey.slice(dot + 1);
 }
 
 async function failStage(deps: EngineDeps, data: StageJobData, stageRunId: string, result: StageResult, reason: string): Promise<void> {

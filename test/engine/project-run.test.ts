@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { getRole } from '../../src/agents/catalog/index.js';
+import { getRole, producedPaths } from '../../src/agents/catalog/index.js';
 import { analyzeRequest } from '../../src/agents/request-analysis.js';
 import { selectAgents } from '../../src/agents/selection.js';
 import { MANIFEST_PATH } from '../../src/engine/project-finisher.js';
@@ -38,8 +38,8 @@ describe('engine: a project runs end to end', function () {
     expect(parsed.artifacts.length).to.equal((await prisma.artifact.count({ where: { projectId } })) - 1);
     // Every produced artifact a role declares exists.
     for (const run of runs) {
-      const subject = run.instanceKey.includes('.') ? run.instanceKey.slice(run.instanceKey.indexOf('.') + 1) : '';
-      for (const path of getRole(run.agentId).produces.map((p) => p.replaceAll('{subject}', subject))) {
+      const subject = run.instanceKey.includes('.') ? run.instanceKey.slice(run.instanceKey.indexOf('.') + 1) : undefined;
+      for (const path of producedPaths(getRole(run.agentId), subject)) {
         expect(await h.deps.artifacts.current(projectId, path), path).to.not.equal(undefined);
       }
     }
