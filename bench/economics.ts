@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:economics`: what money costs the engine, and what tiered routing saves.
+ *
+ * 1. Per-call overhead of the budget guard, one call at a time: reserve (Redis), settle (ledger
+ *    look-up, Redis settle, one-statement ledger insert + Project.spentMicros, cost.updated event).
+ * 2. Throughput across 4 processes × 32 concurrent callers: on ONE project (the worst case: one
+ *    budget hash, one Project row every ledger insert updates), Redis reserve+settle pairs alone,
+ *    then full guard calls; and full guard calls spread over 32 projects.
+ * 3. Savings: the example project (examples/todo-app.md) is run through the engine with the offline
+ *    model to record every agent's token usage; that usage is priced all on Claude Sonnet and by tier
+ *    (premium → Claude Sonnet, standard → Gemini Pro, economy → Ollama).
+ *
+ * Everything runs in a throwaway PostgreSQL database and Redis namespace, removed at the end.
+ * The same file is the child process of part 2 (`bench/economics.ts child`).
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { getRole } from '../src/agents/catalog/index.js';
+import type { ModelTier } from '../src/agents/types.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { createPriceTable } from '../src/economics/pricing.js';
+import { loadBudgetFromDatabase, ProjectBudget } from '../src/economics/project-budget.js';
+import { createBudgetGuard } from '../src/economics/project-budget-guard.js';
+import { EventBus } from '../src/engine/events/event-bus.js';
+import { createLogger } from '../src/logging/logger.js';
+import { createRedis } from '../src/redis/connection.js';
+import { createHarness } from '../test/support/engine-harness.js';
+import { setUpTestEnvironment, tearDownTestEnvironment, testDatabaseUrl, testNamespace, testRedisUrl } from '../test/support/environment.js';
+
+const PROCESSES = 4;
+const CONCURRENCY = 32;
+const DURATION_MS = 4_000;
+const SEQUENTIAL_CALLS = 2_000;
+const HUGE_BUDGET = 4_000_000_000_000_000n;
+const estimate = { provider: 'anthropic', model: 'claude-sonnet-4-5', inputTokens: 2_000, maxOutputTokens: 4_096 };
+const usage = { inputTokens: 1_900, outputTokens: 1_200 };
+
+type Mode = 'redis' | 'guard';
+interface ChildJob {
+  mode: Mode;
+  /** Caller i works on projects[i % projects.length]. */
+  projects: { projectId: string; userId: string }[];
+  databaseUrl: string;
+  redisUrl: string;
+  namespace: string;
+}
+
+const silent = createLogger({ silent: true });
+const openDb = (url: string, poolSize: number): Promise<Database> => openDatabase({ databaseUrl: url, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silent, poolSize });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function describeMicros(label: string, samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `  ${label.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(0).padStart(6)} µs   p99 ${percentile(sorted, 99).toFixed(0).padStart(6)} µs`;
+}
+
+async function createBenchProject(database: Database, budgetMicros: bigint): Promise<{ projectId: string; userId: string }> {
+  const user = await database.prisma.user.create({ data: { email: `bench-${randomUUID()}@bench.local`, passwordHash: 'x' } });
+  const project = await database.prisma.project.create({ data: { ownerId: user.id, name: 'economics bench', requirements: 'bench', budgetMicros } });
+  return { projectId: project.id, userId: user.id };
+}
+
+async function overhead(database: Database): Promise<void> {
+  const redis = createRedis({ url: testRedisUrl(), name: 'zekka:bench:economics' });
+  const owner = await createBenchProject(database, HUGE_BUDGET);
+  const guard = createBudgetGuard({ prisma: database.prisma, redis, namespace: testNamespace(), ...owner, callKeyPrefix: `bench#${randomUUID()}`, events: new EventBus(redis, testNamespace()) });
+  const reserve: number[] = [];
+  const settle: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < SEQUENTIAL_CALLS + 200; i++) {
+    const t0 = process.hrtime.bigint();
+    const reservation = await guard.reserve(estimate);
+    const t1 = process.hrtime.bigint();
+    if (!reservation) throw new Error('reservation refused');
+    await guard.settle(reservation, usage, 1_000);
+    const t2 = process.hrtime.bigint();
+    if (i < 200) continue; // warm-up: connections, script cache, JIT
+    reserve.push(Number(t1 - t0) / 1_000);
+    settle.push(Number(t2 - t1) / 1_000);
+    total.push(Number(t2 - t0) / 1_000);
+  }
+  console.log(`\nPer-call overhead, one call at a time (${SEQUENTIAL_CALLS} calls, local PostgreSQL and Redis):`);
+  console.log(describeMicros('reserve (Redis Lua)', reserve));
+  console.log(describeMicros('settle (Redis + ledger + event)', settle));
+  console.log(describeMicros('reserve + settle + ledger', total));
+  await redis.quit();
+}
+
+/** Child: runs CONCURRENCY callers for DURATION_MS once told to go; reports the calls made. */
+async function child(): Promise<void> {
+  const job = await new Promise<ChildJob>((resolve) => process.once('message', (message: ChildJob) => resolve(message)));
+  const database = await openDb(job.databaseUrl, 6);
+  const redis = createRedis({ url: job.redisUrl, name: 'zekka:bench:economics-child' });
+  const owners = Array.from({ length: CONCURRENCY }, (_, i) => job.projects[i % job.projects.length] ?? { projectId: '', userId: '' });
+  const budgets = owners.map(({ projectId }) => new ProjectBudget(redis, projectId, { namespace: job.namespace }));
+  const guards = owners.map((owner, i) =>
+    createBudgetGuard({ prisma: database.prisma, redis, namespace: job.namespace, ...owner, callKeyPrefix: `${process.pid}-${i}` }),
+  );
+  for (const [i, budget] of budgets.entries()) await budget.init(await loadBudgetFromDatabase(database.prisma, owners[i]?.projectId ?? ''));
+  process.send?.('ready');
+  await new Promise((resolve) => process.once('message', resolve));
+  const deadline = Date.now() + DURATION_MS;
+  let calls = 0;
+  await Promise.all(
+    guards.map(async (guard, i) => {
+      const budget = budgets[i];
+      for (let n = 0; Date.now() < deadline; n++) {
+        if (job.mode === 'redis' && budget) {
+          const id = `${process.pid}-${i}-${n}`;
+          if ((await budget.reserve(id, 100_000n)).status !== 'reserved') throw new Error('refused');
+          await budget.settle(id, 42_000n);
+        } else {
+          const reservation = await guard.reserve(estimate);
+          if (!reservation) throw new Error('refused');
+          await guard.settle(reservation, usage, 1_000);
+        }
+        calls++;
+      }
+    }),
+  );
+  process.send?.({ calls });
+  await redis.quit();
+  await database.close();
+  process.disconnect();
+}
+
+async function throughput(database: Database, mode: Mode, projectCount: number): Promise<number> {
+  const projects = await Promise.all(Array.from({ length: projectCount }, () => createBenchProject(database, HUGE_BUDGET)));
+  const job: ChildJob = { mode, projects, databaseUrl: testDatabaseUrl(), redisUrl: testRedisUrl(), namespace: testNamespace() };
+  const children = Array.from({ length: PROCESSES }, () => spawn(process.execPath, ['--import', 'tsx', 'bench/economics.ts', 'child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  // Each child settles to its call count, or to an error when it exits without one; never rejects.
+  const outcomes = children.map(
+    (c) =>
+      new Promise<number | Error>((resolve) => {
+        c.on('message', (message: { calls?: number }) => message.calls !== undefined && resolve(message.calls));
+        c.once('exit', (code) => resolve(new Error(`bench child exited with ${code}`)));
+      }),
+  );
+  const ready = children.map((c, i) => Promise.race([new Promise((resolve) => c.once('message', resolve)), outcomes[i]]));
+  for (const c of children) c.send(job);
+  await Promise.all(ready);
+  for (const c of children) if (c.connected) c.send('go');
+  const settled = await Promise.all(outcomes);
+  await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve))));
+  const failure = settled.find((o): o is Error => o instanceof Error);
+  if (failure) throw failure;
+  const calls = (settled as number[]).reduce((a, b) => a + b, 0);
+  return calls / (DURATION_MS / 1_000);
+}
+
+const TIER_MODELS: Record<ModelTier, string> = { premium: 'claude-sonnet-4-5', standard: 'gemini-2.5-pro', economy: 'llama3.2' };
+
+async function savings(): Promise<void> {
+  const harness = await createHarness();
+  try {
+    const projectId = await harness.createProject({ requestFile: 'examples/todo-app.md', budgetUsd: 1_000 });
+    const ended = await harness.runToEnd(projectId);
+    const runs = await harness.deps.prisma.agentRun.findMany({ where: { projectId, status: 'completed' }, select: { agentId: true, inputTokens: true, outputTokens: true } });
+    const prices = createPriceTable();
+    const byTier = new Map<ModelTier, { agents: number; input: number; output: number }>();
+    let allSonnet = 0n;
+    let tiered = 0n;
+    let tieredNoOllama = 0n;
+    for (const run of runs) {
+      const tier = getRole(run.agentId).tier;
+      const used = { inputTokens: run.inputTokens, outputTokens: run.outputTokens };
+      const t = byTier.get(tier) ?? { agents: 0, input: 0, output: 0 };
+      byTier.set(tier, { agents: t.agents + 1, input: t.input + run.inputTokens, output: t.output + run.outputTokens });
+      allSonnet += prices.costMicros('claude-sonnet-4-5', used);
+      tiered += prices.costMicros(TIER_MODELS[tier], used);
+      tieredNoOllama += prices.costMicros(tier === 'economy' ? 'gemini-2.5-flash' : TIER_MODELS[tier], used);
+    }
+    const usd = (micros: bigint) => `$${(Number(micros) / 1e6).toFixed(4)}`;
+    const saved = (cost: bigint) => `${((1 - Number(cost) / Number(allSonnet)) * 100).toFixed(1)} %`;
+    console.log(`\nSavings on examples/todo-app.md (${runs.length} agent runs, offline model's token counts, run ended with ${ended}):`);
+    for (const [tier, t] of byTier) console.log(`  ${tier.padEnd(9)} ${String(t.agents).padStart(3)} agents  ${String(t.input).padStart(8)} input  ${String(t.output).padStart(8)} output tokens  → ${TIER_MODELS[tier]}`);
+    console.log(`  every agent on Claude Sonnet ($3/$15 per 1M)        ${usd(allSonnet)}`);
+    console.log(`  tiered: Sonnet / Gemini Pro ($0.50/$1.50) / Ollama    ${usd(tiered)}   saves ${saved(tiered)}`);
+    console.log(`  tiered, economy on Gemini 2.5 Flash instead of Ollama ${usd(tieredNoOllama)}   saves ${saved(tieredNoOllama)}`);
+    console.log('  (pricing only: no model switching happens here, since the budget is never short)');
+  } finally {
+    await harness.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await setUpTestEnvironment();
+  const database = await openDb(testDatabaseUrl(), 10);
+  try {
+    console.log(`Economics bench (database and namespace ${testNamespace()}, removed afterwards)`);
+    await overhead(database);
+    console.log(`\nThroughput, ${PROCESSES} processes × ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s each:`);
+    console.log(`  one project: reserve + settle pairs (Redis only)   ${(await throughput(database, 'redis', 1)).toFixed(0).padStart(7)} pairs/s`);
+    console.log(`  one project: full guard calls (Redis + ledger)     ${(await throughput(database, 'guard', 1)).toFixed(0).padStart(7)} calls/s`);
+    console.log(`  ${CONCURRENCY} projects: full guard calls (Redis + ledger)  ${(await throughput(database, 'guard', CONCURRENCY)).toFixed(0).padStart(7)} calls/s`);
+    await savings();
+  } finally {
+    await database.close();
+    await tearDownTestEnvironment();
+  }
+}
+
+if (process.argv[2] === 'child') await child();
+else await main();
