@@ -27,13 +27,13 @@ export function createRedis({ url, name, failFast = false }: RedisConnectionOpti
 export async function redisReady(redis: Redis, timeoutMs = 1_000): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    const pong = await Promise.race([
+    const pong: string = await Promise.race([
       redis.ping(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    return pong === 'PONG' ? { ok: true } : { ok: false, error: `unexpected reply ${pong}` };
+    return pong === 'PONG' ? { ok: true } : { ok: false, error: `unexpected reply ${JSON.stringify(pong)}` };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   } finally {
