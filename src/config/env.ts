@@ -5,9 +5,18 @@
 import { z } from 'zod';
 import { modelPricesEnv } from '../economics/pricing.js';
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const PORT_MESSAGE = 'must be a port number from 1 to 65535';
+const port = (fallback: number) => z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback);
 const optionalString = z.string().trim().min(1).optional();
 const optionalUrl = z.url().optional();
+const MODEL_REF = '(?:anthropic|gemini|ollama|offline):[^,\\s]+';
+/** `provider:model` entries, comma-separated, e.g. `gemini:gemini-2.5-pro,anthropic:claude-sonnet-4-6`. */
+const modelList = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${MODEL_REF}(?:\\s*,\\s*${MODEL_REF})*$`), 'a comma-separated list of provider:model (providers: anthropic, gemini, ollama, offline)')
+  .optional();
+const perMinute = z.coerce.number().int().positive().optional();
 const level = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
 
 const DEV_JWT_SECRET = 'zekka-development-secret-change-me-0123456789';
@@ -41,6 +50,38 @@ export const envSchema = z
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
     LOG_LEVEL: level.default('info'),
     MODEL_PRICES: modelPricesEnv.optional(),
+    MODELS_PREMIUM: modelList,
+    MODELS_STANDARD: modelList,
+    MODELS_ECONOMY: modelList,
+    MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+    MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,
+    ANTHROPIC_TOKENS_PER_MINUTE: perMinute,
+    GEMINI_REQUESTS_PER_MINUTE: perMinute,
+    GEMINI_TOKENS_PER_MINUTE: perMinute,
+    OLLAMA_REQUESTS_PER_MINUTE: perMinute,
+    OLLAMA_TOKENS_PER_MINUTE: perMinute,
+    CORS_ORIGINS: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^,\s/]+(\s*,\s*https?:\/\/[^,\s/]+)*$/, 'a comma-separated list of origins like https://app.example.com')
+      .optional(),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .regex(/^(true|false|\d{1,2}|[\w.:/,\s-]+)$/, 'true, false, a hop count, or addresses/subnets (loopback, 10.0.0.0/8 …)')
+      .optional(),
+    API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(2_000_000),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
+    RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
+    RATE_LIMIT_AUTH_MAX_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
+    RATE_LIMIT_AUTH_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(5),
+    PROVIDER_KEYS_ENCRYPTION_KEY: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88}(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88})*$/, 'a comma-separated list of <id>:<base64 of 32 bytes>, the current key first')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
