@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerProcessCommands } from './commands/processes.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDbCommands(program);
   registerProcessCommands(program);
+  registerDoctorCommand(program);
   program.commands.forEach(applyStrictness);
   return program;
 }

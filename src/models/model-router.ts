@@ -1,14 +1,40 @@
 /**
- * Chooses the model for an agent call. Until the provider chain lands (issue #4) the router
- * sends every tier to one provider, with a model name per tier.
+ * Chooses the model for an agent call. `TieredRouter` (src/models/router/) walks each tier's
+ * preference list with budget, circuit breakers and cluster-wide rate limits;
+ * `SingleProviderRouter` sends every tier to one provider (tests, single-model setups).
  */
 import type { ModelTier } from '../agents/types.js';
+import type { BudgetGuard } from '../economics/budget-guard.js';
+import { BudgetExceededError } from '../errors/app-error.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
 
-export type RoutedRequest = Omit<CompletionRequest, 'model'> & { tier: ModelTier };
+export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
+  tier: ModelTier;
+  /** The project's budget: each call reserves its worst case before, and settles after. */
+  budget?: BudgetGuard;
+};
+
+/** A model the router passed over for another one, and why (`budget`, `rate_limited`, `server` …). */
+export interface ModelSwitch {
+  /** `provider:model`. */
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export type RoutedResult = CompletionResult & {
+  /** What the budget guard settled (integer micro-dollars); 0n without a guard. */
+  costMicros: bigint;
+  switches: ModelSwitch[];
+};
 
 export interface ModelRouter {
-  complete(request: RoutedRequest): Promise<CompletionResult>;
+  complete(request: RoutedRequest): Promise<RoutedResult>;
+}
+
+/** Rough prompt size for a reservation: a quarter of the characters, rounded up. */
+export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt'>): number {
+  return Math.ceil((request.system.length + request.prompt.length) / 4);
 }
 
 export class SingleProviderRouter implements ModelRouter {
@@ -17,7 +43,20 @@ export class SingleProviderRouter implements ModelRouter {
     private readonly modelForTier: (tier: ModelTier) => string = (tier) => `${provider.name}-${tier}`,
   ) {}
 
-  complete({ tier, ...request }: RoutedRequest): Promise<CompletionResult> {
-    return this.provider.complete({ ...request, model: this.modelForTier(tier) });
+  async complete({ tier, budget, ...request }: RoutedRequest): Promise<RoutedResult> {
+    const model = this.modelForTier(tier);
+    if (!budget) return { ...(await this.provider.complete({ ...request, model })), costMicros: 0n, switches: [] };
+    const reservation = await budget.reserve({ provider: this.provider.name, model, inputTokens: estimatePromptTokens(request), maxOutputTokens: request.maxOutputTokens });
+    if (!reservation) throw new BudgetExceededError(`${this.provider.name}:${model} does not fit the remaining budget`, { tier, model: `${this.provider.name}:${model}` });
+    const started = Date.now();
+    let result: CompletionResult;
+    try {
+      result = await this.provider.complete({ ...request, model });
+    } catch (error) {
+      await budget.release(reservation);
+      throw error;
+    }
+    const settled = await budget.settle(reservation, result.usage, Date.now() - started);
+    return { ...result, costMicros: settled.costMicros, switches: [] };
   }
 }

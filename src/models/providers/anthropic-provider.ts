@@ -1,0 +1,84 @@
+/**
+ * Claude through the Messages API (`@anthropic-ai/sdk`). The SDK's own retries are off: the
+ * router owns retry and fallback. Usage is the response's `usage.input_tokens`/`output_tokens`.
+ */
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { z } from 'zod';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
+import { kindOfStatus, parseRetryAfter, ProviderError } from './provider-error.js';
+import type { ProbeResult } from './provider-probe.js';
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  baseURL?: string;
+  /** Per call, in milliseconds. */
+  timeoutMs: number;
+}
+
+const messageSchema = z.object({
+  content: z.array(z.object({ type: z.string(), text: z.string().optional() })),
+  stop_reason: z.string().nullable(),
+  usage: z.object({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() }),
+  model: z.string().optional(),
+});
+
+export class AnthropicProvider implements LlmProvider {
+  readonly name = 'anthropic';
+  private readonly client: Anthropic;
+  private readonly timeoutMs: number;
+
+  constructor(options: AnthropicProviderOptions) {
+    this.timeoutMs = options.timeoutMs;
+    this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL ?? null, maxRetries: 0, timeout: options.timeoutMs });
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const context: CallContext = { provider: this.name, model: request.model, timeoutMs: this.timeoutMs, signal: request.signal };
+    const raw: unknown = await callProvider(
+      context,
+      (signal) =>
+        this.client.messages.create(
+          { model: request.model, max_tokens: request.maxOutputTokens, system: request.system, messages: [{ role: 'user', content: request.prompt }] },
+          { signal, maxRetries: 0, timeout: this.timeoutMs },
+        ),
+      classifyAnthropic,
+    );
+    const parsed = messageSchema.safeParse(raw);
+    if (!parsed.success) throw malformed(context, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), parsed.error);
+    const message = parsed.data;
+    if (message.stop_reason === 'refusal') throw new ProviderError('bad_response', 'the model refused to answer', { provider: this.name, model: request.model });
+    const text = message.content.map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('');
+    checkAnswer(context, text, message.stop_reason === 'max_tokens' || message.stop_reason === 'model_context_window_exceeded', request.maxOutputTokens);
+    return {
+      text,
+      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      model: request.model,
+      provider: this.name,
+      stopReason: 'end',
+    };
+  }
+
+  /** A cheap question that proves the key and the endpoint: the first page of `models.list`. */
+  async probe(timeoutMs = 5_000): Promise<ProbeResult> {
+    const context: CallContext = { provider: this.name, model: '(models.list)', timeoutMs };
+    const page = await callProvider(context, (signal) => this.client.models.list({ limit: 100 }, { signal, maxRetries: 0, timeout: timeoutMs }), classifyAnthropic);
+    return { models: page.data.map((model) => model.id) };
+  }
+}
+
+function classifyAnthropic(error: unknown, { provider, model }: CallContext): ProviderError | undefined {
+  if (error instanceof APIConnectionTimeoutError) return new ProviderError('timeout', error.message, { provider, model, cause: error });
+  if (error instanceof APIUserAbortError) return undefined;
+  if (error instanceof APIConnectionError) {
+    // The SDK wraps a body that is not JSON as a connection error with the SyntaxError as cause.
+    if (error.cause instanceof SyntaxError) return malformed({ provider, model }, error.cause.message, error);
+    return new ProviderError('connection', error.message, { provider, model, cause: error });
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const kind = kindOfStatus(error.status);
+    const retryAfterMs = kind === 'rate_limited' || kind === 'overloaded' ? parseRetryAfter(error.headers as Headers | undefined) : undefined;
+    return new ProviderError(kind, `HTTP ${error.status}: ${error.apiMessage ?? error.message}`, { provider, model, status: error.status, retryAfterMs, cause: error });
+  }
+  return undefined;
+}

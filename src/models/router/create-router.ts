@@ -1,0 +1,46 @@
+/**
+ * The production wiring of the model router from the environment: the configured providers, the
+ * catalogue of each tier, and the cluster-wide rate limits in Redis (only when a limit is set).
+ */
+import type { Redis } from 'ioredis';
+import type { Env } from '../../config/env.js';
+import { buildModelCatalog, type ModelCatalog } from '../model-catalog.js';
+import type { LlmProvider } from '../provider.js';
+import { createProviders } from '../providers/create-providers.js';
+import { CircuitBreakers, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { limitsFromEnv, RedisRateLimiter } from './rate-limiter.js';
+import { TieredRouter, type TieredRouterOptions } from './tiered-router.js';
+
+export interface ModelRouterSetup {
+  router: TieredRouter;
+  catalog: ModelCatalog;
+  providers: Map<string, LlmProvider>;
+}
+
+export interface CreateModelRouterOptions {
+  env: Env;
+  /** Needed only when a rate limit is configured. */
+  redis?: Redis;
+  circuits?: CircuitBreakerOptions;
+  price?: TieredRouterOptions['price'];
+  onAttempt?: TieredRouterOptions['onAttempt'];
+}
+
+export function createModelRouter({ env, redis, circuits, price, onAttempt }: CreateModelRouterOptions): ModelRouterSetup {
+  const providers = createProviders(env);
+  const catalog = buildModelCatalog(env);
+  const limits = limitsFromEnv(env);
+  const limited = Object.values(limits).some((limit) => limit.requestsPerMinute !== undefined || limit.tokensPerMinute !== undefined);
+  if (limited && !redis) throw new Error('model rate limits are configured but no Redis connection was given');
+  const rateLimiter = limited && redis ? new RedisRateLimiter({ redis, namespace: env.REDIS_NAMESPACE, limits }) : undefined;
+  const router = new TieredRouter({
+    catalog,
+    providers,
+    rateLimiter,
+    circuits: new CircuitBreakers(circuits),
+    maxWaitMs: env.MODEL_MAX_WAIT_MS,
+    price,
+    onAttempt,
+  });
+  return { router, catalog, providers };
+}

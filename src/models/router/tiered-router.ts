@@ -1,0 +1,209 @@
+/**
+ * The model router: for one agent call, walks the tier's preference list until a model answers.
+ *
+ * For each candidate, in order:
+ *   1. provider cooling down (after a retry-after or a transient failure)? wait if the call's wait
+ *      allowance covers it, else pass over it (`rate_limited`);
+ *   2. circuit open? pass over it (`circuit_open`);
+ *   3. reserve the worst case on the budget guard; refused → pass over it (`budget`);
+ *   4. take a slot in the cluster-wide rate limit; wait while the allowance lasts, else release and
+ *      pass over it (`rate_limited`);
+ *   5. call. Success: settle the budget and the rate-limit tokens, return. Failure: release, count
+ *      it on the circuit (not a 429), cool the provider down briefly when transient, and move on.
+ *      A 429 whose retry-after fits the allowance is retried once on the same candidate.
+ * Every pass-over that leads to a next candidate is reported as a switch. None left: a budget
+ * error if the budget refused them all, else an error listing each attempt.
+ */
+import type { ModelTier } from '../../agents/types.js';
+import type { Reservation } from '../../economics/budget-guard.js';
+import { formatModelRef, type ModelCatalog, type ModelRef } from '../model-catalog.js';
+import { estimatePromptTokens, type ModelRouter, type ModelSwitch, type RoutedRequest, type RoutedResult } from '../model-router.js';
+import type { CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
+import { ProviderError } from '../providers/provider-error.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import type { RateLimiter, RateTicket } from './rate-limiter.js';
+import { AllModelsFailedError, budgetExceeded, type RouteAttempt } from './routing-errors.js';
+
+export interface TieredRouterOptions {
+  catalog: ModelCatalog;
+  providers: ReadonlyMap<string, LlmProvider>;
+  rateLimiter?: RateLimiter;
+  circuits?: CircuitBreakers;
+  /** The most one call waits in total (rate-limit slots, retry-after, back-off) before falling back. Default 5 s. */
+  maxWaitMs?: number;
+  /** Cool-down of a provider after a transient failure without retry-after. Default 250 ms. */
+  backoffMs?: number;
+  /** Cost of a worst case, for the budget error's "the cheapest call needed …" (e.g. the price table). */
+  price?: (ref: ModelRef, usage: TokenUsage) => bigint;
+  /** Told about every candidate that did not answer (logs, metrics). */
+  onAttempt?: (attempt: RouteAttempt & { tier: ModelTier }) => void;
+  now?: () => number;
+}
+
+interface CallState {
+  tier: ModelTier;
+  request: Omit<RoutedRequest, 'tier' | 'budget'>;
+  budget: RoutedRequest['budget'];
+  inputTokens: number;
+  /** Wait allowance left for this call, in ms. */
+  waitLeft: number;
+}
+
+type Outcome = { result: RoutedResult } | { attempt: RouteAttempt };
+
+export class TieredRouter implements ModelRouter {
+  private readonly circuits: CircuitBreakers;
+  private readonly cooldownUntil = new Map<string, number>();
+  private readonly maxWaitMs: number;
+  private readonly backoffMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TieredRouterOptions) {
+    this.circuits = options.circuits ?? new CircuitBreakers();
+    this.maxWaitMs = options.maxWaitMs ?? 5_000;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The tier's candidates in order (for diagnostics). */
+  candidates(tier: ModelTier): readonly ModelRef[] {
+    return this.options.catalog[tier];
+  }
+
+  async complete({ tier, budget, ...request }: RoutedRequest): Promise<RoutedResult> {
+    const candidates = this.options.catalog[tier];
+    const state: CallState = { tier, request, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs };
+    const attempts: RouteAttempt[] = [];
+    const switches: ModelSwitch[] = [];
+    for (const [index, ref] of candidates.entries()) {
+      const outcome = await this.attempt(ref, state);
+      if ('result' in outcome) return { ...outcome.result, switches };
+      attempts.push(outcome.attempt);
+      this.options.onAttempt?.({ ...outcome.attempt, tier });
+      const next = candidates[index + 1];
+      if (next) switches.push({ from: formatModelRef(ref), to: formatModelRef(next), reason: outcome.attempt.outcome });
+    }
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'budget')) throw budgetExceeded(tier, attempts);
+    throw new AllModelsFailedError(tier, attempts);
+  }
+
+  private async attempt(ref: ModelRef, state: CallState): Promise<Outcome> {
+    const model = formatModelRef(ref);
+    const passOver = (outcome: RouteAttempt['outcome'], message: string, extra: Partial<RouteAttempt> = {}): Outcome => ({ attempt: { model, outcome, message, ...extra } });
+    const provider = this.options.providers.get(ref.provider);
+    if (!provider) return passOver('not_configured', `provider ${ref.provider} is not configured`);
+    let retriedAfter429 = false;
+    for (;;) {
+      const cooling = (this.cooldownUntil.get(ref.provider) ?? 0) - this.now();
+      if (cooling > 0) {
+        if (cooling > state.waitLeft) return passOver('rate_limited', `${ref.provider} is cooling down for another ${cooling} ms`);
+        await this.wait(cooling, state);
+      }
+      if (!this.circuits.tryAcquire(ref.provider)) return passOver('circuit_open', `${ref.provider} failed repeatedly; its circuit is open`);
+      const maxOutputTokens = state.request.maxOutputTokens;
+      let reservation: Reservation | undefined;
+      if (state.budget) {
+        reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
+        if (!reservation) {
+          this.circuits.abandon(ref.provider);
+          const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
+          return passOver('budget', 'the worst case does not fit the remaining budget', { estimate: { inputTokens: state.inputTokens, maxOutputTokens, costMicros } });
+        }
+      }
+      let ticket: RateTicket | undefined;
+      try {
+        ticket = await this.rateSlot(ref.provider, state.inputTokens + maxOutputTokens, state);
+      } finally {
+        if (!ticket) {
+          this.circuits.abandon(ref.provider);
+          if (reservation) await state.budget?.release(reservation);
+        }
+      }
+      if (!ticket) {
+        return passOver('rate_limited', `the cluster-wide rate limit of ${ref.provider} has no room within ${this.maxWaitMs} ms`);
+      }
+
+      const started = this.now();
+      let result: CompletionResult;
+      try {
+        result = checked(await provider.complete({ ...state.request, model: ref.model }), ref);
+      } catch (thrown) {
+        const error = asProviderError(thrown, ref, state.request.signal);
+        if (reservation) await state.budget?.release(reservation);
+        await this.options.rateLimiter?.settle(ticket, state.inputTokens);
+        if (error.kind === 'cancelled') {
+          this.circuits.abandon(ref.provider);
+          throw error;
+        }
+        if (error.kind === 'rate_limited') {
+          this.circuits.abandon(ref.provider);
+          const retryAfter = error.retryAfterMs;
+          this.coolDown(ref.provider, retryAfter ?? this.backoffMs);
+          if (retryAfter !== undefined && retryAfter <= state.waitLeft && !retriedAfter429) {
+            retriedAfter429 = true;
+            continue;
+          }
+        } else {
+          this.circuits.recordFailure(ref.provider);
+          if (error.transient) this.coolDown(ref.provider, error.retryAfterMs ?? this.backoffMs);
+        }
+        return passOver(error.kind, error.message);
+      }
+      this.circuits.recordSuccess(ref.provider);
+      await this.options.rateLimiter?.settle(ticket, result.usage.inputTokens + result.usage.outputTokens);
+      const settled = reservation ? await state.budget?.settle(reservation, result.usage, this.now() - started) : undefined;
+      return { result: { ...result, costMicros: settled?.costMicros ?? 0n, switches: [] } };
+    }
+  }
+
+  private async rateSlot(provider: string, tokens: number, state: CallState): Promise<RateTicket | undefined> {
+    const limiter = this.options.rateLimiter;
+    if (!limiter) return { provider, bucket: -1, tokens };
+    for (;;) {
+      const decision = await limiter.acquire(provider, tokens);
+      if (decision.admitted) return decision.ticket;
+      if (decision.waitMs > state.waitLeft) return undefined;
+      await this.wait(decision.waitMs, state);
+    }
+  }
+
+  private coolDown(provider: string, ms: number): void {
+    const until = this.now() + Math.min(ms, 10 * 60_000);
+    if (until > (this.cooldownUntil.get(provider) ?? 0)) this.cooldownUntil.set(provider, until);
+  }
+
+  private async wait(ms: number, state: CallState): Promise<void> {
+    state.waitLeft -= ms;
+    await delay(ms, state.request.signal);
+  }
+}
+
+/** A provider's answer the agent can use; the router holds every provider to it, not only the real ones. */
+function checked(result: CompletionResult, ref: ModelRef): CompletionResult {
+  const options = { provider: ref.provider, model: ref.model };
+  if (result.stopReason === 'max_tokens') throw new ProviderError('truncated', 'the answer was cut off at the output limit', options);
+  if (result.text.trim() === '') throw new ProviderError('bad_response', 'the answer is empty', options);
+  return result;
+}
+
+function asProviderError(error: unknown, ref: ModelRef, signal: AbortSignal | undefined): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const options = { provider: ref.provider, model: ref.model, cause: error };
+  if (signal?.aborted) return new ProviderError('cancelled', 'the caller aborted the call', options);
+  return new ProviderError('server', error instanceof Error ? error.message : String(error), options);
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ProviderError('cancelled', 'the caller aborted while waiting', { provider: 'router', model: '-', cause: signal.reason }));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new ProviderError('cancelled', 'the caller aborted while waiting', { provider: 'router', model: '-', cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

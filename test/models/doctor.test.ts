@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { parseEnv } from '../../src/config/env.js';
+import { buildModelReport } from '../../src/models/router/model-report.js';
+import { FakeAnthropicServer } from '../support/fake-anthropic-server.js';
+import { FakeGeminiServer } from '../support/fake-gemini-server.js';
+import { runZekka } from '../support/run-cli.js';
+import { startFakeServers, type FakeServers } from './model-fixtures.js';
+
+describe('models: doctor report', () => {
+  let servers: FakeServers;
+  beforeEach(async () => {
+    servers = await startFakeServers();
+  });
+  afterEach(async () => {
+    await servers.close();
+  });
+
+  const envFor = (extra: Record<string, string> = {}) => ({
+    ANTHROPIC_API_KEY: FakeAnthropicServer.apiKey,
+    ANTHROPIC_BASE_URL: servers.anthropic.url,
+    GEMINI_API_KEY: FakeGeminiServer.apiKey,
+    GEMINI_BASE_URL: servers.gemini.url,
+    OLLAMA_HOST: servers.ollama.url,
+    ...extra,
+  });
+
+  it('says which providers answer and which model each tier will use', async () => {
+    servers.ollama.pulled = ['qwen2.5-coder:7b'];
+    await servers.gemini.close();
+    const report = await buildModelReport(parseEnv(envFor()), { timeoutMs: 2_000 });
+    const byName = Object.fromEntries(report.providers.map((p) => [p.name, p]));
+    expect(byName.anthropic).to.include({ configured: true, answers: true, modelCount: 2, endpoint: servers.anthropic.url });
+    expect(byName.gemini).to.include({ configured: true, answers: false });
+    expect(byName.gemini?.error).to.match(/connection/);
+    expect(byName.ollama).to.include({ configured: true, answers: true });
+    expect(byName.offline).to.include({ configured: true, answers: true });
+    const standard = report.tiers.find((t) => t.tier === 'standard');
+    expect(standard?.uses, 'Gemini is down: the next in line').to.equal('anthropic:claude-sonnet-4-6');
+    expect(standard?.chain).to.deep.equal(['gemini:gemini-2.5-flash', 'anthropic:claude-sonnet-4-6', 'ollama:llama3.2', 'offline:offline-standard']);
+    expect(standard?.unlisted).to.deep.equal(['ollama:llama3.2']);
+  });
+
+  it('reports unconfigured providers and the offline default', async () => {
+    const report = await buildModelReport(parseEnv({}));
+    expect(report.providers.filter((p) => !p.configured).map((p) => p.reason)).to.deep.equal(['ANTHROPIC_API_KEY is not set', 'GEMINI_API_KEY is not set', 'OLLAMA_HOST is not set']);
+    expect(report.tiers.map((t) => t.uses)).to.deep.equal(['offline:offline-premium', 'offline:offline-standard', 'offline:offline-economy']);
+  });
+
+  it('`zekka doctor` prints the report and exits 0, as text or JSON', async function () {
+    this.timeout(30_000);
+    const text = await runZekka(['doctor'], envFor({ GEMINI_API_KEY: '', GEMINI_BASE_URL: '' }));
+    expect(text.code, text.stderr).to.equal(0);
+    expect(text.stdout).to.match(/anthropic\s+answers \(\d+ ms, 2 models listed\)/);
+    expect(text.stdout).to.match(/gemini\s+not configured \(GEMINI_API_KEY is not set\)/);
+    expect(text.stdout).to.match(/premium\s+uses anthropic:claude-sonnet-4-6/);
+    const json = await runZekka(['doctor', '--json'], envFor());
+    expect(json.code, json.stderr).to.equal(0);
+    const report = JSON.parse(json.stdout) as { tiers: { tier: string; uses: string }[] };
+    expect(report.tiers.find((t) => t.tier === 'economy')?.uses).to.equal('gemini:gemini-2.5-flash-lite');
+  });
+});

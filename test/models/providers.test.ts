@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import type { LlmProvider } from '../../src/models/provider.js';
+import { AnthropicProvider } from '../../src/models/providers/anthropic-provider.js';
+import { GeminiProvider } from '../../src/models/providers/gemini-provider.js';
+import { OllamaProvider } from '../../src/models/providers/ollama-provider.js';
+import { ProviderError, type ProviderErrorKind } from '../../src/models/providers/provider-error.js';
+import type { ProbeableProvider } from '../../src/models/providers/provider-probe.js';
+import type { FakeModelServer } from '../support/fake-http-server.js';
+import { completionRequest, realProviders, startFakeServers, type FakeServers } from './model-fixtures.js';
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(ProviderError);
+    return error as ProviderError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+interface Case {
+  name: 'anthropic' | 'gemini' | 'ollama';
+  model: string;
+  /** What the server saw of system, prompt and the output limit. */
+  sent: (body: unknown) => { system: unknown; prompt: unknown; limit: unknown };
+}
+
+const CASES: Case[] = [
+  {
+    name: 'anthropic',
+    model: 'claude-sonnet-4-6',
+    sent: (body) => {
+      const b = body as { system: unknown; messages: { content: unknown }[]; max_tokens: unknown };
+      return { system: b.system, prompt: b.messages[0]?.content, limit: b.max_tokens };
+    },
+  },
+  {
+    name: 'gemini',
+    model: 'gemini-2.5-flash',
+    sent: (body) => {
+      const b = body as { systemInstruction: { parts: { text: unknown }[] }; contents: { parts: { text: unknown }[] }[]; generationConfig: { maxOutputTokens: unknown } };
+      return { system: b.systemInstruction.parts[0]?.text, prompt: b.contents[0]?.parts[0]?.text, limit: b.generationConfig.maxOutputTokens };
+    },
+  },
+  {
+    name: 'ollama',
+    model: 'llama3.2',
+    sent: (body) => {
+      const b = body as { messages: { role: string; content: unknown }[]; options: { num_predict: unknown }; stream: unknown };
+      expect(b.stream).to.equal(false);
+      return { system: b.messages.find((m) => m.role === 'system')?.content, prompt: b.messages.find((m) => m.role === 'user')?.content, limit: b.options.num_predict };
+    },
+  },
+];
+
+describe('models: providers through the real SDKs against fake servers', () => {
+  let servers: FakeServers;
+  let providers: ReturnType<typeof realProviders>;
+
+  beforeEach(async () => {
+    servers = await startFakeServers();
+    providers = realProviders(servers, 300);
+  });
+  afterEach(async () => {
+    await servers.close();
+  });
+
+  for (const { name, model, sent } of CASES) {
+    describe(name, () => {
+      const provider = (): LlmProvider & ProbeableProvider => providers[name];
+      const server = (): FakeModelServer => servers[name];
+      const expectKind = async (kind: ProviderErrorKind): Promise<ProviderError> => {
+        const error = await failure(provider().complete(completionRequest(model)));
+        expect(error.kind, error.message).to.equal(kind);
+        expect(error.provider).to.equal(name);
+        expect(error.model).to.equal(model);
+        return error;
+      };
+
+      it('answers with the usage the server reported', async () => {
+        server().reply({ kind: 'ok', text: 'hello', inputTokens: 1234, outputTokens: 567 });
+        const result = await provider().complete(completionRequest(model));
+        expect(result).to.deep.equal({ text: 'hello', usage: { inputTokens: 1234, outputTokens: 567 }, model, provider: name, stopReason: 'end' });
+        const [request] = server().completions;
+        expect(request?.model).to.equal(model);
+        expect(sent(request?.body)).to.deep.equal({ system: 'You are a careful parser.', prompt: 'Parse the requirements.', limit: 256 });
+      });
+
+      it('reports 429 as rate_limited with the retry-after, without retrying by itself', async () => {
+        server().reply({ kind: 'error', status: 429, retryAfterSeconds: 2 });
+        const error = await expectKind('rate_limited');
+        expect(error.transient).to.equal(true);
+        if (name !== 'ollama') expect(error.retryAfterMs).to.equal(2_000);
+        expect(server().completions).to.have.length(1);
+      });
+
+      it('reports 500 as a server error, without retrying by itself', async () => {
+        server().reply({ kind: 'error', status: 500 });
+        const error = await expectKind('server');
+        expect(error.httpStatus).to.equal(500);
+        expect(server().completions).to.have.length(1);
+      });
+
+      it('reports a call with no answer in time as a time-out', async () => {
+        server().reply({ kind: 'hang' });
+        await expectKind('timeout');
+      });
+
+      it('reports a body that is not JSON as a bad response', async () => {
+        server().reply({ kind: 'malformed' });
+        await expectKind('bad_response');
+      });
+
+      it('reports an empty answer as a bad response', async () => {
+        server().reply({ kind: 'empty' });
+        const error = await expectKind('bad_response');
+        expect(error.message).to.match(/empty/);
+      });
+
+      it('reports an answer cut off at the output limit as truncated', async () => {
+        server().reply({ kind: 'truncated', text: 'half an ans' });
+        await expectKind('truncated');
+      });
+
+      it('reports a dropped connection and a refused one as connection errors', async () => {
+        server().reply({ kind: 'reset' });
+        await expectKind('connection');
+        await server().close();
+        await expectKind('connection');
+      });
+
+      it('stops at once, as cancelled, when the caller aborts', async () => {
+        server().reply({ kind: 'hang' });
+        const controller = new AbortController();
+        const call = failure(provider().complete(completionRequest(model, { signal: controller.signal })));
+        setTimeout(() => controller.abort(), 20);
+        expect((await call).kind).to.equal('cancelled');
+      });
+
+      it('answers the doctor with its model list', async () => {
+        const { models } = await provider().probe(1_000);
+        expect(models.length).to.be.greaterThan(0);
+      });
+    });
+  }
+
+  it('anthropic: 529 is overloaded; a wrong key is auth', async () => {
+    servers.anthropic.reply({ kind: 'error', status: 529 });
+    expect((await failure(providers.anthropic.complete(completionRequest('claude-sonnet-4-6')))).kind).to.equal('overloaded');
+    const wrongKey = new AnthropicProvider({ apiKey: 'sk-wrong', baseURL: servers.anthropic.url, timeoutMs: 1_000 });
+    expect((await failure(wrongKey.complete(completionRequest('claude-sonnet-4-6')))).kind).to.equal('auth');
+  });
+
+  it('gemini: 503 is overloaded; thinking tokens count as output', async () => {
+    servers.gemini.reply({ kind: 'error', status: 503 });
+    expect((await failure(providers.gemini.complete(completionRequest('gemini-2.5-pro')))).kind).to.equal('overloaded');
+    servers.gemini.thoughtsTokens = 100;
+    servers.gemini.reply({ kind: 'ok', inputTokens: 10, outputTokens: 20 });
+    expect((await providers.gemini.complete(completionRequest('gemini-2.5-pro'))).usage).to.deep.equal({ inputTokens: 10, outputTokens: 120 });
+    const wrongKey = new GeminiProvider({ apiKey: 'wrong', baseUrl: servers.gemini.url, timeoutMs: 1_000 });
+    expect((await failure(wrongKey.complete(completionRequest('gemini-2.5-pro')))).kind).to.equal('client');
+  });
+
+  it('ollama: a model that was never pulled (404) is a client error', async () => {
+    servers.ollama.reply({ kind: 'error', status: 404, message: 'model "nope" not found, try pulling it first' });
+    const error = await failure(new OllamaProvider({ host: servers.ollama.url, timeoutMs: 1_000 }).complete(completionRequest('nope')));
+    expect(error.kind).to.equal('client');
+    expect(error.message).to.contain('not found');
+  });
+});

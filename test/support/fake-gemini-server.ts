@@ -1,0 +1,72 @@
+/**
+ * A fake Gemini API speaking generateContent closely enough for `@google/genai`:
+ * POST /v1beta/models/{model}:generateContent and GET /v1beta/models, `x-goog-api-key` required,
+ * errors as Google's `{"error":{"code","message","status","details"}}` with the retry hint in a
+ * RetryInfo detail (`retryDelay: "2s"`), the way Gemini sends it.
+ */
+import type { IncomingMessage } from 'node:http';
+import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, FakeModelServer, type FakeReply, type Rendered, type Route } from './fake-http-server.js';
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+export class FakeGeminiServer extends FakeModelServer {
+  static readonly apiKey = 'gemini-fake-key';
+  /** Thinking tokens reported beside the candidate tokens (billed as output). */
+  thoughtsTokens = 0;
+
+  protected route(method: string, path: string): Route {
+    const match = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(path);
+    if (method === 'POST' && match?.[1]) return { type: 'complete', model: match[1] };
+    if (method === 'GET' && path === '/v1beta/models') return { type: 'list' };
+    return undefined;
+  }
+
+  protected unauthorized(request: IncomingMessage): Rendered | undefined {
+    if (request.headers['x-goog-api-key'] === FakeGeminiServer.apiKey) return undefined;
+    return { status: 400, body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } } };
+  }
+
+  protected render(reply: FakeReply, model: string): Rendered {
+    if (reply.kind === 'error') {
+      const details =
+        reply.retryAfterSeconds === undefined ? undefined : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${reply.retryAfterSeconds}s` }];
+      return { status: reply.status, body: { error: { code: reply.status, message: reply.message ?? 'fake failure', status: STATUS_NAMES[reply.status] ?? 'UNKNOWN', details } } };
+    }
+    const inputTokens = reply.kind === 'ok' ? (reply.inputTokens ?? DEFAULT_INPUT_TOKENS) : DEFAULT_INPUT_TOKENS;
+    const outputTokens = reply.kind === 'ok' ? (reply.outputTokens ?? DEFAULT_OUTPUT_TOKENS) : DEFAULT_OUTPUT_TOKENS;
+    const text = ('text' in reply ? reply.text : undefined) ?? `answer from gemini/${model}`;
+    const candidate =
+      reply.kind === 'empty'
+        ? { content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }
+        : { content: { role: 'model', parts: [{ text }] }, finishReason: reply.kind === 'truncated' ? 'MAX_TOKENS' : 'STOP', index: 0 };
+    const thoughts = this.thoughtsTokens > 0 ? { thoughtsTokenCount: this.thoughtsTokens } : {};
+    return {
+      status: 200,
+      body: {
+        candidates: [candidate],
+        usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens + this.thoughtsTokens, ...thoughts },
+        modelVersion: model,
+        responseId: `fake-${this.requests.length}`,
+      },
+    };
+  }
+
+  protected renderList(): unknown {
+    return {
+      models: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'].map((name) => ({
+        name: `models/${name}`,
+        displayName: name,
+        supportedGenerationMethods: ['generateContent', 'countTokens'],
+      })),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The shared core of the fake model servers: a node:http server on 127.0.0.1 (port 0) that
+ * records every request and answers completion calls from a script of replies, in order (per
+ * model first, then for any model), falling back to a default reply. Each provider's subclass
+ * renders a reply in its own wire protocol. `hang` never answers (the client must time out) and
+ * `reset` drops the connection; `close()` ends both.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeReply =
+  | { kind: 'ok'; text?: string; inputTokens?: number; outputTokens?: number }
+  /** A complete body whose answer was cut off at the output limit. */
+  | { kind: 'truncated'; text?: string }
+  /** A well-formed answer with no text. */
+  | { kind: 'empty' }
+  | { kind: 'error'; status: number; retryAfterSeconds?: number; message?: string }
+  /** Status 200, `application/json`, and a body that is not JSON. */
+  | { kind: 'malformed' }
+  | { kind: 'hang' }
+  | { kind: 'reset' };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  /** The model a completion request named. */
+  model?: string;
+}
+
+export type Route = { type: 'complete'; model: string } | { type: 'list' } | undefined;
+
+export interface Rendered {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export const DEFAULT_INPUT_TOKENS = 11;
+export const DEFAULT_OUTPUT_TOKENS = 7;
+
+export abstract class FakeModelServer {
+  readonly requests: RecordedRequest[] = [];
+  defaultReply: FakeReply = { kind: 'ok' };
+  private readonly queue: FakeReply[] = [];
+  private readonly perModel = new Map<string, FakeReply[]>();
+  private server: Server | undefined;
+  private port = 0;
+
+  /** `body` is the parsed JSON request body (Anthropic and Ollama name the model there). */
+  protected abstract route(method: string, path: string, body: unknown): Route;
+  protected abstract render(reply: FakeReply, model: string): Rendered;
+  protected abstract renderList(): unknown;
+  /** A request the real service would refuse for missing credentials; undefined when acceptable. */
+  protected abstract unauthorized(request: IncomingMessage): Rendered | undefined;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Completion requests received (list calls excluded). */
+  get completions(): RecordedRequest[] {
+    return this.requests.filter((r) => r.model !== undefined);
+  }
+
+  /** Queues replies for the next completion calls to any model. */
+  reply(...replies: FakeReply[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  /** Queues replies for the next completion calls to one model (used before the shared queue). */
+  replyFor(model: string, ...replies: FakeReply[]): this {
+    this.perModel.set(model, [...(this.perModel.get(model) ?? []), ...replies]);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.destroy(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  private next(model: string): FakeReply {
+    return this.perModel.get(model)?.shift() ?? this.queue.shift() ?? this.defaultReply;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(request.url ?? '/', this.url);
+    let body: unknown = raw;
+    try {
+      body = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      // keep the raw text
+    }
+    const route = this.route(request.method ?? 'GET', decodeURIComponent(url.pathname), body);
+    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, model: route?.type === 'complete' ? route.model : undefined });
+    const refused = this.unauthorized(request);
+    if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
+    if (refused) return send(response, refused);
+    if (route.type === 'list') return send(response, { status: 200, body: this.renderList() });
+    const reply = this.next(route.model);
+    if (reply.kind === 'hang') return; // the client's time-out ends it; close() drops it
+    if (reply.kind === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    if (reply.kind === 'malformed') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"this is": not json');
+      return;
+    }
+    send(response, this.render(reply, route.model));
+  }
+}
+
+function send(response: ServerResponse, { status, headers, body }: Rendered): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+export function retryAfterHeader(reply: FakeReply): Record<string, string> {
+  return reply.kind === 'error' && reply.retryAfterSeconds !== undefined ? { 'retry-after': String(reply.retryAfterSeconds) } : {};
+}
+
+/** The `model` field of a JSON request body. */
+export function modelInBody(body: unknown): string {
+  const model = (body as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : 'unknown';
+}
