@@ -2,8 +2,10 @@
  * The model catalogue: for each agent tier, the ordered list of `provider:model` the router tries.
  * `MODELS_PREMIUM` / `MODELS_STANDARD` / `MODELS_ECONOMY` replace a tier's default list. Entries
  * whose provider is not configured (no key, no host) are left out; a tier left with nothing uses
- * the offline model. The default lists put Gemini first, then Claude, then Ollama, and always end
- * with the offline model, so a call degrades to honest scaffolding rather than failing.
+ * the offline model. The default lists put Gemini first, then Claude, then Ollama. They do not end
+ * with the offline model: a project that pays for real models must not be handed scaffolding
+ * silently when its budget runs low — it stops as `budget_exhausted` instead. (A list may name
+ * `offline:…` explicitly.) With no provider configured at all, every tier uses the offline model.
  */
 import type { ModelTier } from '../agents/types.js';
 import type { Env } from '../config/env.js';
@@ -20,9 +22,9 @@ export interface ModelRef {
 export type ModelCatalog = Readonly<Record<ModelTier, readonly ModelRef[]>>;
 
 export const DEFAULT_MODELS: Readonly<Record<ModelTier, string>> = {
-  premium: 'gemini:gemini-2.5-pro,anthropic:claude-sonnet-4-6,ollama:llama3.2,offline:offline-premium',
-  standard: 'gemini:gemini-2.5-flash,anthropic:claude-sonnet-4-6,ollama:llama3.2,offline:offline-standard',
-  economy: 'gemini:gemini-2.5-flash-lite,anthropic:claude-haiku-4-5,ollama:llama3.2,offline:offline-economy',
+  premium: 'gemini:gemini-2.5-pro,anthropic:claude-sonnet-4-6,ollama:llama3.2',
+  standard: 'gemini:gemini-2.5-flash,anthropic:claude-sonnet-4-6,ollama:llama3.2',
+  economy: 'gemini:gemini-2.5-flash-lite,anthropic:claude-haiku-4-5,ollama:llama3.2',
 };
 
 const TIER_VARIABLE = { premium: 'MODELS_PREMIUM', standard: 'MODELS_STANDARD', economy: 'MODELS_ECONOMY' } as const;

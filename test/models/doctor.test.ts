@@ -36,7 +36,7 @@ describe('models: doctor report', () => {
     expect(byName.offline).to.include({ configured: true, answers: true });
     const standard = report.tiers.find((t) => t.tier === 'standard');
     expect(standard?.uses, 'Gemini is down: the next in line').to.equal('anthropic:claude-sonnet-4-6');
-    expect(standard?.chain).to.deep.equal(['gemini:gemini-2.5-flash', 'anthropic:claude-sonnet-4-6', 'ollama:llama3.2', 'offline:offline-standard']);
+    expect(standard?.chain).to.deep.equal(['gemini:gemini-2.5-flash', 'anthropic:claude-sonnet-4-6', 'ollama:llama3.2']);
     expect(standard?.unlisted).to.deep.equal(['ollama:llama3.2']);
   });
 

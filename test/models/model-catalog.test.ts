@@ -13,12 +13,12 @@ describe('models: catalogue', () => {
     expect(chains(buildModelCatalog(parseEnv({})))).to.deep.equal({ premium: ['offline:offline-premium'], standard: ['offline:offline-standard'], economy: ['offline:offline-economy'] });
   });
 
-  it('puts Gemini first, then Claude, then Ollama, and the offline model last, leaving out what is not configured', () => {
+  it('puts Gemini first, then Claude, then Ollama, and no offline fallback once a real provider is configured, leaving out what is not configured', () => {
     const all = parseEnv({ GEMINI_API_KEY: 'g', ANTHROPIC_API_KEY: 'a', OLLAMA_HOST: 'http://127.0.0.1:11434' });
-    expect(chains(buildModelCatalog(all)).premium).to.deep.equal(['gemini:gemini-2.5-pro', 'anthropic:claude-sonnet-4-6', 'ollama:llama3.2', 'offline:offline-premium']);
-    expect(chains(buildModelCatalog(all)).economy).to.deep.equal(['gemini:gemini-2.5-flash-lite', 'anthropic:claude-haiku-4-5', 'ollama:llama3.2', 'offline:offline-economy']);
+    expect(chains(buildModelCatalog(all)).premium).to.deep.equal(['gemini:gemini-2.5-pro', 'anthropic:claude-sonnet-4-6', 'ollama:llama3.2']);
+    expect(chains(buildModelCatalog(all)).economy).to.deep.equal(['gemini:gemini-2.5-flash-lite', 'anthropic:claude-haiku-4-5', 'ollama:llama3.2']);
     const claudeOnly = parseEnv({ ANTHROPIC_API_KEY: 'a' });
-    expect(chains(buildModelCatalog(claudeOnly)).standard).to.deep.equal(['anthropic:claude-sonnet-4-6', 'offline:offline-standard']);
+    expect(chains(buildModelCatalog(claudeOnly)).standard).to.deep.equal(['anthropic:claude-sonnet-4-6']);
   });
 
   it('takes a tier list from MODELS_<TIER> as given, minus unconfigured providers and duplicates', () => {
@@ -26,7 +26,7 @@ describe('models: catalogue', () => {
     const catalog = chains(buildModelCatalog(env));
     expect(catalog.standard).to.deep.equal(['ollama:qwen2.5-coder:7b', 'ollama:llama3.2']);
     expect(catalog.economy, 'nothing usable left: the offline model').to.deep.equal(['offline:offline-economy']);
-    expect(catalog.premium).to.deep.equal(['ollama:llama3.2', 'offline:offline-premium']);
+    expect(catalog.premium).to.deep.equal(['ollama:llama3.2']);
   });
 
   it('refuses a malformed list at start-up, naming the variable', () => {
