@@ -20,12 +20,15 @@ import { threeWayMerge } from './three-way-merge.js';
 
 export interface ArbitrationResult {
   conflictId: string;
-  status: 'resolved';
+  /** `superseded`: the job belongs to an earlier run of the project; the current run arbitrates. */
+  status: 'resolved' | 'superseded';
   strategy: string;
 }
 
 export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
   if (await deps.state.isCancelled(data.projectId, data.runId)) throw new RunCancelledError();
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { runId: true } });
+  if (project.runId !== data.runId) return { conflictId: data.conflictId, status: 'superseded', strategy: 'none' };
   const conflict = await deps.prisma.conflict.findUniqueOrThrow({ where: { id: data.conflictId } });
   if (conflict.status === 'resolved') return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'unknown' };
   if (conflict.status === 'resolving' && conflict.resolution !== null) {

@@ -6,12 +6,16 @@
  * crash), conflicts are keyed by run + agent + path, and the ledger key is the job attempt.
  * Cancellation is checked before the model call and again before any write.
  */
+import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { parseAgentOutput } from '../agents/output.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
 import { analyzeRequest } from '../agents/request-analysis.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
-import type { AgentTask, ContextFile, CompletionResult } from '../models/provider.js';
+import type { AgentTask, ContextFile } from '../models/provider.js';
+import { createBudgetGuard } from '../economics/project-budget-guard.js';
+import { BudgetExceededError } from '../errors/app-error.js';
+import { markBudgetExhausted } from './budget-exhaustion.js';
 import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -52,7 +56,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   await deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
   try {
-    const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true, requirements: true, ownerId: true } });
+    const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true, requirements: true, ownerId: true, status: true } });
+    if (project.status === 'budget_exhausted') throw new UnrecoverableError('the project budget is exhausted');
     const earlier = await deps.artifacts.versionsBeforeStage(projectId, data.stage);
     const context = await loadContext(deps, projectId, role, earlier);
     const task: AgentTask = {
@@ -66,20 +71,35 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       subject: data.subject,
       context,
     };
+    const budget = createBudgetGuard({
+      prisma: deps.prisma,
+      redis: deps.redis,
+      namespace: deps.namespace,
+      projectId,
+      userId: project.ownerId,
+      agentRunId: agentRun.id,
+      callKeyPrefix: `${meta.jobId}#${attempt}`,
+      events: deps.events,
+      prices: deps.prices,
+      logger: deps.logger,
+    });
     const completion = await deps.models.complete({
       tier: role.tier,
       system: renderSystemPrompt(role),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
       task,
+      budget,
     });
     if (completion.stopReason === 'max_tokens') throw new Error(`the model's answer was cut off at ${role.maxOutputTokens} tokens`);
+    for (const change of completion.switches) {
+      await deps.events.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
+    }
     const output = parseAgentOutput(completion.text);
     checkAgentPaths(
       output.files.map((f) => f.path),
       role.writes,
     );
-    await recordModelCall(deps, meta, { projectId, userId: project.ownerId, agentRunId: agentRun.id }, completion, Date.now() - started);
 
     if (await deps.state.isCancelled(projectId, runId)) return await markCancelled(deps, data, idle);
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
@@ -123,6 +143,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
         model: completion.model,
         inputTokens: completion.usage.inputTokens,
         outputTokens: completion.usage.outputTokens,
+        modelSwitches: completion.switches.length > 0 ? completion.switches.map((c) => ({ ...c })) : undefined,
       },
     });
     await deps.state.agentFinished(projectId, instanceKey);
@@ -133,6 +154,12 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     });
     return { instanceKey, status: 'completed', written, conflicts, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
   } catch (error) {
+    if (error instanceof BudgetExceededError) {
+      // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
+      await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
+      await markBudgetExhausted(deps, { projectId, stage: data.stage, agentName: role.name, detail: error.message });
+      throw new UnrecoverableError(error.message);
+    }
     await recordFailure(deps, data, meta, error);
     throw error;
   }
@@ -150,30 +177,6 @@ async function loadContext(deps: EngineDeps, projectId: string, role: AgentRole,
     context.push({ path: file.path, version: file.version, content });
   }
   return context;
-}
-
-async function recordModelCall(
-  deps: EngineDeps,
-  meta: AgentJobMeta,
-  owner: { projectId: string; userId: string; agentRunId: string },
-  completion: CompletionResult,
-  latencyMs: number,
-): Promise<void> {
-  const idempotencyKey = `${meta.jobId}#${meta.attemptsMade + 1}`;
-  await deps.prisma.costLedgerEntry.upsert({
-    where: { idempotencyKey },
-    update: {},
-    create: {
-      idempotencyKey,
-      ...owner,
-      provider: completion.provider,
-      model: completion.model,
-      inputTokens: completion.usage.inputTokens,
-      outputTokens: completion.usage.outputTokens,
-      costMicros: 0n,
-      latencyMs,
-    },
-  });
 }
 
 async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
 import type { Logger } from '../logging/logger.js';
 import type { ModelRouter } from '../models/model-router.js';
+import { createPriceTable, type PriceTable } from '../economics/pricing.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
 import { EventBus } from './events/event-bus.js';
 import { ProjectState } from './project-state.js';
@@ -25,6 +26,8 @@ export interface EngineDeps {
   namespace: string;
   logger: Logger;
   models: ModelRouter;
+  /** Model prices (micro-dollars per 1M tokens); every call's cost is charged against the project budget. */
+  prices: PriceTable;
   queues: QueueRegistry;
   events: EventBus;
   state: ProjectState;
@@ -40,6 +43,7 @@ export interface EngineDepsInput {
   namespace: string;
   logger: Logger;
   models: ModelRouter;
+  prices?: PriceTable;
   limits?: Partial<EngineLimits>;
   lockLeaseMs?: number;
 }
@@ -51,6 +55,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     namespace: input.namespace,
     logger: input.logger,
     models: input.models,
+    prices: input.prices ?? createPriceTable(),
     queues: new QueueRegistry(input.redis, input.prefix),
     events: new EventBus(input.redis, input.namespace),
     state: new ProjectState(input.redis, input.namespace),

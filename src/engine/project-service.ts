@@ -20,6 +20,8 @@ import type { EngineDeps } from './engine-deps.js';
 import { buildProjectFlow } from './flow-builder.js';
 import { jobIds } from './job-ids.js';
 import { projectOptionsSchema } from './project-options.js';
+import { raiseProjectBudget } from '../economics/budget-raise.js';
+import { budgetEventData } from '../economics/project-budget-guard.js';
 
 export const MICROS_PER_USD = 1_000_000;
 
@@ -104,6 +106,17 @@ export class ProjectService {
     await this.deps.events.publish({ type: 'project.started', projectId: project.id, data: { runId, fromStage: firstStage } });
     this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });
     return { runId, started: true };
+  }
+
+  /** Sets the budget (a user raising it after `budget_exhausted`); never below what is spent and reserved. */
+  async setBudget(projectId: string, budgetUsd: number): Promise<Project> {
+    await this.get(projectId);
+    if (!Number.isFinite(budgetUsd) || budgetUsd <= 0 || budgetUsd > 1_000_000) throw new ValidationError('budgetUsd: must be a positive number of dollars up to 1,000,000', { field: 'budgetUsd' });
+    const budgetMicros = BigInt(Math.round(budgetUsd * MICROS_PER_USD));
+    const snapshot = await raiseProjectBudget({ prisma: this.deps.prisma, redis: this.deps.redis, namespace: this.deps.namespace, projectId, budgetMicros });
+    await this.deps.events.publish({ type: 'cost.updated', projectId, data: budgetEventData(snapshot) });
+    await this.deps.state.rebuild(this.deps.prisma, projectId);
+    return this.get(projectId);
   }
 
   /** Stops starting new agents, removes waiting jobs; in-flight agents finish without writing. */

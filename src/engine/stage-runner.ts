@@ -17,7 +17,7 @@ import { analyzeRequest } from '../agents/request-analysis.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
 import type { AgentInstance, SelectionOptions } from '../agents/types.js';
-import { agentQueueName, queueDefinition, type AgentJobData, type StageJobData } from '../../queues/job-catalog.js';
+import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, type ArbitrationJobData, type StageJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { RunCancelledError } from './project-service.js';
@@ -34,6 +34,12 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
   if (await deps.state.isCancelled(data.projectId, data.runId)) {
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
     throw new RunCancelledError();
+  }
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { status: true } });
+  if (project.status === 'budget_exhausted') {
+    // The stage stays unfinished, so a resume after raising the budget starts here again.
+    await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'the project budget is exhausted', completedAt: new Date() } });
+    throw new UnrecoverableError('the project budget is exhausted');
   }
   if (data.step === 'dispatch') {
     const waiting = await dispatch(deps, job, token, data);
@@ -72,8 +78,23 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
       }),
     );
   }
+  await requeueUnsettledConflicts(deps, job, data, stageRun.id);
   await job.updateData({ ...data, step: 'collect' });
   return job.moveToWaitingChildren(token);
+}
+
+/** Conflicts an earlier run of this stage left unsettled are arbitrated again, as children of this run's stage job. */
+async function requeueUnsettledConflicts(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData, stageRunId: string): Promise<void> {
+  const unsettled = await deps.prisma.conflict.findMany({ where: { stageRunId, status: { not: 'resolved' } }, select: { id: true } });
+  if (unsettled.length === 0) return;
+  const definition = queueDefinition(ARBITRATION_QUEUE);
+  const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
+  await deps.queues.flows.addBulk(
+    unsettled.map((conflict) => {
+      const child: ArbitrationJobData = { projectId: data.projectId, runId: data.runId, stage: data.stage, conflictId: conflict.id };
+      return { name: definition.jobName, queueName: ARBITRATION_QUEUE, data: child, opts: { ...definition.jobOptions, jobId: jobIds.arbitration(data.projectId, data.runId, conflict.id), parent } };
+    }),
+  );
 }
 
 async function upsertAgentRun(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agent: AgentInstance): Promise<void> {

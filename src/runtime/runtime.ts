@@ -9,8 +9,8 @@ import { openDatabase, type Database } from '../db/database.js';
 import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { SingleProviderRouter } from '../models/model-router.js';
-import { OfflineProvider } from '../models/offline-provider.js';
+import { createPriceTable } from '../economics/pricing.js';
+import { createModelRouter } from '../models/router/create-router.js';
 import { createRedis } from '../redis/connection.js';
 
 export interface Runtime {
@@ -43,8 +43,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
   });
   const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}` });
-  const models = new SingleProviderRouter(new OfflineProvider({ latencyMs: env.OFFLINE_LATENCY_MS }));
-  const deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models });
+  const prices = createPriceTable(env.MODEL_PRICES);
+  const { router: models } = createModelRouter({
+    env,
+    redis,
+    price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
+    onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }),
+  });
+  const deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices });
   return { env, logger, shutdown, database, redis, deps };
 }
 

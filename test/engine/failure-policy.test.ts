@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createHarness, type Harness } from '../support/engine-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('engine: failure policy, retry and cancel', function () {
   this.timeout(120_000);
@@ -92,11 +93,3 @@ describe('engine: failure policy, retry and cancel', function () {
     expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: { in: ['pending', 'running'] } } })).to.equal(0);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -15,6 +15,7 @@ import { SingleProviderRouter } from '../../src/models/model-router.js';
 import { OfflineProvider } from '../../src/models/offline-provider.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
+import type { ModelTier } from '../../src/agents/types.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
 import { silentLogger, testDatabaseUrl, testNamespace, testQueuePrefix, testRedisUrl } from './environment.js';
 
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   reviewPollMs?: number;
   /** Default: the run's PostgreSQL database. */
   database?: Database;
+  /** The model name each tier's calls are priced as (default `offline-<tier>`, free). */
+  modelForTier?: (tier: ModelTier) => string;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -70,7 +73,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     prefix: testQueuePrefix(),
     namespace: testNamespace(),
     logger: silentLogger,
-    models: new SingleProviderRouter(provider),
+    models: new SingleProviderRouter(provider, options.modelForTier),
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AgentRun" ADD COLUMN     "modelSwitches" JSONB;
+

@@ -1,0 +1,27 @@
+/**
+ * A project whose budget cannot pay for the next call stops as `budget_exhausted`, saying where it
+ * stopped and how much was spent; it resumes (from the unfinished stage) once the budget is raised.
+ */
+import { getStage } from '../agents/stages.js';
+import { microsToUsd } from '../economics/pricing.js';
+import type { EngineDeps } from './engine-deps.js';
+
+export async function markBudgetExhausted(deps: EngineDeps, where: { projectId: string; stage: number; agentName: string; detail: string }): Promise<void> {
+  const { projectId, stage } = where;
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { spentMicros: true, budgetMicros: true } });
+  const reason =
+    `budget exhausted at stage ${stage} ${getStage(stage).name} (${where.agentName}): spent $${microsToUsd(project.spentMicros).toFixed(4)} ` +
+    `of $${microsToUsd(project.budgetMicros).toFixed(4)}; ${where.detail}. Raise the budget and resume the project.`;
+  const stopped = await deps.prisma.project.updateMany({
+    where: { id: projectId, status: { in: ['queued', 'running', 'needs_review'] } },
+    data: { status: 'budget_exhausted', failureReason: reason, completedAt: new Date() },
+  });
+  if (stopped.count === 0) return;
+  await deps.state.set(projectId, { status: 'budget_exhausted' });
+  await deps.events.publish({
+    type: 'project.budget_exhausted',
+    projectId,
+    data: { stage, agent: where.agentName, reason, spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
+  });
+  deps.logger.warn('project budget exhausted', { projectId, stage, reason });
+}

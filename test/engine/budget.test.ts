@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+import { waitFor } from '../support/wait-for.js';
+
+describe('engine: budgets', function () {
+  this.timeout(180_000);
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  async function ledgerSum(projectId: string): Promise<bigint> {
+    const sum = await h.deps.prisma.costLedgerEntry.aggregate({ where: { projectId }, _sum: { costMicros: true } });
+    return sum._sum.costMicros ?? 0n;
+  }
+
+  it('stops a project as budget_exhausted saying where and how much, then finishes after the budget is raised', async () => {
+    // Every call is priced as Claude Sonnet; $0.40 pays for a few agents only.
+    h = await createHarness({ modelForTier: () => 'claude-sonnet-4-6' });
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md', budgetUsd: 0.4 });
+    expect(await h.runToEnd(projectId)).to.equal('project.budget_exhausted');
+
+    // Calls in flight when the budget ran out still settle; wait until the run has wound down.
+    const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
+    await waitFor(async () => (await root?.getState()) === 'failed');
+    expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running' } })).to.equal(0);
+    const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(stopped.status).to.equal('budget_exhausted');
+    expect(stopped.failureReason).to.match(/^budget exhausted at stage \d+ [A-Za-z ]+ \(.+\): spent \$\d+\.\d{4} of \$0\.4000; .*Raise the budget and resume the project\.$/);
+    const spent = await ledgerSum(projectId);
+    expect(spent > 0n, 'something was spent').to.equal(true);
+    expect(spent <= stopped.budgetMicros, `spent ${spent} within ${stopped.budgetMicros}`).to.equal(true);
+    expect(stopped.spentMicros).to.equal(spent);
+
+    const refused = await h.projects.setBudget(projectId, 0.000001).catch((e: Error) => e);
+    expect(refused).to.be.instanceOf(Error).with.property('message').that.matches(/budget must be at least \$/);
+    await h.projects.setBudget(projectId, 50);
+    const resumed = await h.runToEnd(projectId, () => h.projects.resume(projectId));
+    expect(resumed, (await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).failureReason ?? '').to.equal('project.completed');
+    const done = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(done.spentMicros).to.equal(await ledgerSum(projectId));
+    expect(done.spentMicros <= done.budgetMicros).to.equal(true);
+    const runs = await h.deps.prisma.agentRun.findMany({ where: { projectId } });
+    expect(runs.filter((r) => r.status !== 'completed').map((r) => `${r.instanceKey}:${r.status}`)).to.deep.equal([]);
+    const charged = runs.reduce((sum, r) => sum + r.costMicros, 0n);
+    expect(charged, 'agent runs carry the cost of all their attempts').to.equal(done.spentMicros);
+  });
+});
