@@ -21,7 +21,9 @@ export class QueueRegistry {
     let queue = this.queues.get(name);
     if (!queue) {
       const definition = queueDefinition(name);
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions });
+      // The queue's event stream is capped well below BullMQ's default (10,000 per queue, ×67 queues):
+      // it serves live QueueEvents listeners, not history.
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions, streams: { events: { maxLen: 1_000 } } });
       this.queues.set(name, queue);
     }
     return queue;

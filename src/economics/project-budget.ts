@@ -10,8 +10,8 @@
  * in flight (their settles are then charged as far as the budget allows), so run it while the
  * project is idle.
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript } from '../redis/run-script.js';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { projectKeys } from '../redis/keys.js';
 import { INIT_SCRIPT, RAISE_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT, SETTLE_SCRIPT, SNAPSHOT_SCRIPT } from './budget-scripts.js';
@@ -75,21 +75,8 @@ function snapshotOf(reply: Reply, from: number): BudgetSnapshot {
   return { limitMicros, spentMicros, reservedMicros, absorbedMicros, availableMicros: limitMicros - spentMicros - reservedMicros };
 }
 
-const shas = new Map<string, string>();
-function sha(script: string): string {
-  let digest = shas.get(script);
-  if (!digest) shas.set(script, (digest = createHash('sha1').update(script).digest('hex')));
-  return digest;
-}
-
-/** EVALSHA, falling back to EVAL once when the server does not know the script yet. */
 async function run(redis: Redis, script: string, keys: string[], args: string[]): Promise<Reply> {
-  try {
-    return (await redis.evalsha(sha(script), keys.length, ...keys, ...args)) as Reply;
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return (await redis.eval(script, keys.length, ...keys, ...args)) as Reply;
-  }
+  return (await runScript(redis, script, keys, args)) as Reply;
 }
 
 export class ProjectBudget {

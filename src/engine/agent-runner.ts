@@ -10,7 +10,7 @@ import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { parseAgentOutput } from '../agents/output.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
-import { analyzeRequest } from '../agents/request-analysis.js';
+import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
 import type { AgentTask, ContextFile } from '../models/provider.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
@@ -20,7 +20,7 @@ import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import type { EngineDeps } from './engine-deps.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
-import type { FileVersion } from './workspace/artifact-store.js';
+import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
 export interface AgentJobMeta {
   jobId: string;
@@ -58,13 +58,14 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   try {
     const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true, requirements: true, ownerId: true, status: true } });
     if (project.status === 'budget_exhausted') throw new UnrecoverableError('the project budget is exhausted');
-    const earlier = await deps.artifacts.versionsBeforeStage(projectId, data.stage);
-    const context = await loadContext(deps, projectId, role, earlier);
+    const snapshot = await deps.snapshots.get(projectId, runId, data.stage);
+    const earlier = snapshot.versions;
+    const context = selectContext(deps, role, snapshot);
     const task: AgentTask = {
       projectId,
       projectName: project.name,
       requirements: project.requirements,
-      analysis: analyzeRequest(project.requirements),
+      analysis: analyzeRequestCached(project.requirements),
       stage: data.stage as StageNumber,
       agentId: role.id,
       instanceKey,
@@ -114,7 +115,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
         written.push(file.path);
         continue;
       }
-      const base = baseVersion === null ? '' : ((await deps.artifacts.readVersions(projectId, [{ path: file.path, version: baseVersion }])).get(file.path) ?? '');
+      const base = baseVersion === null ? '' : (snapshot.contents.get(file.path) ?? '');
       conflicts.push(
         await recordCodeConflict(deps, {
           projectId,
@@ -165,9 +166,10 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   }
 }
 
-async function loadContext(deps: EngineDeps, projectId: string, role: AgentRole, earlier: FileVersion[]): Promise<ContextFile[]> {
-  const wanted = earlier.filter((f) => isAllowedPath(f.path, role.reads));
-  const contents = await deps.artifacts.readVersions(projectId, wanted);
+/** The earlier files this role reads, in path order, until the context budget is spent. */
+function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapshot): ContextFile[] {
+  const wanted = snapshot.versions.filter((f) => isAllowedPath(f.path, role.reads));
+  const contents = snapshot.contents;
   const context: ContextFile[] = [];
   let budget = deps.limits.contextChars;
   for (const file of wanted) {

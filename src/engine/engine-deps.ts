@@ -12,6 +12,7 @@ import { EventBus } from './events/event-bus.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
+import { StageSnapshotCache } from './workspace/stage-snapshot-cache.js';
 
 export interface EngineLimits {
   /** Characters of earlier artifacts an agent reads as context. */
@@ -33,6 +34,7 @@ export interface EngineDeps {
   state: ProjectState;
   locks: FileLocks;
   artifacts: ArtifactStore;
+  snapshots: StageSnapshotCache;
   limits: EngineLimits;
 }
 
@@ -49,6 +51,7 @@ export interface EngineDepsInput {
 }
 
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
+  const artifacts = new ArtifactStore(input.prisma);
   return {
     prisma: input.prisma,
     redis: input.redis,
@@ -60,7 +63,8 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     events: new EventBus(input.redis, input.namespace),
     state: new ProjectState(input.redis, input.namespace),
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs }),
-    artifacts: new ArtifactStore(input.prisma),
+    artifacts,
+    snapshots: new StageSnapshotCache(artifacts),
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
   };
 }

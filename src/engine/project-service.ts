@@ -11,7 +11,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { analyzeRequest } from '../agents/request-analysis.js';
+import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import type { Project } from '../db/prisma-types.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
@@ -51,7 +51,7 @@ export class ProjectService {
       throw new ValidationError(`${issue?.path.join('.') || 'body'}: ${issue?.message}`, { field: issue?.path.join('.') });
     }
     const { ownerId, name, requirements, budgetUsd, options } = parsed.data;
-    const plan = selectAgents(analyzeRequest(requirements), options as Parameters<typeof selectAgents>[1]);
+    const plan = selectAgents(analyzeRequestCached(requirements), options as Parameters<typeof selectAgents>[1]);
     if (plan.length === 0) throw new ValidationError('options: the selection leaves no agent to run', { field: 'options' });
     const project = await this.deps.prisma.project.create({
       data: { ownerId, name, requirements, options, budgetMicros: BigInt(Math.round((budgetUsd ?? this.defaultBudgetUsd) * MICROS_PER_USD)) },

@@ -13,7 +13,7 @@
  */
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { getRole, producedPaths } from '../agents/catalog/index.js';
-import { analyzeRequest } from '../agents/request-analysis.js';
+import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
 import type { AgentInstance, SelectionOptions } from '../agents/types.js';
@@ -52,7 +52,7 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
 async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<boolean> {
   const { projectId, runId, stage } = data;
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
-  const plan = selectAgents(analyzeRequest(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
+  const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
   const previous = await deps.prisma.agentRun.findMany({ where: { projectId, status: 'completed' }, select: { instanceKey: true } });
   const done = new Set(previous.map((p) => p.instanceKey));
   const todo = plan.filter((a) => !done.has(a.instanceKey));

@@ -8,6 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import { eventsChannel, projectKeys } from '../../redis/keys.js';
+import { runScript } from '../../redis/run-script.js';
 import { eventSchema, type NewEvent, type ProjectEvent } from './event-schema.js';
 
 // KEYS[1] sequence counter, KEYS[2] stream. ARGV[1] event JSON without seq (starts with '{"type"'),
@@ -38,7 +39,7 @@ export class EventBus {
   async publish(event: NewEvent): Promise<number> {
     const keys = projectKeys(event.projectId, this.namespace);
     const body = JSON.stringify({ type: event.type, projectId: event.projectId, at: new Date().toISOString(), data: event.data ?? {} });
-    const seq = await this.redis.eval(PUBLISH, 2, keys.sequence, keys.events, body, this.channel, String(STREAM_CAP), String(TTL_SECONDS));
+    const seq = await runScript(this.redis, PUBLISH, [keys.sequence, keys.events], [body, this.channel, STREAM_CAP, TTL_SECONDS]);
     return Number(seq);
   }
 

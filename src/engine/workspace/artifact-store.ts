@@ -89,13 +89,10 @@ export class ArtifactStore {
   async write(request: WriteRequest): Promise<WriteOutcome> {
     const hash = sha256(request.content);
     const { projectId, path } = request;
-    const previous = await this.prisma.artifactVersion.findFirst({
-      where: { artifact: { projectId, path }, author: request.author, sha256: hash, stage: request.stage },
-      select: { version: true },
+    const existing = await this.prisma.artifact.findUnique({
+      where: { projectId_path: { projectId, path } },
+      select: { id: true, currentVersion: true, lockFence: true, versions: { where: { author: request.author, sha256: hash, stage: request.stage }, take: 1, select: { version: true } } },
     });
-    if (previous) return { kind: 'unchanged', version: previous.version };
-
-    const existing = await this.prisma.artifact.findUnique({ where: { projectId_path: { projectId, path } } });
     if (!existing) {
       if (request.baseVersion !== null) throw new Error(`file ${path} vanished (base version ${request.baseVersion})`);
       try {
@@ -115,22 +112,26 @@ export class ArtifactStore {
         return this.moved(projectId, path);
       }
     }
+    const previous = existing.versions[0];
+    if (previous) return { kind: 'unchanged', version: previous.version };
     if (existing.lockFence > BigInt(request.fenceToken)) throw new StaleLockError(path);
     if (existing.currentVersion !== request.baseVersion) return this.moved(projectId, path);
 
+    // One statement, so one round trip: the update applies only if nobody moved the file or wrote
+    // it with a newer token, and the version row is inserted only if the update applied.
     const next = existing.currentVersion + 1;
-    return this.prisma.$transaction(async (tx) => {
-      // Conditional update: applies only if nobody moved the file or wrote it with a newer token.
-      const updated = await tx.artifact.updateMany({
-        where: { id: existing.id, currentVersion: existing.currentVersion, lockFence: { lte: BigInt(request.fenceToken) } },
-        data: { currentVersion: next, sha256: hash, lockFence: BigInt(request.fenceToken) },
-      });
-      if (updated.count === 0) throw new StaleLockError(path);
-      await tx.artifactVersion.create({
-        data: { artifactId: existing.id, version: next, content: request.content, sha256: hash, author: request.author, agentRunId: request.agentRunId, stage: request.stage },
-      });
-      return { kind: 'written' as const, version: next };
-    });
+    const token = BigInt(request.fenceToken);
+    const inserted = await this.prisma.$queryRaw<{ version: number }[]>`
+      WITH advanced AS (
+        UPDATE "Artifact" SET "currentVersion" = ${next}, "sha256" = ${hash}, "lockFence" = ${token}, "updatedAt" = now()
+        WHERE "id" = ${existing.id}::uuid AND "currentVersion" = ${existing.currentVersion} AND "lockFence" <= ${token}
+        RETURNING "id"
+      )
+      INSERT INTO "ArtifactVersion" ("id", "artifactId", "version", "content", "sha256", "author", "agentRunId", "stage", "createdAt")
+      SELECT gen_random_uuid(), "id", ${next}, ${request.content}, ${hash}, ${request.author}, ${request.agentRunId ?? null}::uuid, ${request.stage}, now() FROM advanced
+      RETURNING "version"`;
+    if (inserted.length === 0) throw new StaleLockError(path);
+    return { kind: 'written', version: next };
   }
 
   private async moved(projectId: string, path: string): Promise<WriteOutcome> {

@@ -12,6 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import { projectKeys } from '../../redis/keys.js';
+import { runScript } from '../../redis/run-script.js';
 
 // KEYS[1] locks hash, KEYS[2] token counter. ARGV[1] path, ARGV[2] owner, ARGV[3] lease ms.
 // Returns {1, token} when acquired, {0, owner, msLeft} when another owner holds a live lease.
@@ -83,7 +84,7 @@ export class FileLocks {
     const deadline = Date.now() + this.waitMs;
     let pause = 5;
     for (;;) {
-      const reply = (await this.options.redis.eval(ACQUIRE, 2, keys.locks, keys.lockTokens, path, owner, String(this.leaseMs))) as [number, number | string, number?];
+      const reply = (await runScript(this.options.redis, ACQUIRE, [keys.locks, keys.lockTokens], [path, owner, this.leaseMs])) as [number, number | string, number?];
       if (reply[0] === 1) return { path, owner, token: Number(reply[1]) };
       if (Date.now() >= deadline) throw new LockBusyError(path, String(reply[1]));
       const msLeft = Number(reply[2] ?? pause);
@@ -94,7 +95,7 @@ export class FileLocks {
 
   async release(projectId: string, lock: HeldLock): Promise<boolean> {
     const keys = projectKeys(projectId, this.options.namespace);
-    const released = await this.options.redis.eval(RELEASE, 1, keys.locks, lock.path, lock.owner, String(lock.token));
+    const released = await runScript(this.options.redis, RELEASE, [keys.locks], [lock.path, lock.owner, String(lock.token)]);
     return released === 1;
   }
 
