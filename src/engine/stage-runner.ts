@@ -64,7 +64,7 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
   });
   await deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? new Date() } });
   await deps.state.set(projectId, { status: 'running', currentStage: stage, runId });
-  for (const agent of todo) await upsertAgentRun(deps, projectId, runId, stageRun.id, agent);
+  await recordAgentRuns(deps, projectId, runId, stageRun.id, todo);
   await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
 
   if (todo.length > 0) {
@@ -97,13 +97,23 @@ async function requeueUnsettledConflicts(deps: EngineDeps, job: Job<StageJobData
   );
 }
 
-async function upsertAgentRun(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agent: AgentInstance): Promise<void> {
-  const jobId = jobIds.agent(projectId, runId, agent.instanceKey);
-  await deps.prisma.agentRun.upsert({
-    where: { projectId_instanceKey: { projectId, instanceKey: agent.instanceKey } },
-    create: { projectId, stageRunId, agentId: agent.agentId, instanceKey: agent.instanceKey, jobId, critical: agent.critical },
-    update: { jobId, status: 'pending', error: null, attempt: 0, startedAt: null, completedAt: null },
+/** Creates the stage's agent runs in one statement; runs left from an earlier run are reset. */
+async function recordAgentRuns(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agents: AgentInstance[]): Promise<void> {
+  if (agents.length === 0) return;
+  const existing = await deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: agents.map((a) => a.instanceKey) } }, select: { instanceKey: true } });
+  const known = new Set(existing.map((e) => e.instanceKey));
+  await deps.prisma.agentRun.createMany({
+    data: agents
+      .filter((a) => !known.has(a.instanceKey))
+      .map((a) => ({ projectId, stageRunId, agentId: a.agentId, instanceKey: a.instanceKey, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical })),
+    skipDuplicates: true,
   });
+  for (const agent of agents.filter((a) => known.has(a.instanceKey))) {
+    await deps.prisma.agentRun.update({
+      where: { projectId_instanceKey: { projectId, instanceKey: agent.instanceKey } },
+      data: { jobId: jobIds.agent(projectId, runId, agent.instanceKey), status: 'pending', error: null, attempt: 0, startedAt: null, completedAt: null },
+    });
+  }
 }
 
 async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData): Promise<StageResult> {
