@@ -1,9 +1,15 @@
 /**
- * Long-running processes: `zekka worker`, `zekka arbitrator`, `zekka api` (health only until the
- * API gateway lands), `zekka dev` (all in one). Each runs until SIGTERM/SIGINT; the shutdown
- * manager closes HTTP first, then workers, then queue handles, the database and Redis.
+ * Long-running processes: `zekka worker`, `zekka arbitrator`, `zekka api` (the API gateway),
+ * `zekka dev` (all in one). Each runs until SIGTERM/SIGINT; the shutdown manager closes HTTP
+ * first, then workers, then queue handles, the database and Redis. Workers and arbitrators serve
+ * /health and /metrics on their own port, so Prometheus scrapes every pod.
  */
 import type { Command } from 'commander';
+import { apiOptionsFromEnv } from '../../api/api-options.js';
+import { createApiObservability, createApp } from '../../api/app.js';
+import { createProcessMetrics, type ZekkaMetrics } from '../../api/metrics/zekka-metrics.js';
+import { observeAgentJobs } from '../../api/metrics/worker-metrics.js';
+import { startApiServer } from '../../api/server.js';
 import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
 import { startHealthServer } from '../../observability/health-server.js';
@@ -17,17 +23,39 @@ function waitForShutdown(runtime: Runtime): Promise<void> {
   });
 }
 
-async function serve(runtime: Runtime, port: number, withWorkers?: string): Promise<void> {
+function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration'>): WorkerPool {
+  const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
+  observeAgentJobs(pool.workers, metrics);
+  runtime.shutdown.register('workers', () => pool.close());
+  return pool;
+}
+
+/** Workers and arbitrators: the queue processors plus a small health/metrics server. */
+async function serve(runtime: Runtime, port: number, withWorkers: string): Promise<void> {
+  const metrics = createProcessMetrics();
   const health = await startHealthServer({
     port,
+    registry: metrics.registry,
     checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
   });
   runtime.shutdown.register('http', () => health.close());
-  if (withWorkers) {
-    const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: withWorkers, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
-    runtime.shutdown.register('workers', () => pool.close());
-    runtime.logger.info('workers started', { queues: pool.queueNames.length, port: health.port });
-  }
+  const pool = startWorkers(runtime, withWorkers, metrics);
+  runtime.logger.info('workers started', { queues: pool.queueNames.length, port: health.port });
+  registerRuntimeShutdown(runtime);
+  await waitForShutdown(runtime);
+}
+
+/** The API gateway (and, for `zekka dev`, every processor in the same process). */
+async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
+  const observability = createApiObservability(runtime.deps);
+  const app = createApp(
+    { engine: runtime.deps, observability, checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) } },
+    apiOptionsFromEnv(runtime.env),
+  );
+  const server = await startApiServer(app, { port: runtime.env.PORT });
+  runtime.shutdown.register('http', () => server.close());
+  if (withWorkers) startWorkers(runtime, withWorkers, observability.metrics);
+  runtime.logger.info('API listening', { port: server.port, docs: '/api/docs', workers: Boolean(withWorkers) });
   registerRuntimeShutdown(runtime);
   await waitForShutdown(runtime);
 }
@@ -54,17 +82,17 @@ export function registerProcessCommands(program: Command): void {
     });
   program
     .command('api')
-    .description('serve HTTP on PORT (currently /health, /health/ready and /metrics)')
+    .description('serve the REST API on PORT (/api/*, /api/docs, /health, /metrics, /admin/queues)')
     .action(async () => {
       const runtime = await startRuntime({ service: 'api', allowEmbedded: false, onExit });
-      await serve(runtime, runtime.env.PORT);
+      await serveApi(runtime);
     });
   program
     .command('dev')
     .description('run everything in one process (embedded database when DATABASE_URL is unset)')
     .action(async () => {
       const runtime = await startRuntime({ service: 'dev', allowEmbedded: true, onExit });
-      await serve(runtime, runtime.env.PORT, '*');
+      await serveApi(runtime, '*');
     });
   registerDemoCommand(program);
 }

@@ -1,0 +1,49 @@
+/** The gateway's settings, from the environment (src/config/env.ts) or given directly by tests and benches. */
+import type { Env } from '../config/env.js';
+import { parseKeyring, type Keyring } from './auth/provider-key-vault.js';
+import type { RateLimitConfig } from './middleware/rate-limits.js';
+
+export interface ApiOptions {
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  /** Browser origins allowed by CORS; empty = none. */
+  corsOrigins: string[];
+  /** Express `trust proxy`. */
+  trustProxy: boolean | number | string;
+  bodyLimitBytes: number;
+  rateLimit: RateLimitConfig;
+  /** Redis key prefix of the rate-limit counters (shared by the replicas of one deployment). */
+  rateLimitKeyPrefix: string;
+  providerKeyring: Keyring | undefined;
+  defaultBudgetUsd: number;
+  /** The version shown in the OpenAPI document. */
+  version: string;
+}
+
+export function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+export function apiOptionsFromEnv(env: Env): ApiOptions {
+  return {
+    jwtSecret: env.JWT_SECRET,
+    jwtExpiresInSeconds: env.JWT_EXPIRES_IN,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+    rateLimit: {
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      max: env.RATE_LIMIT_MAX,
+      authWindowMs: env.RATE_LIMIT_AUTH_WINDOW_MS,
+      authMaxPerIp: env.RATE_LIMIT_AUTH_MAX_PER_IP,
+      authMaxPerAccount: env.RATE_LIMIT_AUTH_MAX_PER_ACCOUNT,
+    },
+    rateLimitKeyPrefix: `${env.REDIS_NAMESPACE}:ratelimit`,
+    providerKeyring: parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY),
+    defaultBudgetUsd: env.DEFAULT_BUDGET_USD,
+    version: process.env.npm_package_version ?? '0.1.0',
+  };
+}

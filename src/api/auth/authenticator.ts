@@ -1,0 +1,151 @@
+/**
+ * Authentication through passport (an instance per app, no global): `jwt` (passport-jwt, HS256
+ * only) and `api-key`, a small strategy reading `X-API-Key`, `Authorization: Bearer zk_…`, or —
+ * where a browser must get in, i.e. Bull Board — HTTP Basic with an API key as the password.
+ * API keys are looked up on every request: a revoked key stops working at once, on every replica.
+ * A JWT's user (id, email, role) is cached for `userCacheMs` (default 2 s) per process: the hottest
+ * reads save a query, and a deleted or demoted user loses access within that time.
+ */
+import type { Request, RequestHandler } from 'express';
+import passport from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import type { PrismaClient } from '../../db/prisma-types.js';
+import { ForbiddenError, UnauthorizedError } from '../http-errors.js';
+import { hashApiKey, isApiKeyShaped } from './api-keys.js';
+import { principalOf, type Principal } from './principal.js';
+import { hmacKey, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './tokens.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** lastUsedAt is refreshed at most this often per key (one write per minute, not per request). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+function apiKeyFrom(req: Request, allowBasic: boolean): string | undefined {
+  const header = req.get('x-api-key');
+  if (header) return header.trim();
+  const authorization = req.get('authorization') ?? '';
+  const bearer = /^Bearer\s+(zk_\S*)$/i.exec(authorization);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  if (allowBasic && basic) {
+    const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+  return undefined;
+}
+
+class ApiKeyStrategy extends passport.Strategy {
+  override name = 'api-key';
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly allowBasic: boolean,
+  ) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    const key = apiKeyFrom(req, this.allowBasic);
+    if (!key || !isApiKeyShaped(key)) {
+      this.fail('invalid API key', 401);
+      return;
+    }
+    this.lookup(key).then(
+      (principal) => (principal ? this.success(principal) : this.fail('invalid API key', 401)),
+      (error: unknown) => this.error(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  private async lookup(key: string): Promise<Principal | undefined> {
+    const found = await this.prisma.apiKey.findUnique({
+      where: { keyHash: hashApiKey(key) },
+      select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, email: true, role: true } } },
+    });
+    if (!found || found.revokedAt) return undefined;
+    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      // Bookkeeping only: a failed update must not fail the request.
+      this.prisma.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    }
+    return { ...found.user, via: 'api-key', apiKeyId: found.id };
+  }
+}
+
+export interface Authentication {
+  /** Requires credentials (JWT or API key); sets `res.locals.principal`. */
+  authenticate: RequestHandler;
+  /** Like `authenticate`, also accepting HTTP Basic with an API key as the password (browser pages). */
+  authenticateBrowser: RequestHandler;
+  requireAdmin: RequestHandler;
+}
+
+type UserRow = { id: string; email: string; role: Principal['role'] };
+
+/** A small TTL cache of user rows by id, bounded in size. */
+function userLookup(prisma: PrismaClient, ttlMs: number): (id: string) => Promise<UserRow | null> {
+  const cache = new Map<string, { row: UserRow | null; until: number }>();
+  return async (id) => {
+    const hit = cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const row = await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
+    if (ttlMs > 0) {
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(id, { row, until: Date.now() + ttlMs });
+    }
+    return row;
+  };
+}
+
+export function createAuthentication(prisma: PrismaClient, jwtSecret: string, userCacheMs = 2_000): Authentication {
+  const authenticator = new passport.Authenticator();
+  const key = hmacKey(jwtSecret);
+  const findUser = userLookup(prisma, userCacheMs);
+  authenticator.use(
+    'jwt',
+    new JwtStrategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        // jsonwebtoken accepts a KeyObject; passport-jwt's types only name string | Buffer.
+        secretOrKeyProvider: (_req: unknown, _raw: unknown, done: (error: unknown, key?: string | Buffer) => void) => done(null, key as unknown as Buffer),
+        algorithms: [TOKEN_ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+      },
+      (payload: { sub?: unknown }, done: (error: unknown, user?: Principal | false) => void) => {
+        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return done(null, false);
+        findUser(payload.sub).then(
+          (user) => done(null, user ? { ...user, via: 'jwt' } : false),
+          (error: unknown) => done(error),
+        );
+      },
+    ),
+  );
+  authenticator.use('api-key', new ApiKeyStrategy(prisma, false));
+  authenticator.use('api-key-basic', new ApiKeyStrategy(prisma, true));
+
+  const middleware =
+    (allowBasic: boolean): RequestHandler =>
+    (req, res, next) => {
+      const authorization = req.get('authorization') ?? '';
+      const useJwt = !req.get('x-api-key') && /^Bearer\s+(?!zk_)/i.test(authorization);
+      const strategy = useJwt ? 'jwt' : allowBasic ? 'api-key-basic' : 'api-key';
+      const challenge = allowBasic ? 'Basic realm="Zekka admin (user: anything, password: an API key)", Bearer' : 'Bearer realm="zekka"';
+      const handler = authenticator.authenticate(strategy, { session: false }, (error: unknown, user: Principal | false | undefined) => {
+        if (error) return next(error);
+        if (!user) {
+          res.setHeader('WWW-Authenticate', challenge);
+          return next(new UnauthorizedError());
+        }
+        res.locals.principal = user;
+        next();
+      }) as RequestHandler;
+      void handler(req, res, next);
+    };
+
+  return {
+    authenticate: middleware(false),
+    authenticateBrowser: middleware(true),
+    requireAdmin: (_req, res, next) => {
+      const principal = principalOf(res);
+      next(principal?.role === 'admin' ? undefined : principal ? new ForbiddenError('admins only') : new UnauthorizedError());
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Operations endpoints: liveness, readiness (PostgreSQL and Redis; 503 naming what failed),
+ * Prometheus text at /metrics, and the same system figures as JSON at /api/metrics.
+ */
+import type { ApiContext } from '../api-context.js';
+import { QUEUE_STATES, type QueueState } from '../metrics/system-snapshot.js';
+import { healthSchema, readinessSchema, systemMetricsSchema } from '../schemas/system.js';
+
+export type ReadinessCheck = () => Promise<{ ok: boolean; error?: string }>;
+
+export function registerSystemRoutes(ctx: ApiContext, checks: Record<string, ReadinessCheck>): void {
+  const { api, metrics, system } = ctx;
+  const tag = 'operations';
+
+  api.route({ method: 'get', path: '/health', operationId: 'health', summary: 'Liveness', tag, auth: 'none', responses: { 200: { description: 'the process answers', schema: healthSchema } } }, (_input, _req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  api.route(
+    { method: 'get', path: '/health/ready', operationId: 'readiness', summary: 'Readiness: PostgreSQL and Redis answer', tag, auth: 'none', responses: { 200: { description: 'ready', schema: readinessSchema }, 503: { description: 'not ready; `failed` names what', schema: readinessSchema } } },
+    async (_input, _req, res) => {
+      const results = await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => [name, await check().catch((error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))] as const),
+      );
+      const failed = results.filter(([, r]) => !r.ok).map(([name]) => name);
+      res.status(failed.length === 0 ? 200 : 503).json({ status: failed.length === 0 ? 'ready' : 'not ready', checks: Object.fromEntries(results), failed });
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/metrics', operationId: 'prometheusMetrics', summary: 'Prometheus metrics (text exposition format)', tag, auth: 'none', responses: { 200: { description: 'metrics', contentType: 'text/plain; version=0.0.4' } } },
+    async (_input, _req, res) => {
+      const text = await metrics.registry.metrics();
+      res.type(metrics.registry.contentType).send(text);
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/api/metrics', operationId: 'systemMetrics', summary: 'Queue depths, active projects and agents, throughput', tag, auth: 'user', responses: { 200: { description: 'system figures', schema: systemMetricsSchema } } },
+    async (_input, _req, res) => {
+      const figures = await system.get();
+      const queueTotals = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<QueueState, number>;
+      for (const q of figures.queues) for (const s of QUEUE_STATES) queueTotals[s] += q.counts[s] ?? 0;
+      res.json({
+        at: figures.at.toISOString(),
+        activeProjects: figures.activeProjects,
+        activeAgents: figures.activeAgents,
+        projectsByStatus: figures.projectsByStatus,
+        throughput: { ...figures.throughput, agentsPerMinute: Math.round((figures.throughput.agentsCompletedLast5Minutes / 5) * 10) / 10 },
+        queueTotals,
+        queues: figures.queues,
+      });
+    },
+  );
+}

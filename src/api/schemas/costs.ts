@@ -1,0 +1,51 @@
+/** Schemas of /api/costs, mirroring src/economics/cost-report.ts (money as micro-dollar strings and USD). */
+import { z } from 'zod';
+
+const amount = {
+  calls: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costMicros: z.string().regex(/^\d+$/),
+  costUsd: z.number(),
+};
+const costAmount = z.object(amount).meta({ id: 'CostAmount' });
+const byModel = z.object({ provider: z.string(), model: z.string(), ...amount });
+const byDay = z.object({ day: z.string().meta({ example: '2026-01-31' }), ...amount });
+
+const dateParam = z.iso.datetime({ offset: true }).or(z.iso.date()).transform((value) => new Date(value));
+
+export const costsQuery = z
+  .object({
+    from: dateParam.optional().meta({ description: 'inclusive start (ISO date or date-time)' }),
+    to: dateParam.optional().meta({ description: 'exclusive end' }),
+    userId: z.uuid().optional().meta({ description: 'another user’s costs (admins only)' }),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+export const userCostsSchema = z
+  .object({
+    userId: z.uuid(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    total: costAmount,
+    byProject: z.array(z.object({ projectId: z.uuid(), projectName: z.string(), ...amount })),
+    byModel: z.array(byModel),
+    byDay: z.array(byDay),
+  })
+  .meta({ id: 'UserCosts' });
+
+export const projectCostsSchema = z
+  .object({
+    projectId: z.uuid(),
+    budgetMicros: z.string(),
+    budgetUsd: z.number(),
+    spentMicros: z.string(),
+    spentUsd: z.number(),
+    total: costAmount,
+    byModel: z.array(byModel),
+    byUser: z.array(z.object({ userId: z.uuid().nullable(), ...amount })),
+    byDay: z.array(byDay),
+  })
+  .meta({ id: 'ProjectCosts' });
+
+export const costProjectParams = z.object({ projectId: z.uuid() }).strict();

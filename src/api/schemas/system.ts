@@ -1,0 +1,33 @@
+/** Schemas of the health and system-metrics endpoints. */
+import { z } from 'zod';
+import { QUEUE_STATES } from '../metrics/system-snapshot.js';
+
+export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+    failed: z.array(z.string()).meta({ description: 'the dependencies that did not answer' }),
+  })
+  .meta({ id: 'Readiness' });
+
+const counts = z.object(Object.fromEntries(QUEUE_STATES.map((s) => [s, z.number().int()])) as Record<(typeof QUEUE_STATES)[number], z.ZodNumber>);
+
+export const systemMetricsSchema = z
+  .object({
+    at: z.iso.datetime(),
+    activeProjects: z.number().int(),
+    activeAgents: z.number().int(),
+    projectsByStatus: z.record(z.string(), z.number().int()),
+    throughput: z.object({
+      agentsCompletedLastMinute: z.number().int(),
+      agentsCompletedLast5Minutes: z.number().int(),
+      agentsCompletedLastHour: z.number().int(),
+      agentsPerMinute: z.number().meta({ description: 'average over the last 5 minutes' }),
+      projectsCompletedLastHour: z.number().int(),
+    }),
+    queueTotals: counts,
+    queues: z.array(z.object({ name: z.string(), counts })),
+  })
+  .meta({ id: 'SystemMetrics' });
