@@ -1,0 +1,118 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON; the assertions check their shape */
+/**
+ * A real API server on 127.0.0.1 (port 0) over the run's PostgreSQL database and Redis namespace,
+ * with the engine harness behind it (in-process workers unless `workers: false`). `close()` stops
+ * the server first, then the engine. Requests go through plain fetch.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createApp, createApiObservability } from '../../src/api/app.js';
+import type { ApiOptions } from '../../src/api/api-options.js';
+import { parseKeyring } from '../../src/api/auth/provider-key-vault.js';
+import { observeAgentJobs } from '../../src/api/metrics/worker-metrics.js';
+import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { createHarness, type Harness, type HarnessOptions } from '../support/engine-harness.js';
+import { testNamespace } from '../support/environment.js';
+
+export const TEST_JWT_SECRET = 'zekka-api-test-secret-0123456789abcdef-0123';
+export const TEST_KEYRING = `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`;
+
+export function testApiOptions(overrides: Partial<ApiOptions> = {}): ApiOptions {
+  return {
+    jwtSecret: TEST_JWT_SECRET,
+    jwtExpiresInSeconds: 600,
+    corsOrigins: ['https://app.example.com'],
+    trustProxy: false,
+    bodyLimitBytes: 64 * 1024,
+    rateLimit: { windowMs: 60_000, max: 100_000, authWindowMs: 60_000, authMaxPerIp: 10_000, authMaxPerAccount: 10_000 },
+    // Each app its own counters: suites do not rate-limit each other.
+    rateLimitKeyPrefix: `${testNamespace()}:ratelimit:${randomUUID().slice(0, 8)}`,
+    providerKeyring: parseKeyring(TEST_KEYRING),
+    defaultBudgetUsd: 10,
+    version: 'test',
+    ...overrides,
+  };
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON (any JSON content type), else undefined. */
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- assertions read arbitrary fields
+}
+
+export interface RequestOptions {
+  token?: string;
+  apiKey?: string;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface ApiHarness {
+  engine: Harness;
+  options: ApiOptions;
+  server: ApiServer;
+  url: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  /** Registers and logs in a fresh user; returns its id, email and token. */
+  user(prefix?: string): Promise<{ id: string; email: string; password: string; token: string }>;
+  admin(): Promise<{ id: string; email: string; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions } = {}): Promise<ApiHarness> {
+  const engine = await createHarness({ workers: false, ...options.engine });
+  const observability = createApiObservability(engine.deps);
+  const apiOptions = testApiOptions(options.api);
+  const app = createApp({ engine: engine.deps, projects: engine.projects, observability }, apiOptions);
+  const server = await startApiServer(app, { port: 0, host: '127.0.0.1' });
+  if (options.engine?.workers !== false && engine.pool) observeAgentJobs(engine.pool.workers, observability.metrics);
+
+  const request = async (method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> => {
+    const headers: Record<string, string> = { ...req.headers };
+    if (req.token) headers.authorization = `Bearer ${req.token}`;
+    if (req.apiKey) headers['x-api-key'] = req.apiKey;
+    let body: string | Buffer | undefined = req.rawBody;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${server.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    let json: unknown;
+    if (/json/.test(type) && text.length > 0) json = JSON.parse(text);
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  const user = async (prefix = 'user') => {
+    const email = `${prefix}-${randomUUID()}@example.com`;
+    const password = `pw-${randomUUID()}`;
+    const registered = await request('POST', '/api/auth/register', { body: { email, password } });
+    if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+    const login = await request('POST', '/api/auth/login', { body: { email, password } });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+    return { id: registered.json.id as string, email, password, token: login.json.accessToken as string };
+  };
+
+  return {
+    engine,
+    options: apiOptions,
+    server,
+    url: server.url,
+    request,
+    user,
+    async admin() {
+      const u = await user('admin');
+      await engine.deps.prisma.user.update({ where: { id: u.id }, data: { role: 'admin' } });
+      return u;
+    },
+    async close() {
+      await server.close();
+      await engine.close();
+    },
+  };
+}
+
+export const REQUIREMENTS = 'A todo list API: users create tasks with a title and a due date, mark them done, and list them.';
