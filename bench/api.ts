@@ -1,0 +1,188 @@
+/**
+ * `npm run bench:api`: latency and throughput of one API process under load, while projects run.
+ *
+ * A throwaway world (own PostgreSQL database, own Redis namespace and BullMQ prefix; removed at
+ * the end, also after a failure): one `zekka api` child process, one `zekka worker` child, and 10
+ * projects kept executing in the background (a finished one is replaced at once). Then autocannon
+ * (in this process) runs 100 connections for 10 s against each of:
+ *   GET /api/projects/:id    GET /api/projects    POST /api/projects
+ * and prints p50/p95/p99 (from every response time, not autocannon's coarser buckets) and req/s.
+ * Target (issue 6): p99 ≤ 50 ms for the reads.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { describeEnvironment, setUp, tearDown, type BenchEnvironment } from './bench-environment.js';
+import { percentile } from './measure.js';
+import { startWorker, stopAllWorkers } from './worker-children.js';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const BACKGROUND_PROJECTS = Number(process.env.BENCH_BACKGROUND_PROJECTS ?? 10);
+const REQUIREMENTS = 'A task tracker API: users create projects and tasks with a title, an assignee and a due date; tasks move from todo to done; list overdue tasks.';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function startApi(env: BenchEnvironment): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/zekka.js', 'api'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      REDIS_NAMESPACE: env.namespace,
+      QUEUE_PREFIX: env.prefix,
+      PORT: String(port),
+      RATE_LIMIT_MAX: '1000000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000)));
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (!(await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`API not ready:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, url, stop };
+}
+
+async function call(url: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Keeps BACKGROUND_PROJECTS projects queued or running until stopped; returns how many it started. */
+function keepProjectsRunning(url: string, token: string, databaseUrl: string): { stop: () => Promise<number> } {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  let running = true;
+  let started = 0;
+  const loop = (async () => {
+    await db.connect();
+    while (running) {
+      const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "Project" WHERE name LIKE 'background %' AND status IN ('created','queued','running')`);
+      for (let missing = BACKGROUND_PROJECTS - Number(rows[0]?.n ?? 0); missing > 0 && running; missing--) {
+        const project = await call(url, 'POST', '/api/projects', token, { name: `background ${started}`, requirements: REQUIREMENTS });
+        await call(url, 'POST', `/api/projects/${String(project.id)}/execute`, token);
+        started++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop.finally(() => db.end());
+      return started;
+    },
+  };
+}
+
+interface Figures {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+function measure(name: string, options: autocannon.Options): Promise<Figures> {
+  const times: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error: unknown, result) => {
+      if (error) return reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+      resolve({
+        name,
+        requests: result.requests.total,
+        rps: result.requests.total / (result.duration || DURATION_S),
+        p50: percentile(times, 50),
+        p95: percentile(times, 95),
+        p99: percentile(times, 99),
+        max: Math.max(...times),
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+      });
+    });
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  });
+}
+
+async function main(): Promise<void> {
+  const env = describeEnvironment();
+  const stops: (() => Promise<unknown>)[] = [];
+  process.stdout.write(`bench:api — ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; database ${env.databaseName}, prefix ${env.prefix}\n`);
+  try {
+    await setUp(env);
+    stops.push(() => stopAllWorkers());
+    await startWorker(env, { OFFLINE_LATENCY_MS: '200', WORKER_CONCURRENCY: '20' });
+    const api = await startApi(env);
+    stops.unshift(api.stop);
+
+    const email = `bench-${process.pid}@example.com`;
+    await call(api.url, 'POST', '/api/auth/register', undefined, { email, password: 'bench-password-123' });
+    const { accessToken } = (await call(api.url, 'POST', '/api/auth/login', undefined, { email, password: 'bench-password-123' })) as { accessToken: string };
+    let target = '';
+    for (let i = 0; i < 40; i++) target = String((await call(api.url, 'POST', '/api/projects', accessToken, { name: `listed ${i}`, requirements: REQUIREMENTS })).id);
+    const keeper = keepProjectsRunning(api.url, accessToken, env.databaseUrl);
+    stops.unshift(() => keeper.stop());
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const results = [
+      await measure('GET /api/projects/:id', { url: `${api.url}/api/projects/${target}`, headers }),
+      await measure('GET /api/projects', { url: `${api.url}/api/projects`, headers }),
+      await measure('POST /api/projects', { url: `${api.url}/api/projects`, method: 'POST', headers, body: JSON.stringify({ name: 'bench', requirements: REQUIREMENTS }) }),
+    ];
+    const backgroundStarted = await keeper.stop();
+    stops.shift();
+
+    const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
+    process.stdout.write(`\n${CONNECTIONS} connections × ${DURATION_S} s each; ${BACKGROUND_PROJECTS} projects kept executing (${backgroundStarted} started in all)\n`);
+    process.stdout.write(`${'endpoint'.padEnd(24)}${'req/s'.padStart(9)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}  non-2xx errors\n`);
+    for (const r of results) {
+      process.stdout.write(`${r.name.padEnd(24)}${r.rps.toFixed(0).padStart(9)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${ms(r.max)}  ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}\n`);
+    }
+    const reads = results.slice(0, 2);
+    process.stdout.write(`\ntarget p99 ≤ 50 ms for the reads: ${reads.every((r) => r.p99 <= 50) ? 'met' : 'NOT met'} (${reads.map((r) => r.p99.toFixed(1)).join(' / ')} ms)\n`);
+    if (results.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
+  } finally {
+    for (const stop of stops) await stop().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));
+    const { keysDeleted, problems } = await tearDown(env);
+    process.stdout.write(`cleaned up: database dropped, ${keysDeleted} Redis keys deleted${problems.length ? `; problems: ${problems.join('; ')}` : ''}\n`);
+  }
+}
+
+await main();
