@@ -23,7 +23,7 @@ export class QueueRegistry {
       const definition = queueDefinition(name);
       // The queue's event stream is capped well below BullMQ's default (10,000 per queue, ×67 queues):
       // it serves live QueueEvents listeners, not history.
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions, streams: { events: { maxLen: 1_000 } } });
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions, streams: { events: { maxLen: 100 } } });
       this.queues.set(name, queue);
     }
     return queue;
