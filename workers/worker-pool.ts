@@ -50,6 +50,8 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {
     const { deps } = options;
+    // Queue handles write each queue's settings (e.g. the event stream cap) into Redis.
+    deps.queues.all();
     const override = parseQueueConcurrency(options.queueConcurrency);
     this.workers = matchQueues(options.queueGlobs).map((definition) => {
       const worker = new Worker(definition.name, createProcessor(definition.kind, deps), {
