@@ -24,12 +24,13 @@ const addCorrelation = winston.format((info) => {
 
 export type Logger = winston.Logger;
 
-export function createLogger(options: { level?: string; service?: string; silent?: boolean } = {}): Logger {
+export function createLogger(options: { level?: string; service?: string; silent?: boolean; stream?: NodeJS.WritableStream } = {}): Logger {
   return winston.createLogger({
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     silent: options.silent ?? false,
     defaultMeta: { service: options.service ?? 'zekka', pid: process.pid },
     format: winston.format.combine(addCorrelation(), winston.format.timestamp(), winston.format.errors({ stack: false }), winston.format.json()),
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] })],
+    // stderr, so a command's own output on stdout stays clean.
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] })],
   });
 }
