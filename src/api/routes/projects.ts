@@ -37,7 +37,8 @@ export function registerProjectRoutes(ctx: ApiContext): void {
         ...(query.status ? { status: query.status } : {}),
         ...(query.cursor ? { OR: [{ createdAt: { lt: query.cursor.createdAt } }, { createdAt: query.cursor.createdAt, id: { lt: query.cursor.id } }] } : {}),
       };
-      const rows = await prisma.project.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
+      // The requirements (up to 100k characters each) are not part of a list item: not read at all.
+      const rows = await prisma.project.findMany({ where, omit: { requirements: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       res.json({ items: page.map(projectView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null });

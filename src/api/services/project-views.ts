@@ -9,7 +9,7 @@ export function stageRef(number: number | null | undefined): ProjectView['curren
   return stage ? { number: stage.number, key: stage.key, name: stage.name } : null;
 }
 
-export function projectView(p: Project): ProjectView {
+export function projectView(p: Omit<Project, 'requirements'>): ProjectView {
   const remaining = p.budgetMicros > p.spentMicros ? p.budgetMicros - p.spentMicros : 0n;
   return {
     id: p.id,
