@@ -51,6 +51,8 @@ export interface ApiDependencies {
   engine: EngineDeps;
   /** Readiness checks; default: PostgreSQL (SELECT 1) and Redis (PING). */
   checks?: Record<string, ReadinessCheck>;
+  /** Which model providers are configured and answer, and the model each tier uses (shown by readiness, never failing it). */
+  modelReport?: () => Promise<unknown>;
   projects?: ProjectService;
   costs?: CostReport;
   /** Pass one to share the registry with in-process workers (`zekka dev`). */
@@ -116,7 +118,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
   app.use('/api', limits.api);
   app.use(express.json({ limit: options.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
 
-  registerSystemRoutes(ctx, deps.checks ?? defaultChecks(engine));
+  registerSystemRoutes(ctx, deps.checks ?? defaultChecks(engine), deps.modelReport);
   registerAuthRoutes(ctx);
   registerApiKeyRoutes(ctx);
   registerProviderKeyRoutes(ctx);

@@ -108,12 +108,16 @@ describe('api/protection', function () {
     const ready = await api.request('GET', '/health/ready');
     expect(ready.status).to.equal(200);
     expect(ready.json).to.deep.include({ status: 'ready', failed: [] });
-    const app = createApp({ engine: api.engine.deps, checks: { database: () => Promise.resolve({ ok: true }), redis: () => Promise.resolve({ ok: false, error: 'no answer within 1000 ms' }) } }, testApiOptions());
+    const models = { providers: [{ name: 'offline', configured: true, answers: true }], tiers: [{ tier: 'premium', uses: 'offline:offline-premium' }] };
+    const app = createApp(
+      { engine: api.engine.deps, checks: { database: () => Promise.resolve({ ok: true }), redis: () => Promise.resolve({ ok: false, error: 'no answer within 1000 ms' }) }, modelReport: () => Promise.resolve(models) },
+      testApiOptions(),
+    );
     const server = await startApiServer(app, { port: 0, host: '127.0.0.1' });
     try {
       const response = await fetch(`${server.url}/health/ready`);
       expect(response.status).to.equal(503);
-      expect(await response.json()).to.deep.include({ status: 'not ready', failed: ['redis'] });
+      expect(await response.json()).to.deep.include({ status: 'not ready', failed: ['redis'], models });
     } finally {
       await server.close();
     }

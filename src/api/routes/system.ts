@@ -8,7 +8,7 @@ import { healthSchema, readinessSchema, systemMetricsSchema } from '../schemas/s
 
 export type ReadinessCheck = () => Promise<{ ok: boolean; error?: string }>;
 
-export function registerSystemRoutes(ctx: ApiContext, checks: Record<string, ReadinessCheck>): void {
+export function registerSystemRoutes(ctx: ApiContext, checks: Record<string, ReadinessCheck>, modelReport?: () => Promise<unknown>): void {
   const { api, metrics, system } = ctx;
   const tag = 'operations';
 
@@ -23,7 +23,8 @@ export function registerSystemRoutes(ctx: ApiContext, checks: Record<string, Rea
         Object.entries(checks).map(async ([name, check]) => [name, await check().catch((error: unknown) => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))] as const),
       );
       const failed = results.filter(([, r]) => !r.ok).map(([name]) => name);
-      res.status(failed.length === 0 ? 200 : 503).json({ status: failed.length === 0 ? 'ready' : 'not ready', checks: Object.fromEntries(results), failed });
+      const models = modelReport ? await modelReport().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })) : undefined;
+      res.status(failed.length === 0 ? 200 : 503).json({ status: failed.length === 0 ? 'ready' : 'not ready', checks: Object.fromEntries(results), failed, models });
     },
   );
 

@@ -9,6 +9,7 @@ export const readinessSchema = z
     status: z.enum(['ready', 'not ready']),
     checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
     failed: z.array(z.string()).meta({ description: 'the dependencies that did not answer' }),
+    models: z.unknown().optional().meta({ description: 'model providers: configured, answering, and the model each tier uses (as `zekka doctor`; refreshed at most once a minute)' }),
   })
   .meta({ id: 'Readiness' });
 

@@ -5,6 +5,7 @@
  * /health and /metrics on their own port, so Prometheus scrapes every pod.
  */
 import type { Command } from 'commander';
+import { buildModelReport, type ModelReport } from '../../models/router/model-report.js';
 import { apiOptionsFromEnv } from '../../api/api-options.js';
 import { createApiObservability, createApp } from '../../api/app.js';
 import { createProcessMetrics, type ZekkaMetrics } from '../../api/metrics/zekka-metrics.js';
@@ -45,11 +46,29 @@ async function serve(runtime: Runtime, port: number, withWorkers: string): Promi
   await waitForShutdown(runtime);
 }
 
+/** The model report probes providers over the network: refresh it at most once a minute. */
+function cachedModelReport(runtime: Runtime): () => Promise<ModelReport> {
+  let cached: { at: number; report: Promise<ModelReport> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > 60_000) {
+      const report = buildModelReport(runtime.env, { timeoutMs: 2_000 });
+      cached = { at: Date.now(), report };
+      report.catch(() => (cached = undefined));
+    }
+    return cached.report;
+  };
+}
+
 /** The API gateway (and, for `zekka dev`, every processor in the same process). */
 async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   const observability = createApiObservability(runtime.deps);
   const app = createApp(
-    { engine: runtime.deps, observability, checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) } },
+    {
+      engine: runtime.deps,
+      observability,
+      checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
+      modelReport: cachedModelReport(runtime),
+    },
     apiOptionsFromEnv(runtime.env),
   );
   const server = await startApiServer(app, { port: runtime.env.PORT });
