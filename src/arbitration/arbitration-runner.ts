@@ -2,11 +2,13 @@
  * Settles one conflict (an `arbitration` job, a child of the stage that raised it).
  *
  * Conflict status machine:
- *   open ──merge clean──▶ resolved
- *     └──merge fails──▶ needs_review ──(a person answers: resolveConflict)──▶ resolving ──▶ resolved
- * While a conflict needs review its job re-delays itself (`reviewPollMs`) instead of completing,
- * so the stage keeps waiting; the project shows `needs_review` and says why. A person's answer
- * promotes the job, which then applies the answer at once.
+ *   open ──a strategy resolves (merge, an LLM)──▶ resolved
+ *     └──every automatic strategy fails──▶ needs_review ──(a person answers: resolveConflict)──▶ resolving ──▶ resolved
+ * The strategies run in the configured order (./strategy-chain.ts); `human` ends the chain. While
+ * a conflict needs review its job re-delays itself (`reviewPollMs`) instead of completing, so the
+ * stage keeps waiting; the project shows `needs_review` and says why. With GitHub configured an
+ * issue is opened for the person (./github-review.ts). A person's answer promotes the job, which
+ * then applies the answer at once.
  *
  * Every write goes through the file lock and the artifact store's version check, merging against
  * the file as it is *now*, so two arbitrations of one file cannot lose each other's edits.
@@ -16,7 +18,9 @@ import type { Conflict } from '../db/prisma-types.js';
 import type { ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { RunCancelledError } from '../engine/project-service.js';
-import { threeWayMerge } from './three-way-merge.js';
+import { arbitrationServicesOf, type ArbitrationServices } from './arbitration-services.js';
+import { recordAttempt } from './attempt-log.js';
+import { markResolved, runStrategyChain } from './strategy-chain.js';
 
 export interface ArbitrationResult {
   conflictId: string;
@@ -26,44 +30,54 @@ export interface ArbitrationResult {
 }
 
 export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
+  const services = arbitrationServicesOf(deps);
   if (await deps.state.isCancelled(data.projectId, data.runId)) throw new RunCancelledError();
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { runId: true } });
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { runId: true, name: true } });
   if (project.runId !== data.runId) return { conflictId: data.conflictId, status: 'superseded', strategy: 'none' };
   const conflict = await deps.prisma.conflict.findUniqueOrThrow({ where: { id: data.conflictId } });
   if (conflict.status === 'resolved') return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'unknown' };
   if (conflict.status === 'resolving' && conflict.resolution !== null) {
-    await applyContent(deps, conflict, conflict.resolution, conflict.strategy ?? 'manual', job.id ?? conflict.id);
+    await applyContent(deps, services, conflict, conflict.resolution, conflict.strategy ?? 'manual', job.id ?? conflict.id);
     return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'manual' };
   }
   if (conflict.status === 'needs_review') return waitForReview(deps, job, token);
 
-  const author = `arbitrator:three-way-merge`;
-  const merged = await deps.locks.withLock(conflict.projectId, conflict.path ?? '', job.id ?? conflict.id, async (lock) => {
-    const current = await deps.artifacts.current(conflict.projectId, conflict.path ?? '');
-    const outcome = threeWayMerge(conflict.base ?? '', current?.content ?? '', conflict.theirs ?? '');
-    if (!outcome.clean) return outcome;
-    await deps.artifacts.write({
-      projectId: conflict.projectId,
-      path: conflict.path ?? '',
-      content: outcome.content,
-      baseVersion: current?.version ?? null,
-      fenceToken: lock.token,
-      author: `${author}:${conflict.id}`,
-      stage: data.stage,
-    });
-    return outcome;
-  });
-  if (merged.clean) {
-    await markResolved(deps, conflict, 'three-way-merge', merged.content);
-    return { conflictId: conflict.id, status: 'resolved', strategy: 'three-way-merge' };
+  const owner = `${job.id ?? conflict.id}#${job.attemptsMade}`;
+  const outcome = await runStrategyChain(deps, services, conflict, { stage: data.stage, owner });
+  if (outcome.resolved) return { conflictId: conflict.id, status: 'resolved', strategy: outcome.strategy };
+
+  const { reason } = outcome;
+  const claimed = await deps.prisma.conflict.updateMany({ where: { id: conflict.id, status: 'open' }, data: { status: 'needs_review', details: { reason, ...outcome.details } } });
+  if (claimed.count > 0) {
+    await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'needs_review' });
+    await openReview(deps, services, conflict, project.name, reason);
   }
-  const lines = merged.regions.map((r) => r.baseLine).join(', ');
-  const reason = `conflict on ${conflict.path}: ${conflict.raisedBy}'s edit overlaps another change near line ${lines}; it needs a person to resolve it`;
-  await deps.prisma.conflict.update({ where: { id: conflict.id }, data: { status: 'needs_review', details: { reason, regions: merged.regions } } });
   const paused = await deps.prisma.project.updateMany({ where: { id: conflict.projectId, status: { in: ['running', 'queued'] } }, data: { status: 'needs_review', failureReason: reason } });
   await deps.state.set(conflict.projectId, { status: 'needs_review' });
   if (paused.count > 0) await deps.events.publish({ type: 'project.needs_review', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, reason } });
   return waitForReview(deps, job, token);
+}
+
+/** Opens the GitHub issue when configured. A failure is logged: the API can still answer the conflict. */
+async function openReview(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, projectName: string, reason: string): Promise<void> {
+  if (!services.review || conflict.reviewUrl) return;
+  try {
+    const current = conflict.path ? await deps.artifacts.current(conflict.projectId, conflict.path) : undefined;
+    const url = await services.review.open({
+      conflictId: conflict.id,
+      projectId: conflict.projectId,
+      projectName,
+      type: conflict.type,
+      path: conflict.path,
+      reason,
+      base: conflict.base ?? '',
+      ours: current?.content ?? conflict.ours ?? '',
+      theirs: conflict.theirs ?? '',
+    });
+    await deps.prisma.conflict.update({ where: { id: conflict.id }, data: { reviewUrl: url } });
+  } catch (error) {
+    deps.logger.warn('could not open a review issue', { conflictId: conflict.id, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 async function waitForReview(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string): Promise<never> {
@@ -71,17 +85,13 @@ async function waitForReview(deps: EngineDeps, job: Job<ArbitrationJobData>, tok
   throw new DelayedError();
 }
 
-async function applyContent(deps: EngineDeps, conflict: Conflict, content: string, strategy: string, owner: string): Promise<void> {
+async function applyContent(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, content: string, strategy: string, owner: string): Promise<void> {
   const path = conflict.path ?? '';
   await deps.locks.withLock(conflict.projectId, path, owner, async (lock) => {
     const current = await deps.artifacts.current(conflict.projectId, path);
     const stage = (await deps.prisma.stageRun.findUnique({ where: { id: conflict.stageRunId ?? '' }, select: { stage: true } }))?.stage ?? 0;
     await deps.artifacts.write({ projectId: conflict.projectId, path, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: `arbitrator:${strategy}:${conflict.id}`, stage });
   });
-  await markResolved(deps, conflict, strategy, content);
-}
-
-async function markResolved(deps: EngineDeps, conflict: Conflict, strategy: string, resolution: string): Promise<void> {
-  await deps.prisma.conflict.update({ where: { id: conflict.id }, data: { status: 'resolved', strategy, resolution, resolvedAt: new Date() } });
-  await deps.events.publish({ type: 'conflict.resolved', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, strategy } });
+  await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'resolved' });
+  await markResolved(deps, services, conflict, strategy, content);
 }

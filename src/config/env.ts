@@ -82,6 +82,18 @@ export const envSchema = z
       .trim()
       .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88}(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88})*$/, 'a comma-separated list of <id>:<base64 of 32 bytes>, the current key first')
       .optional(),
+    ARBITRATION_STRATEGIES: z
+      .string()
+      .trim()
+      .regex(/^(merge|gemini|claude|ollama|human)(\s*,\s*(merge|gemini|claude|ollama|human))*$/, 'a comma-separated list of merge, gemini, claude, ollama, human')
+      .default('merge,gemini,claude,ollama,human'),
+    ARBITRATION_MODELS: modelList,
+    ARBITRATION_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(256).max(200_000).default(16_000),
+    ARBITRATION_MAX_FILE_BYTES: z.coerce.number().int().min(1_024).max(10_000_000).default(1_000_000),
+    GITHUB_TOKEN: optionalString,
+    GITHUB_REPO: z.string().trim().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name of a GitHub repository').optional(),
+    GITHUB_API_URL: z.url().default('https://api.github.com'),
+    GITHUB_WEBHOOK_SECRET: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

@@ -1,0 +1,171 @@
+/**
+ * The strategy chain for one conflict, in the configured order (ARBITRATION_STRATEGIES):
+ *   merge   deterministic 3-way merge (code conflicts only)
+ *   gemini, claude, ollama   ask that provider for the resolved file (skipped when it is not
+ *           configured); the proposal is validated (./proposal-validator.ts) before it is applied
+ *   human   not run here: the caller hands the conflict to a person (needs_review)
+ * Each strategy tried leaves an ArbitrationAttempt row. The first that resolves writes the file
+ * through the file lock and the artifact store's version check; a file that moved while a model
+ * was thinking fails the job (BullMQ retries it against the file as it is then).
+ */
+import type { Conflict } from '../db/prisma-types.js';
+import { analyzeRequestCached } from '../agents/analysis-cache.js';
+import type { StageNumber } from '../agents/types.js';
+import { createBudgetGuard } from '../economics/project-budget-guard.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import { BudgetExceededError } from '../errors/app-error.js';
+import { PROVIDER_OF, type ArbitrationServices, type LlmStrategyName } from './arbitration-services.js';
+import { recordAttempt } from './attempt-log.js';
+import { requestProposal } from './llm-proposal.js';
+import { validateProposal } from './proposal-validator.js';
+import { threeWayMerge } from './three-way-merge.js';
+
+export type ChainOutcome = { resolved: true; strategy: string } | { resolved: false; reason: string; details: Record<string, unknown> };
+
+export interface ChainContext {
+  stage: number;
+  /** Lock owner and budget call-key prefix, unique per job attempt (e.g. `<jobId>#<attempt>`). */
+  owner: string;
+}
+
+/** Strategy names as recorded on Conflict.strategy (the merge keeps its historical name). */
+export const RECORDED_STRATEGY: Readonly<Record<string, string>> = { merge: 'three-way-merge', human: 'manual' };
+
+/** The file moved while a proposal was computed; the job is retried against the current file. */
+export class FileMovedError extends Error {
+  constructor(path: string) {
+    super(`${path} changed while the conflict was being arbitrated; retrying against the current file`);
+    this.name = 'FileMovedError';
+  }
+}
+
+export async function runStrategyChain(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, context: ChainContext): Promise<ChainOutcome> {
+  const path = conflict.path;
+  const reasons: string[] = [];
+  let regions: unknown;
+  for (const strategy of services.strategies) {
+    if (strategy === 'human') break;
+    if (path === null) continue;
+    if (strategy === 'merge') {
+      if (conflict.type !== 'code') continue;
+      const merged = await mergeStrategy(deps, conflict, path, context);
+      if (merged.clean) {
+        await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'resolved' });
+        await markResolved(deps, services, conflict, RECORDED_STRATEGY.merge ?? strategy, merged.content);
+        return { resolved: true, strategy: RECORDED_STRATEGY.merge ?? strategy };
+      }
+      regions = merged.regions;
+      const lines = merged.regions.map((r) => r.baseLine).join(', ');
+      reasons.push(`${conflict.raisedBy}'s edit overlaps another change near line ${lines}`);
+      await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'rejected', error: `overlapping edits near line ${lines}` });
+      continue;
+    }
+    const outcome = await llmStrategy(deps, services, conflict, path, strategy, context);
+    if (outcome === 'resolved') return { resolved: true, strategy };
+    if (outcome !== 'not_configured') reasons.push(`${strategy}: ${outcome}`);
+  }
+  const why = reasons.length > 0 ? reasons.join('; ') : 'no automatic strategy applies';
+  return { resolved: false, reason: `conflict on ${path ?? conflict.type}: ${why}; it needs a person to resolve it`, details: { regions, tried: reasons } };
+}
+
+async function mergeStrategy(deps: EngineDeps, conflict: Conflict, path: string, context: ChainContext) {
+  return deps.locks.withLock(conflict.projectId, path, context.owner, async (lock) => {
+    const current = await deps.artifacts.current(conflict.projectId, path);
+    const outcome = threeWayMerge(conflict.base ?? '', current?.content ?? '', conflict.theirs ?? '');
+    if (!outcome.clean) return outcome;
+    await deps.artifacts.write({
+      projectId: conflict.projectId,
+      path,
+      content: outcome.content,
+      baseVersion: current?.version ?? null,
+      fenceToken: lock.token,
+      author: `arbitrator:three-way-merge:${conflict.id}`,
+      stage: context.stage,
+    });
+    return outcome;
+  });
+}
+
+/** `resolved`, `not_configured`, or why it did not resolve. */
+async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, path: string, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
+  const providerName = PROVIDER_OF[strategy];
+  const provider = services.providers.get(providerName);
+  const model = services.models.get(providerName);
+  if (!provider || !model) return 'not_configured';
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { name: true, requirements: true, ownerId: true } });
+  const current = await deps.artifacts.current(conflict.projectId, path);
+  const ours = current?.content ?? conflict.ours ?? '';
+  const theirs = conflict.theirs ?? '';
+  const budget = createBudgetGuard({
+    prisma: deps.prisma,
+    redis: deps.redis,
+    namespace: deps.namespace,
+    projectId: conflict.projectId,
+    userId: project.ownerId,
+    callKeyPrefix: `${context.owner}:${strategy}`,
+    events: deps.events,
+    prices: deps.prices,
+    logger: deps.logger,
+  });
+  const base = { conflictId: conflict.id, strategy, provider: providerName, model };
+  let proposal;
+  try {
+    proposal = await requestProposal(
+      { path, base: conflict.base ?? '', ours, theirs, raisedBy: conflict.raisedBy },
+      {
+        provider,
+        model,
+        maxOutputTokens: services.maxOutputTokens,
+        budget,
+        task: {
+          projectId: conflict.projectId,
+          projectName: project.name,
+          requirements: project.requirements,
+          analysis: analyzeRequestCached(project.requirements),
+          stage: context.stage as StageNumber,
+          agentId: 'arbitrator',
+          instanceKey: `arbitrator:${conflict.id}`,
+          context: [],
+        },
+      },
+    );
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await recordAttempt(deps, services, { ...base, outcome: error instanceof BudgetExceededError ? 'skipped' : 'failed', error: message });
+    deps.logger.warn('arbitration strategy failed', { conflictId: conflict.id, strategy, error: message });
+    return error instanceof BudgetExceededError ? 'the budget refused the call' : `the call failed (${message})`;
+  }
+  const usage = { inputTokens: proposal.result.usage.inputTokens, outputTokens: proposal.result.usage.outputTokens, costMicros: proposal.costMicros, model: proposal.result.model || model };
+  const validation = proposal.result.stopReason === 'max_tokens' ? { ok: false as const, reason: 'the answer was cut off' } : await validateProposal({ path, content: proposal.content, ours, theirs, maxBytes: services.maxFileBytes });
+  if (!validation.ok) {
+    await recordAttempt(deps, services, { ...base, ...usage, outcome: 'rejected', error: validation.reason });
+    return `proposal rejected (${validation.reason})`;
+  }
+  const applied = await deps.locks.withLock(conflict.projectId, path, context.owner, async (lock) => {
+    const now = await deps.artifacts.current(conflict.projectId, path);
+    if ((now?.version ?? null) !== (current?.version ?? null)) return false;
+    await deps.artifacts.write({
+      projectId: conflict.projectId,
+      path,
+      content: proposal.content,
+      baseVersion: now?.version ?? null,
+      fenceToken: lock.token,
+      author: `arbitrator:${strategy}:${conflict.id}`,
+      stage: context.stage,
+    });
+    return true;
+  });
+  if (!applied) {
+    await recordAttempt(deps, services, { ...base, ...usage, outcome: 'failed', error: 'the file changed while the model answered' });
+    throw new FileMovedError(path);
+  }
+  await recordAttempt(deps, services, { ...base, ...usage, outcome: 'resolved' });
+  await markResolved(deps, services, conflict, strategy, proposal.content);
+  return 'resolved';
+}
+
+export async function markResolved(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, strategy: string, resolution: string): Promise<void> {
+  await deps.prisma.conflict.update({ where: { id: conflict.id }, data: { status: 'resolved', strategy, resolution, resolvedAt: new Date() } });
+  services.metrics?.resolutions.inc({ strategy, type: conflict.type });
+  await deps.events.publish({ type: 'conflict.resolved', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, strategy } });
+}
