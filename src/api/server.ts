@@ -1,6 +1,7 @@
 /**
- * Listening and closing. `close()` stops accepting, lets requests in flight finish, then ends
- * idle keep-alive connections, so a rolling deploy drops no request.
+ * Listening and closing. `close()` stops accepting, lets requests in flight finish, and ends each
+ * keep-alive connection as soon as it is idle, so a rolling deploy drops no request; whatever is
+ * still open after the grace period (a client still sending a refused body…) is cut.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ export interface ApiServer {
   server: Server;
   port: number;
   url: string;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startApiServer(app: Express, options: { port: number; host?: string }): Promise<ApiServer> {
@@ -32,9 +33,17 @@ export async function startApiServer(app: Express, options: { port: number; host
     server,
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
+    close: (graceMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        // Connections that finish their request after close() began become idle keep-alives: end those too.
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close((error) => {
+          clearInterval(idle);
+          clearTimeout(force);
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };
