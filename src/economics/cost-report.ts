@@ -25,7 +25,8 @@ export interface UserCosts {
   from: string | null;
   to: string | null;
   total: CostAmount;
-  byProject: (CostAmount & { projectId: string; projectName: string })[];
+  /** `projectId: null` gathers the spend of projects that were deleted since. */
+  byProject: (CostAmount & { projectId: string | null; projectName: string })[];
   byModel: (CostAmount & { provider: string; model: string })[];
   byDay: (CostAmount & { day: string })[];
 }
@@ -84,14 +85,14 @@ export class CostReport {
       this.prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], where, ...SUMS }),
       this.byDay('userId', userId, range),
     ]);
-    const names = await this.prisma.project.findMany({ where: { id: { in: projects.map((p) => p.projectId) } }, select: { id: true, name: true } });
+    const names = await this.prisma.project.findMany({ where: { id: { in: projects.flatMap((p) => (p.projectId ? [p.projectId] : [])) } }, select: { id: true, name: true } });
     const nameOf = new Map(names.map((p) => [p.id, p.name]));
     return {
       userId,
       from: range.from?.toISOString() ?? null,
       to: range.to?.toISOString() ?? null,
       total: amount(total),
-      byProject: projects.map((p) => ({ projectId: p.projectId, projectName: nameOf.get(p.projectId) ?? '', ...amount(p) })).sort(byCostDescending),
+      byProject: projects.map((p) => ({ projectId: p.projectId, projectName: p.projectId ? (nameOf.get(p.projectId) ?? '') : '(deleted projects)', ...amount(p) })).sort(byCostDescending),
       byModel: models.map((m) => ({ provider: m.provider, model: m.model, ...amount(m) })).sort(byCostDescending),
       byDay: days,
     };

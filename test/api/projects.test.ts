@@ -155,6 +155,14 @@ describe('api/projects: the contract end to end', function () {
     expect(resumed?.json).to.include({ started: true, runId: 'r1' });
     expect(end).to.equal('project.completed');
     expect((await api.request('POST', `/api/projects/${project.id}/resume`, { token })).status).to.equal(409);
+
+    // Deleting the project keeps its spend in the user's totals (the ledger is history).
+    const before = await api.request('GET', '/api/costs', { token });
+    expect(before.json.total.calls).to.be.greaterThan(0);
+    expect((await api.request('DELETE', `/api/projects/${project.id}`, { token })).status).to.equal(204);
+    const after = await api.request('GET', '/api/costs', { token });
+    expect(after.json.total).to.deep.equal(before.json.total);
+    expect(after.json.byProject.find((p: { projectId: string | null }) => p.projectId === null)?.projectName).to.equal('(deleted projects)');
   });
 
   it('shows a conflict that waits for review and resolves it by hand', async () => {

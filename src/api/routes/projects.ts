@@ -80,7 +80,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
       method: 'delete',
       path: '/api/projects/:id',
       operationId: 'deleteProject',
-      summary: 'Delete a project that is not running (with its runs, artifacts and conflicts)',
+      summary: 'Delete a project that is not running, with its runs, artifacts and conflicts (its spend stays in your cost totals)',
       tag,
       auth: 'user',
       params: projectIdParams,

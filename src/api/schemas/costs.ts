@@ -28,7 +28,7 @@ export const userCostsSchema = z
     from: z.string().nullable(),
     to: z.string().nullable(),
     total: costAmount,
-    byProject: z.array(z.object({ projectId: z.uuid(), projectName: z.string(), ...amount })),
+    byProject: z.array(z.object({ projectId: z.uuid().nullable().meta({ description: 'null: projects deleted since (their spend stays)' }), projectName: z.string(), ...amount })),
     byModel: z.array(byModel),
     byDay: z.array(byDay),
   })
