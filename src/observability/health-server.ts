@@ -2,9 +2,12 @@
  * A small HTTP server for processes without the API (workers, arbitrators): `/health` (alive),
  * `/health/ready` (dependencies answer; 503 naming what failed) and `/metrics` (Prometheus).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+
+/** An extra route (e.g. the arbitrator's GitHub webhook): answers and returns true, or returns false. */
+export type RouteHook = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export type ReadinessCheck = () => Promise<{ ok: boolean; error?: string }>;
 
@@ -15,10 +18,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export async function startHealthServer(options: { port: number; host?: string; checks: Record<string, ReadinessCheck>; registry?: Registry }): Promise<HealthServer> {
+export async function startHealthServer(options: { port: number; host?: string; checks: Record<string, ReadinessCheck>; registry?: Registry; routes?: RouteHook }): Promise<HealthServer> {
   const registry = options.registry ?? new Registry();
   if (!options.registry) collectDefaultMetrics({ register: registry });
   const server = createServer((req, res) => {
+    if (options.routes?.(req, res)) return;
     const send = (status: number, body: string, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);

@@ -13,7 +13,8 @@ import { observeAgentJobs } from '../../api/metrics/worker-metrics.js';
 import { startApiServer } from '../../api/server.js';
 import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
-import { startHealthServer } from '../../observability/health-server.js';
+import { startHealthServer, type RouteHook } from '../../observability/health-server.js';
+import { setUpArbitrator } from '../../arbitration/arbitrator-setup.js';
 import { WorkerPool } from '../../../workers/worker-pool.js';
 import { registerDemoCommand } from './demo.js';
 
@@ -32,10 +33,13 @@ function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaM
 }
 
 /** Workers and arbitrators: the queue processors plus a small health/metrics server. */
-async function serve(runtime: Runtime, port: number, withWorkers: string): Promise<void> {
+async function serve(runtime: Runtime, port: number, withWorkers: string, arbitrator = false): Promise<void> {
   const metrics = createProcessMetrics();
+  // The arbitrator: strategy chain, GitHub review and its webhook (src/arbitration/arbitrator-setup.ts).
+  const routes: RouteHook | undefined = arbitrator ? setUpArbitrator(runtime.deps, runtime.env, metrics.registry).routes : undefined;
   const health = await startHealthServer({
     port,
+    routes,
     registry: metrics.registry,
     checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
   });
@@ -97,7 +101,7 @@ export function registerProcessCommands(program: Command): void {
     .description('settle conflicts from the arbitration queue (health and metrics on ARBITRATOR_PORT)')
     .action(async () => {
       const runtime = await startRuntime({ service: 'arbitrator', allowEmbedded: false, onExit });
-      await serve(runtime, runtime.env.ARBITRATOR_PORT, 'arbitration');
+      await serve(runtime, runtime.env.ARBITRATOR_PORT, 'arbitration', true);
     });
   program
     .command('api')

@@ -1,0 +1,29 @@
+/**
+ * What `zekka arbitrator` adds to the runtime: the arbitration services (strategy order,
+ * providers, metrics on the process registry, GitHub review when GITHUB_TOKEN and GITHUB_REPO are
+ * set) attached to the engine deps, and the `POST /webhooks/github` route for its HTTP server.
+ */
+import type { Registry } from 'prom-client';
+import type { Env } from '../config/env.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import type { RouteHook } from '../observability/health-server.js';
+import { createProviders } from '../models/providers/create-providers.js';
+import { createArbitrationMetrics } from './arbitration-metrics.js';
+import { createArbitrationServices, type ArbitrationDeps, type ArbitrationServices } from './arbitration-services.js';
+import { GithubReview } from './github-review.js';
+import { GithubWebhookHandler } from './github-webhook.js';
+
+export interface ArbitratorSetup {
+  services: ArbitrationServices;
+  github: GithubReview | undefined;
+  /** The webhook route; undefined without GitHub configured. */
+  routes: RouteHook | undefined;
+}
+
+export function setUpArbitrator(deps: EngineDeps, env: Env, registry: Registry): ArbitratorSetup {
+  const github = env.GITHUB_TOKEN && env.GITHUB_REPO ? new GithubReview({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, baseUrl: env.GITHUB_API_URL }) : undefined;
+  const services = createArbitrationServices({ env, providers: createProviders(env), metrics: createArbitrationMetrics(registry), review: github });
+  (deps as ArbitrationDeps).arbitration = services;
+  const routes = github ? new GithubWebhookHandler(deps, { secret: env.GITHUB_WEBHOOK_SECRET, github }).route() : undefined;
+  return { services, github, routes };
+}

@@ -1,0 +1,90 @@
+/**
+ * Human review through GitHub (@octokit/rest): one issue per conflict that needs a person,
+ * showing base / ours / theirs and how to answer; the webhook (./github-webhook.ts) reads the
+ * answer, and this class checks the commenter's permission, comments and closes the issue.
+ */
+import { Octokit } from '@octokit/rest';
+import type { ReviewPublisher, ReviewRequest } from './arbitration-services.js';
+
+export interface GithubReviewOptions {
+  token: string;
+  /** `owner/name`. */
+  repo: string;
+  /** Default https://api.github.com. */
+  baseUrl?: string;
+  /** Characters of each side shown in the issue; longer files are cut (the API has the whole file). */
+  maxSideChars?: number;
+}
+
+const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
+
+export class GithubReview implements ReviewPublisher {
+  readonly owner: string;
+  readonly repo: string;
+  private readonly octokit: Octokit;
+  private readonly maxSideChars: number;
+
+  constructor(options: GithubReviewOptions) {
+    const [owner, repo] = options.repo.split('/');
+    if (!owner || !repo) throw new Error(`GITHUB_REPO must be owner/name, got ${JSON.stringify(options.repo)}`);
+    this.owner = owner;
+    this.repo = repo;
+    this.maxSideChars = options.maxSideChars ?? 20_000;
+    this.octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'zekka-arbitrator', request: { retries: 0 } });
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  async open(request: ReviewRequest): Promise<string> {
+    const title = `Zekka: resolve the ${request.type} conflict on ${request.path ?? request.type} (project ${request.projectName})`;
+    const { data } = await this.octokit.issues.create({ owner: this.owner, repo: this.repo, title, body: this.body(request), labels: ['zekka-conflict'] });
+    return data.html_url;
+  }
+
+  /** True when the user may push to the repository (write, maintain or admin). */
+  async canWrite(username: string): Promise<boolean> {
+    try {
+      const { data } = await this.octokit.repos.getCollaboratorPermissionLevel({ owner: this.owner, repo: this.repo, username });
+      return WRITE_PERMISSIONS.has(data.permission) || WRITE_PERMISSIONS.has(data.role_name);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  async closeWithComment(issueNumber: number, comment: string): Promise<void> {
+    await this.octokit.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: issueNumber, body: comment });
+    await this.octokit.issues.update({ owner: this.owner, repo: this.repo, issue_number: issueNumber, state: 'closed', state_reason: 'completed' });
+  }
+
+  private body(request: ReviewRequest): string {
+    const side = (label: string, text: string) => {
+      const cut = text.length > this.maxSideChars ? `${text.slice(0, this.maxSideChars)}\n… (${text.length - this.maxSideChars} more characters)` : text;
+      const fence = cut.includes('```') ? '~~~~' : '```';
+      return `### ${label}\n\n${fence}\n${cut}\n${fence}`;
+    };
+    return [
+      `Two agents of project **${request.projectName}** (\`${request.projectId}\`) changed \`${request.path ?? request.type}\` in ways the automatic strategies could not reconcile.`,
+      '',
+      `> ${request.reason}`,
+      '',
+      side('Base (what both edits started from)', request.base),
+      side('Ours (the file as it is now)', request.ours),
+      side('Theirs (the colliding edit)', request.theirs),
+      '',
+      '### How to answer',
+      '',
+      'Someone with write access to this repository comments one of:',
+      '',
+      '- `/zekka take ours` — keep the file as it is now',
+      '- `/zekka take theirs` — use the colliding edit',
+      '- `/zekka resolve` followed by the whole resolved file in a fenced code block',
+      '',
+      'The project waits until then; this issue is closed once the answer is applied.',
+      '',
+      `<!-- zekka-conflict:${request.conflictId} project:${request.projectId} -->`,
+    ].join('\n');
+  }
+}

@@ -1,0 +1,186 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { ArbitrationDeps } from '../../src/arbitration/arbitration-services.js';
+import type { GithubReview } from '../../src/arbitration/github-review.js';
+import type { GithubWebhookHandler } from '../../src/arbitration/github-webhook.js';
+import { parseReviewCommand } from '../../src/arbitration/review-command.js';
+import { startHealthServer, type HealthServer } from '../../src/observability/health-server.js';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+import { FakeGithubServer } from '../support/fake-github-server.js';
+import { seedConflict, services, THEIRS } from './arbitration-fixtures.js';
+
+const SECRET = 'webhook-secret-for-tests';
+
+// @octokit/* are ESM-only: loaded with import() so this file stays in mocha's require path and
+// shares test/support/environment.ts (the run's database) with the root hooks.
+let Github: typeof GithubReview;
+let WebhookHandler: typeof GithubWebhookHandler;
+before(async () => {
+  ({ GithubReview: Github } = await import('../../src/arbitration/github-review.js'));
+  ({ GithubWebhookHandler: WebhookHandler } = await import('../../src/arbitration/github-webhook.js'));
+});
+const REPO = 'acme/app';
+
+describe('arbitration: review commands', () => {
+  it('reads take ours, take theirs and resolve with a fenced block', () => {
+    expect(parseReviewCommand('Looks fine.\n/zekka take ours\nthanks')).to.deep.equal({ take: 'ours' });
+    expect(parseReviewCommand('/zekka take THEIRS')).to.deep.equal({ take: 'theirs' });
+    expect(parseReviewCommand('/zekka resolve\n```ts\nconst a = 1;\n```')).to.deep.equal({ content: 'const a = 1;\n' });
+    expect(parseReviewCommand('/zekka resolve without a block')).to.equal(undefined);
+    expect(parseReviewCommand('please /zekka take ours')).to.equal(undefined);
+    expect(parseReviewCommand('/zekka take both')).to.equal(undefined);
+  });
+});
+
+describe('arbitration: human review through GitHub', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let github: FakeGithubServer;
+  let servers: HealthServer[] = [];
+  let review: GithubReview;
+
+  beforeEach(async () => {
+    github = await new FakeGithubServer().start();
+    github.permissions.set('maintainer', 'write');
+    github.permissions.set('admin-user', 'admin');
+    review = new Github({ token: FakeGithubServer.token, repo: REPO, baseUrl: github.url });
+  });
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+    await h?.close();
+    await github.close();
+  });
+
+  /** An arbitrator's HTTP server (health, metrics, webhook) on a free port. */
+  async function webhookServer(secret: string | undefined = SECRET): Promise<string> {
+    const handler = new WebhookHandler(h.deps, { secret, github: review });
+    const server = await startHealthServer({ port: 0, host: '127.0.0.1', checks: {}, routes: handler.route() });
+    servers.push(server);
+    return `http://127.0.0.1:${server.port}/webhooks/github`;
+  }
+
+  function commentPayload(issueUrl: string, issueNumber: number, login: string, body: string): string {
+    return JSON.stringify({
+      action: 'created',
+      repository: { full_name: REPO },
+      issue: { number: issueNumber, html_url: issueUrl },
+      comment: { body, user: { login, type: 'User' } },
+    });
+  }
+
+  async function deliver(url: string, body: string, options: { id?: string; signature?: string | null; event?: string } = {}): Promise<{ status: number; body: { status: string } }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': options.event ?? 'issue_comment', 'x-github-delivery': options.id ?? randomUUID() };
+    const signature = options.signature === undefined ? `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` : options.signature;
+    if (signature !== null) headers['x-hub-signature-256'] = signature;
+    const response = await fetch(url, { method: 'POST', headers, body });
+    return { status: response.status, body: (await response.json()) as { status: string } };
+  }
+
+  /** A conflict waiting for review with its issue opened on the fake GitHub. */
+  async function waitingConflict() {
+    h = await createHarness({ workers: false });
+    const conflict = await seedConflict(h);
+    const url = await review.open({ conflictId: conflict.id, projectId: conflict.projectId, projectName: 'p', type: 'code', path: conflict.path, reason: 'overlap', base: conflict.base ?? '', ours: conflict.ours ?? '', theirs: THEIRS });
+    await h.deps.prisma.conflict.update({ where: { id: conflict.id }, data: { status: 'needs_review', reviewUrl: url } });
+    const issue = [...github.issues.values()].find((i) => i.html_url === url);
+    if (!issue) throw new Error('no issue');
+    return { conflict, issue };
+  }
+
+  const statusOf = async (id: string) => (await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id } })).status;
+
+  it('opens an issue for an unmergeable conflict, and a maintainer comment resumes the project', async () => {
+    h = await createHarness({ reviewPollMs: 60_000 });
+    (h.deps as ArbitrationDeps).arbitration = services(new Map(), { review });
+    h.provider.intercept = async (request, offline) => {
+      const answer = await offline();
+      const { agentId } = request.task;
+      if (agentId !== 'middleware-developer' && agentId !== 'error-handler') return answer;
+      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
+      for (const file of parsed.files) {
+        if (file.path === 'src/server/app.ts') file.content = file.content.replace(/^.*$/m, `// first line rewritten by ${agentId}`);
+      }
+      return { ...answer, text: JSON.stringify(parsed) };
+    };
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
+    expect(await h.runToEnd(projectId)).to.equal('project.needs_review');
+    const waiting = await h.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, status: 'needs_review' } });
+    expect(waiting.reviewUrl).to.match(/^https:\/\/github\.test\/acme\/app\/issues\/\d+$/);
+    const issue = [...github.issues.values()].find((i) => i.html_url === waiting.reviewUrl);
+    expect(issue?.body).to.include('### Base').and.include('### Ours').and.include('### Theirs').and.include('/zekka take theirs');
+    expect(issue?.body).to.include(waiting.theirs ?? '-');
+
+    const url = await webhookServer();
+    const body = commentPayload(waiting.reviewUrl ?? '', issue?.number ?? 0, 'maintainer', '/zekka take theirs');
+    const outcome = await h.runToEnd(projectId, async () => expect((await deliver(url, body)).body.status).to.equal('applied'));
+    expect(outcome).to.equal('project.completed');
+    expect(issue?.state).to.equal('closed');
+    expect(issue?.comments).to.have.length(1);
+    const applied = await h.deps.prisma.artifactVersion.findFirstOrThrow({ where: { artifact: { projectId, path: 'src/server/app.ts' }, author: `arbitrator:manual:${waiting.id}` } });
+    expect(applied.content).to.equal(waiting.theirs);
+    const attempts = await h.deps.prisma.arbitrationAttempt.findMany({ where: { conflictId: waiting.id }, orderBy: { createdAt: 'asc' } });
+    expect(attempts.map((a) => [a.strategy, a.outcome])).to.deep.equal([
+      ['merge', 'rejected'],
+      ['human', 'needs_review'],
+      ['human', 'resolved'],
+    ]);
+  });
+
+  it('answers 401 to a wrong or missing signature and applies nothing', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const url = await webhookServer();
+    const body = commentPayload(issue.html_url, issue.number, 'maintainer', '/zekka take theirs');
+    expect((await deliver(url, body, { signature: null })).status).to.equal(401);
+    expect((await deliver(url, body, { signature: 'sha256=' + '0'.repeat(64) })).status).to.equal(401);
+    const otherSecret = `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`;
+    expect((await deliver(url, body, { signature: otherSecret })).status).to.equal(401);
+    expect(await statusOf(conflict.id)).to.equal('needs_review');
+    expect(issue.comments).to.deep.equal([]);
+    expect(github.requests.filter((r) => r.path.includes('/collaborators/'))).to.deep.equal([]);
+  });
+
+  it('applies a delivery once when GitHub delivers it twice', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const url = await webhookServer();
+    const body = commentPayload(issue.html_url, issue.number, 'maintainer', '/zekka resolve\n```ts\nexport const resolved = true;\n```');
+    const id = randomUUID();
+    expect((await deliver(url, body, { id })).body.status).to.equal('applied');
+    expect((await deliver(url, body, { id })).body.status).to.equal('duplicate');
+    const settled = await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id: conflict.id } });
+    expect(settled).to.include({ status: 'resolving', strategy: 'manual', resolution: 'export const resolved = true;\n' });
+    expect(issue.comments).to.have.length(1);
+    expect(issue.state).to.equal('closed');
+  });
+
+  it('ignores a command from a user without write permission', async () => {
+    const { conflict, issue } = await waitingConflict();
+    github.permissions.set('visitor', 'triage');
+    const url = await webhookServer();
+    expect((await deliver(url, commentPayload(issue.html_url, issue.number, 'visitor', '/zekka take theirs'))).body.status).to.equal('ignored');
+    expect((await deliver(url, commentPayload(issue.html_url, issue.number, 'stranger', '/zekka take theirs'))).body.status).to.equal('ignored');
+    expect(await statusOf(conflict.id)).to.equal('needs_review');
+    expect(issue.state).to.equal('open');
+    expect((await deliver(url, commentPayload(issue.html_url, issue.number, 'admin-user', '/zekka take ours'))).body.status).to.equal('applied');
+    expect(await statusOf(conflict.id)).to.equal('resolving');
+  });
+
+  it('applies one answer when two arbitrators receive commands at once', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const [first, second] = [await webhookServer(), await webhookServer()];
+    const answers = await Promise.all([
+      deliver(first, commentPayload(issue.html_url, issue.number, 'maintainer', '/zekka take theirs')),
+      deliver(second, commentPayload(issue.html_url, issue.number, 'admin-user', '/zekka take ours')),
+    ]);
+    expect(answers.map((a) => a.body.status).sort()).to.deep.equal(['applied', 'ignored']);
+    expect(await statusOf(conflict.id)).to.equal('resolving');
+    expect(issue.comments).to.have.length(1);
+  });
+
+  it('refuses every delivery without a configured secret', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const url = await webhookServer('');
+    expect((await deliver(url, commentPayload(issue.html_url, issue.number, 'maintainer', '/zekka take theirs'))).status).to.equal(503);
+    expect(await statusOf(conflict.id)).to.equal('needs_review');
+  });
+});
