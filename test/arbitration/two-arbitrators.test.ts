@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import type { ArbitrationDeps } from '../../src/arbitration/arbitration-services.js';
+import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
+import { createRedis } from '../../src/redis/connection.js';
+import { WorkerPool } from '../../workers/worker-pool.js';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+import { silentLogger, testNamespace, testQueuePrefix, testRedisUrl } from '../support/environment.js';
+import { services } from './arbitration-fixtures.js';
+
+/** A model that resolves by taking THEIRS from the prompt (the SDK paths are tested in strategy-chain.test.ts). */
+class TakeTheirsModel implements LlmProvider {
+  readonly name = 'anthropic';
+  calls = 0;
+  complete(request: CompletionRequest): Promise<CompletionResult> {
+    this.calls++;
+    const theirs = /THEIRS \(the colliding edit by [^)]*\):\n```\n([\s\S]*?)\n```\n\nWrite the complete/.exec(request.prompt)?.[1] ?? '';
+    return Promise.resolve({ text: `\`\`\`\n${theirs}\n\`\`\``, usage: { inputTokens: 100, outputTokens: 100 }, model: request.model, provider: this.name, stopReason: 'end' });
+  }
+}
+
+describe('arbitration: two arbitrators on one queue', function () {
+  this.timeout(120_000);
+  let h: Harness;
+  let second: { deps: EngineDeps; redis: Redis; pool: WorkerPool } | undefined;
+  afterEach(async () => {
+    await second?.pool.close();
+    await second?.deps.queues.close();
+    await second?.redis.quit();
+    second = undefined;
+    await h?.close();
+  });
+
+  it('settles every conflict exactly once, by whichever arbitrator takes its job', async () => {
+    h = await createHarness({ reviewPollMs: 60_000 });
+    const model = new TakeTheirsModel();
+    const chain = services(new Map([['anthropic', model]]));
+    (h.deps as ArbitrationDeps).arbitration = chain;
+    const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test:arbitrator-2' });
+    const deps = createEngineDeps({ prisma: h.database.prisma, redis, prefix: testQueuePrefix(), namespace: testNamespace(), logger: silentLogger, models: h.deps.models, limits: { reviewPollMs: 60_000 } });
+    (deps as ArbitrationDeps).arbitration = chain;
+    second = { deps, redis, pool: new WorkerPool({ deps, connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
+
+    h.provider.intercept = async (request, offline) => {
+      const answer = await offline();
+      const { agentId } = request.task;
+      if (agentId !== 'middleware-developer' && agentId !== 'error-handler') return answer;
+      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
+      for (const file of parsed.files) {
+        if (file.path === 'src/server/app.ts') file.content = file.content.replace(/^.*$/m, `// first line rewritten by ${agentId}`);
+      }
+      return { ...answer, text: JSON.stringify(parsed) };
+    };
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
+    expect(await h.runToEnd(projectId)).to.equal('project.completed');
+
+    const conflicts = await h.deps.prisma.conflict.findMany({ where: { projectId } });
+    expect(conflicts.length).to.be.greaterThan(0);
+    const byModel = conflicts.filter((c) => c.strategy === 'claude');
+    expect(byModel.length, 'at least one conflict needed the model').to.be.greaterThan(0);
+    for (const conflict of conflicts) {
+      expect(conflict.status).to.equal('resolved');
+      expect(conflict.strategy).to.be.oneOf(['three-way-merge', 'claude']);
+      const resolved = await h.deps.prisma.arbitrationAttempt.count({ where: { conflictId: conflict.id, outcome: 'resolved' } });
+      expect(resolved, 'one resolving attempt').to.equal(1);
+      const written = await h.deps.prisma.artifactVersion.findMany({ where: { author: `arbitrator:${conflict.strategy}:${conflict.id}` } });
+      expect(written, 'one write by the arbitrator').to.have.length(1);
+      if (conflict.strategy === 'claude') expect(written[0]?.content).to.equal(conflict.theirs);
+    }
+    // A file that moved while the model answered is retried against the new file: each call is one attempt row.
+    expect(model.calls).to.equal(await h.deps.prisma.arbitrationAttempt.count({ where: { conflict: { projectId }, strategy: 'claude' } }));
+  });
+});
