@@ -15,7 +15,8 @@ import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
 import { startHealthServer, type RouteHook } from '../../observability/health-server.js';
 import { setUpArbitrator } from '../../arbitration/arbitrator-setup.js';
-import { WorkerPool } from '../../../workers/worker-pool.js';
+import { matchQueues, WorkerPool } from '../../../workers/worker-pool.js';
+import type { Registry } from 'prom-client';
 import { registerDemoCommand } from './demo.js';
 
 function waitForShutdown(runtime: Runtime): Promise<void> {
@@ -23,6 +24,15 @@ function waitForShutdown(runtime: Runtime): Promise<void> {
     runtime.shutdown.listen();
     runtime.shutdown.register('done', () => resolve());
   });
+}
+
+/**
+ * Any process that serves the arbitration queue settles conflicts with the full strategy chain
+ * (src/arbitration/arbitrator-setup.ts); only `zekka arbitrator` also serves the GitHub webhook.
+ */
+function setUpArbitrationIfServed(runtime: Runtime, queueGlobs: string, registry: Registry): RouteHook | undefined {
+  if (!matchQueues(queueGlobs).some((q) => q.kind === 'arbitration')) return undefined;
+  return setUpArbitrator(runtime.deps, runtime.env, registry).routes;
 }
 
 function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration'>): WorkerPool {
@@ -35,8 +45,8 @@ function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaM
 /** Workers and arbitrators: the queue processors plus a small health/metrics server. */
 async function serve(runtime: Runtime, port: number, withWorkers: string, arbitrator = false): Promise<void> {
   const metrics = createProcessMetrics();
-  // The arbitrator: strategy chain, GitHub review and its webhook (src/arbitration/arbitrator-setup.ts).
-  const routes: RouteHook | undefined = arbitrator ? setUpArbitrator(runtime.deps, runtime.env, metrics.registry).routes : undefined;
+  const webhook = setUpArbitrationIfServed(runtime, withWorkers, metrics.registry);
+  const routes = arbitrator ? webhook : undefined;
   const health = await startHealthServer({
     port,
     routes,
@@ -77,7 +87,10 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   );
   const server = await startApiServer(app, { port: runtime.env.PORT });
   runtime.shutdown.register('http', () => server.close());
-  if (withWorkers) startWorkers(runtime, withWorkers, observability.metrics);
+  if (withWorkers) {
+    setUpArbitrationIfServed(runtime, withWorkers, observability.metrics.registry);
+    startWorkers(runtime, withWorkers, observability.metrics);
+  }
   runtime.logger.info('API listening', { port: server.port, docs: '/api/docs', workers: Boolean(withWorkers) });
   registerRuntimeShutdown(runtime);
   await waitForShutdown(runtime);
