@@ -17,6 +17,7 @@ describe('workspace paths', () => {
     expect(checkWorkspacePath('src/server/app.ts')).to.equal('src/server/app.ts');
     expect(() => checkAgentPaths(['docs/a.md'], ['docs/**'])).to.not.throw();
     expect(() => checkAgentPaths(['src/a.ts'], ['docs/**'])).to.throw(UnsafePathError, /outside this agent's allowed paths/);
+    expect(() => checkAgentPaths(['docs/a.md', 'docs/a.md'], ['docs/**'])).to.throw(UnsafePathError, /appears twice/);
   });
   it('never accepts a path that could leave the workspace (property)', () => {
     fc.assert(

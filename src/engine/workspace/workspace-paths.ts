@@ -45,8 +45,11 @@ export function isAllowedPath(path: string, globs: readonly string[]): boolean {
 
 /** Checks every path; returns the first problem as an UnsafePathError, or nothing. */
 export function checkAgentPaths(paths: readonly string[], allowed: readonly string[]): void {
+  const seen = new Set<string>();
   for (const path of paths) {
     checkWorkspacePath(path);
+    if (seen.has(path)) throw new UnsafePathError(path, 'appears twice in one answer');
+    seen.add(path);
     if (!isAllowedPath(path, allowed)) throw new UnsafePathError(path, `outside this agent's allowed paths (${allowed.join(', ')})`);
   }
 }
