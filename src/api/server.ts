@@ -14,8 +14,16 @@ export interface ApiServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startApiServer(app: Express, options: { port: number; host?: string }): Promise<ApiServer> {
+export interface ApiServerOptions {
+  port: number;
+  host?: string;
+  /** Attaches more to the HTTP server (Socket.IO); what it returns is closed first by `close()`. */
+  attach?: (server: Server) => Promise<{ close(): Promise<void> }>;
+}
+
+export async function startApiServer(app: Express, options: ApiServerOptions): Promise<ApiServer> {
   const server = createServer(app);
+  const attached = options.attach ? await options.attach(server) : undefined;
   // Behind a load balancer keep-alive must outlast the balancer's idle timeout (60 s on most).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -26,6 +34,9 @@ export async function startApiServer(app: Express, options: { port: number; host
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await attached?.close();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
@@ -33,8 +44,10 @@ export async function startApiServer(app: Express, options: { port: number; host
     server,
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: (graceMs = 10_000) =>
-      new Promise<void>((resolve, reject) => {
+    close: async (graceMs = 10_000) => {
+      // Long-lived connections (WebSockets) never go idle: end them before draining requests.
+      await attached?.close();
+      await new Promise<void>((resolve, reject) => {
         // Connections that finish their request after close() began become idle keep-alives: end those too.
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -45,6 +58,7 @@ export async function startApiServer(app: Express, options: { port: number; host
           else resolve();
         });
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }

@@ -10,7 +10,10 @@ import { apiOptionsFromEnv } from '../../api/api-options.js';
 import { createApiObservability, createApp } from '../../api/app.js';
 import { createProcessMetrics, type ZekkaMetrics } from '../../api/metrics/zekka-metrics.js';
 import { observeAgentJobs } from '../../api/metrics/worker-metrics.js';
+import { attachRealtime } from '../../api/realtime/realtime-server.js';
+import { createSocketAuth } from '../../api/realtime/socket-auth.js';
 import { startApiServer } from '../../api/server.js';
+import { ProjectAccess } from '../../api/services/project-access.js';
 import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
 import { startHealthServer, type RouteHook } from '../../observability/health-server.js';
@@ -76,6 +79,7 @@ function cachedModelReport(runtime: Runtime): () => Promise<ModelReport> {
 /** The API gateway (and, for `zekka dev`, every processor in the same process). */
 async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   const observability = createApiObservability(runtime.deps);
+  const apiOptions = apiOptionsFromEnv(runtime.env);
   const app = createApp(
     {
       engine: runtime.deps,
@@ -83,9 +87,19 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
       checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
       modelReport: cachedModelReport(runtime),
     },
-    apiOptionsFromEnv(runtime.env),
+    apiOptions,
   );
-  const server = await startApiServer(app, { port: runtime.env.PORT });
+  const server = await startApiServer(app, {
+    port: runtime.env.PORT,
+    attach: (http) =>
+      attachRealtime(http, {
+        engine: runtime.deps,
+        auth: createSocketAuth(runtime.deps.prisma, apiOptions.jwtSecret),
+        access: new ProjectAccess(runtime.deps.prisma),
+        logger: runtime.logger,
+        corsOrigins: apiOptions.corsOrigins,
+      }),
+  });
   runtime.shutdown.register('http', () => server.close());
   if (withWorkers) {
     setUpArbitrationIfServed(runtime, withWorkers, observability.metrics.registry);
