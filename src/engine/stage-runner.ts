@@ -18,6 +18,7 @@ import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
 import type { AgentInstance, SelectionOptions } from '../agents/types.js';
 import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, type ArbitrationJobData, type StageJobData } from '../../queues/job-catalog.js';
+import type { Project } from '../db/prisma-types.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { RunCancelledError } from './project-service.js';
@@ -35,26 +36,27 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
     throw new RunCancelledError();
   }
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { status: true } });
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId } });
   if (project.status === 'budget_exhausted') {
     // The stage stays unfinished, so a resume after raising the budget starts here again.
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'the project budget is exhausted', completedAt: new Date() } });
     throw new UnrecoverableError('the project budget is exhausted');
   }
   if (data.step === 'dispatch') {
-    const waiting = await dispatch(deps, job, token, data);
+    const waiting = await dispatch(deps, job, token, data, project);
     if (waiting) throw new WaitingChildrenError();
   }
   return collect(deps, job, data);
 }
 
 /** Returns true when the job now waits for its children. */
-async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<boolean> {
+async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: Project): Promise<boolean> {
   const { projectId, runId, stage } = data;
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
   const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
-  const previous = await deps.prisma.agentRun.findMany({ where: { projectId, status: 'completed' }, select: { instanceKey: true } });
-  const done = new Set(previous.map((p) => p.instanceKey));
+  // Runs left by an earlier run of this stage: completed ones are not redone, the others are reset.
+  const earlier = await deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: plan.map((a) => a.instanceKey) } }, select: { instanceKey: true, status: true } });
+  const done = new Set(earlier.filter((r) => r.status === 'completed').map((r) => r.instanceKey));
+  const known = new Set(earlier.map((r) => r.instanceKey));
   const todo = plan.filter((a) => !done.has(a.instanceKey));
 
   const stageRun = await deps.prisma.stageRun.upsert({
@@ -64,7 +66,7 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
   });
   await deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? new Date() } });
   await deps.state.set(projectId, { status: 'running', currentStage: stage, runId });
-  await recordAgentRuns(deps, projectId, runId, stageRun.id, todo);
+  await recordAgentRuns(deps, projectId, runId, stageRun.id, todo, known);
   await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
 
   if (todo.length > 0) {
@@ -98,10 +100,8 @@ async function requeueUnsettledConflicts(deps: EngineDeps, job: Job<StageJobData
 }
 
 /** Creates the stage's agent runs in one statement; runs left from an earlier run are reset. */
-async function recordAgentRuns(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agents: AgentInstance[]): Promise<void> {
+async function recordAgentRuns(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agents: AgentInstance[], known: ReadonlySet<string>): Promise<void> {
   if (agents.length === 0) return;
-  const existing = await deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: agents.map((a) => a.instanceKey) } }, select: { instanceKey: true } });
-  const known = new Set(existing.map((e) => e.instanceKey));
   await deps.prisma.agentRun.createMany({
     data: agents
       .filter((a) => !known.has(a.instanceKey))

@@ -8,6 +8,7 @@ import { startHealthServer, type HealthServer } from '../../src/observability/he
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { FakeGithubServer } from '../support/fake-github-server.js';
 import { seedConflict, services, THEIRS } from './arbitration-fixtures.js';
+import { clashOnSharedServerFile } from '../support/clashing-edits.js';
 
 const SECRET = 'webhook-secret-for-tests';
 
@@ -93,16 +94,8 @@ describe('arbitration: human review through GitHub', function () {
   it('opens an issue for an unmergeable conflict, and a maintainer comment resumes the project', async () => {
     h = await createHarness({ reviewPollMs: 60_000 });
     (h.deps as ArbitrationDeps).arbitration = services(new Map(), { review });
-    h.provider.intercept = async (request, offline) => {
-      const answer = await offline();
-      const { agentId } = request.task;
-      if (agentId !== 'middleware-developer' && agentId !== 'error-handler') return answer;
-      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
-      for (const file of parsed.files) {
-        if (file.path === 'src/server/app.ts') file.content = file.content.replace(/^.*$/m, `// first line rewritten by ${agentId}`);
-      }
-      return { ...answer, text: JSON.stringify(parsed) };
-    };
+    // Two stage-4 agents rewrite the same line of the shared server file in different ways.
+    h.provider.intercept = clashOnSharedServerFile;
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
     expect(await h.runToEnd(projectId)).to.equal('project.needs_review');
     const waiting = await h.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, status: 'needs_review' } });

@@ -8,6 +8,7 @@ import { WorkerPool } from '../../workers/worker-pool.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { silentLogger, testNamespace, testQueuePrefix, testRedisUrl } from '../support/environment.js';
 import { services } from './arbitration-fixtures.js';
+import { clashOnSharedServerFile } from '../support/clashing-edits.js';
 
 /** A model that resolves by taking THEIRS from the prompt (the SDK paths are tested in strategy-chain.test.ts). */
 class TakeTheirsModel implements LlmProvider {
@@ -42,16 +43,8 @@ describe('arbitration: two arbitrators on one queue', function () {
     (deps as ArbitrationDeps).arbitration = chain;
     second = { deps, redis, pool: new WorkerPool({ deps, connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
 
-    h.provider.intercept = async (request, offline) => {
-      const answer = await offline();
-      const { agentId } = request.task;
-      if (agentId !== 'middleware-developer' && agentId !== 'error-handler') return answer;
-      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
-      for (const file of parsed.files) {
-        if (file.path === 'src/server/app.ts') file.content = file.content.replace(/^.*$/m, `// first line rewritten by ${agentId}`);
-      }
-      return { ...answer, text: JSON.stringify(parsed) };
-    };
+    // Two stage-4 agents rewrite the same line of the shared server file in different ways.
+    h.provider.intercept = clashOnSharedServerFile;
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
     expect(await h.runToEnd(projectId)).to.equal('project.completed');
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { resolveConflict } from '../../src/arbitration/conflict-review.js';
 import { threeWayMerge } from '../../src/arbitration/three-way-merge.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
+import { clashOnSharedServerFile } from '../support/clashing-edits.js';
 
 describe('arbitration: 3-way merge', () => {
   it('merges edits to different lines and refuses overlapping ones', () => {
@@ -20,16 +21,7 @@ describe('engine: conflicts between agents of one stage', function () {
   it('pauses the project in needs_review on an unmergeable edit, and finishes once a person answers', async () => {
     h = await createHarness({ reviewPollMs: 60_000 });
     // Two stage-4 agents rewrite the same line of the shared server file in different ways.
-    h.provider.intercept = async (request, offline) => {
-      const answer = await offline();
-      const { agentId } = request.task;
-      if (agentId !== 'middleware-developer' && agentId !== 'error-handler') return answer;
-      const parsed = JSON.parse(answer.text) as { files: { path: string; content: string }[] };
-      for (const file of parsed.files) {
-        if (file.path === 'src/server/app.ts') file.content = file.content.replace(/^.*$/m, `// first line rewritten by ${agentId}`);
-      }
-      return { ...answer, text: JSON.stringify(parsed) };
-    };
+    h.provider.intercept = clashOnSharedServerFile;
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
     expect(await h.runToEnd(projectId)).to.equal('project.needs_review');
 
