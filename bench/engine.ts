@@ -124,7 +124,7 @@ async function main(): Promise<void> {
 
     database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 5 });
     redis = createRedis({ url: env.redisUrl, name: 'zekka:bench:producer' });
-    deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
+    deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
     const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
     const bench: EngineBench = { deps, redis, projects: new ProjectService(deps, 1_000), ownerId: owner.id, request: BENCH_REQUEST, options: BENCH_OPTIONS, agentsPerProject: plan.length };
 

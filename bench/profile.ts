@@ -108,7 +108,7 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
   const probe = instrument();
   const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 10 });
   const redis = createRedis({ url: env.redisUrl, name: 'zekka:bench:profile' });
-  const deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
+  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
   const pool = new WorkerPool({ deps, connection: redis, prefix: env.prefix, queueGlobs: '*', agentConcurrency: 50 });
   const projects = new ProjectService(deps, 1_000);
   const agents = selectAgents(analyzeRequest(input.request), input.options).length;

@@ -14,10 +14,12 @@ import { AppError } from '../errors/app-error.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
 import { migrate, type MigrateResult } from './migrator.js';
-import { pgliteSession, pgSession } from './sql-executor.js';
+import { pgExecutor, pgliteExecutor, pgliteSession, pgSession, type SqlExecutor } from './sql-executor.js';
 
 export interface Database {
   prisma: PrismaClient;
+  /** Plain SQL on the same database, without the ORM: the engine's hot path (one statement per step). */
+  sql: SqlExecutor;
   kind: 'postgres' | 'pglite';
   /** The connection URL (postgres only). */
   url?: string;
@@ -93,6 +95,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    sql: pgExecutor(pool),
     kind: 'postgres',
     url,
     migration,
@@ -118,6 +121,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return {
     prisma,
+    sql: pgliteExecutor(db),
     kind: 'pglite',
     migration,
     ready: () => readiness(prisma),

@@ -6,6 +6,7 @@
  */
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
+import type { PrismaClient } from './prisma-types.js';
 
 export type SqlRow = Record<string, unknown>;
 
@@ -21,9 +22,12 @@ export interface SqlSession extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
-/** A session over one node-postgres client (a `pg.Client` or a checked-out `PoolClient`). */
-export function pgSession(client: pg.ClientBase): SqlSession {
-  const executor: SqlExecutor = {
+/**
+ * Statements over node-postgres: one client, or a pool (each statement on whichever connection is
+ * free; for the engine's hot path, which needs no session and must not pay an ORM per statement).
+ */
+export function pgExecutor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+  return {
     async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
       const result = await client.query<Row>(sql, [...params]);
       return result.rows;
@@ -33,6 +37,21 @@ export function pgSession(client: pg.ClientBase): SqlSession {
       await client.query(sql);
     },
   };
+}
+
+/** Statements through Prisma's raw API: for code given only a Prisma client (some tests). */
+export function prismaExecutor(prisma: PrismaClient): SqlExecutor {
+  return {
+    query: <Row extends SqlRow>(sql: string, params: readonly unknown[] = []) => prisma.$queryRawUnsafe<Row[]>(sql, ...params),
+    async exec(sql: string) {
+      await prisma.$executeRawUnsafe(sql);
+    },
+  };
+}
+
+/** A session over one node-postgres client (a `pg.Client` or a checked-out `PoolClient`). */
+export function pgSession(client: pg.ClientBase): SqlSession {
+  const executor = pgExecutor(client);
   return {
     ...executor,
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -49,7 +68,7 @@ export function pgSession(client: pg.ClientBase): SqlSession {
   };
 }
 
-function pgliteExecutor(db: PGlite | PGliteTransaction): SqlExecutor {
+export function pgliteExecutor(db: PGlite | PGliteTransaction): SqlExecutor {
   return {
     async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
       const result = await db.query<Row>(sql, [...params]);

@@ -47,16 +47,14 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
 
   const started = Date.now();
   const attempt = meta.attemptsMade + 1;
-  const agentRun = await deps.prisma.agentRun.update({
-    where: { projectId_instanceKey: { projectId, instanceKey } },
-    data: { status: 'running', attempt, startedAt: new Date(), error: null },
-    select: { id: true, stageRunId: true },
-  });
+  const run = await deps.agentRuns.start(projectId, instanceKey, attempt);
+  if (!run) throw new UnrecoverableError(`agent run ${instanceKey} of project ${projectId} does not exist`);
+  const { project } = run;
+  const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
   await deps.state.agentStarted(projectId, instanceKey);
   await deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
   try {
-    const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { name: true, requirements: true, ownerId: true, status: true } });
     if (project.status === 'budget_exhausted') throw new UnrecoverableError('the project budget is exhausted');
     const snapshot = await deps.snapshots.get(projectId, runId, data.stage);
     const earlier = snapshot.versions;
@@ -104,17 +102,26 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
 
     if (await deps.state.isCancelled(projectId, runId)) return await markCancelled(deps, data, idle);
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
+    const paths = output.files.map((f) => f.path);
+    const outcomes = await deps.locks.withLocks(projectId, paths, meta.jobId, (locks) =>
+      deps.artifacts.writeAll({
+        projectId,
+        author: instanceKey,
+        agentRunId: agentRun.id,
+        stage: data.stage,
+        files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
+      }),
+    );
     const written: string[] = [];
     const conflicts: string[] = [];
-    for (const file of output.files) {
-      const baseVersion = bases.get(file.path) ?? null;
-      const outcome = await deps.locks.withLock(projectId, file.path, meta.jobId, (lock) =>
-        deps.artifacts.write({ projectId, path: file.path, content: file.content, baseVersion, fenceToken: lock.token, author: instanceKey, agentRunId: agentRun.id, stage: data.stage }),
-      );
+    for (const [i, outcome] of outcomes.entries()) {
+      const file = output.files[i];
+      if (!file) continue;
       if (outcome.kind !== 'moved') {
         written.push(file.path);
         continue;
       }
+      const baseVersion = bases.get(file.path) ?? null;
       const base = baseVersion === null ? '' : (snapshot.contents.get(file.path) ?? '');
       conflicts.push(
         await recordCodeConflict(deps, {
@@ -134,18 +141,14 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     }
 
     const durationMs = Date.now() - started;
-    await deps.prisma.agentRun.update({
-      where: { id: agentRun.id },
-      data: {
-        status: 'completed',
-        completedAt: new Date(),
-        durationMs,
-        provider: completion.provider,
-        model: completion.model,
-        inputTokens: completion.usage.inputTokens,
-        outputTokens: completion.usage.outputTokens,
-        modelSwitches: completion.switches.length > 0 ? completion.switches.map((c) => ({ ...c })) : undefined,
-      },
+    await deps.agentRuns.complete({
+      agentRunId: agentRun.id,
+      durationMs,
+      provider: completion.provider,
+      model: completion.model,
+      inputTokens: completion.usage.inputTokens,
+      outputTokens: completion.usage.outputTokens,
+      switches: completion.switches,
     });
     await deps.state.agentFinished(projectId, instanceKey);
     await deps.events.publish({

@@ -4,10 +4,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
+import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { Logger } from '../logging/logger.js';
 import type { ModelRouter } from '../models/model-router.js';
 import { createPriceTable, type PriceTable } from '../economics/pricing.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
+import { AgentRunRecords } from './agent-run-records.js';
 import { EventBus } from './events/event-bus.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
@@ -35,11 +37,14 @@ export interface EngineDeps {
   locks: FileLocks;
   artifacts: ArtifactStore;
   snapshots: StageSnapshotCache;
+  agentRuns: AgentRunRecords;
   limits: EngineLimits;
 }
 
 export interface EngineDepsInput {
   prisma: PrismaClient;
+  /** Plain SQL for the hot path (`Database.sql`); without it, the same statements go through Prisma's raw API. */
+  sql?: SqlExecutor;
   redis: Redis;
   prefix: string;
   namespace: string;
@@ -51,7 +56,8 @@ export interface EngineDepsInput {
 }
 
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
-  const artifacts = new ArtifactStore(input.prisma);
+  const sql = input.sql ?? prismaExecutor(input.prisma);
+  const artifacts = new ArtifactStore(input.prisma, sql);
   return {
     prisma: input.prisma,
     redis: input.redis,
@@ -65,6 +71,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs }),
     artifacts,
     snapshots: new StageSnapshotCache(artifacts),
+    agentRuns: new AgentRunRecords(sql),
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
   };
 }

@@ -50,7 +50,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
     onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }),
   });
-  const deps = createEngineDeps({ prisma: database.prisma, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices });
+  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices });
   return { env, logger, shutdown, database, redis, deps };
 }
 

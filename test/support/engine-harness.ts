@@ -69,6 +69,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const provider = new ScriptedProvider(options.latencyMs ?? 0);
   const deps = createEngineDeps({
     prisma: database.prisma,
+    sql: database.sql,
     redis,
     prefix: testQueuePrefix(),
     namespace: testNamespace(),

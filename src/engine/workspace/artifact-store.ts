@@ -6,24 +6,34 @@
  * a newer token has written it since; otherwise the caller learns the file moved (a code conflict)
  * or that its lock is stale. Writing the same content again as the same author is a no-op, which
  * makes a retried agent job idempotent.
+ *
+ * An agent's files are written together by the `zekka_write_artifacts` function (its migration
+ * holds the rules in SQL): one round trip and one transaction per agent, whatever it wrote.
  */
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma-types.js';
-import { isUniqueViolation } from '../../db/prisma-types.js';
+import { prismaExecutor, type SqlExecutor } from '../../db/sql-executor.js';
 import { StaleLockError } from '../../errors/app-error.js';
 
 export const sha256 = (content: string): string => createHash('sha256').update(content).digest('hex');
 
-export interface WriteRequest {
-  projectId: string;
+export interface FileWrite {
   path: string;
   content: string;
   baseVersion: number | null;
   fenceToken: number;
+}
+
+/** Files written by one author in one stage. */
+export interface WriteBatch {
+  projectId: string;
   author: string;
   agentRunId?: string;
   stage: number;
+  files: readonly FileWrite[];
 }
+
+export type WriteRequest = FileWrite & Omit<WriteBatch, 'files'>;
 
 export type WriteOutcome =
   | { kind: 'written'; version: number }
@@ -35,35 +45,37 @@ export interface FileVersion {
   version: number;
 }
 
+/** Every file as the stages before one stage left it. */
+export interface StageInputs {
+  versions: FileVersion[];
+  contents: Map<string, string>;
+}
+
+interface WriteRow {
+  file_path: string;
+  outcome: 'written' | 'unchanged' | 'moved' | 'stale' | 'vanished';
+  file_version: number | null;
+  current_content: string | null;
+}
+
 export class ArtifactStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlExecutor = prismaExecutor(prisma),
+  ) {}
 
   /** For each file, the newest version written by a stage before `stage`: what that stage's agents start from. */
-  async versionsBeforeStage(projectId: string, stage: number): Promise<FileVersion[]> {
-    const rows = await this.prisma.artifactVersion.groupBy({
-      by: ['artifactId'],
-      where: { artifact: { projectId }, stage: { lt: stage } },
-      _max: { version: true },
-    });
-    if (rows.length === 0) return [];
-    const artifacts = await this.prisma.artifact.findMany({
-      where: { id: { in: rows.map((r) => r.artifactId) } },
-      select: { id: true, path: true },
-    });
-    const pathById = new Map(artifacts.map((a) => [a.id, a.path]));
-    return rows
-      .map((r) => ({ path: pathById.get(r.artifactId) ?? '', version: r._max.version ?? 0 }))
-      .filter((f) => f.path !== '')
-      .sort((a, b) => a.path.localeCompare(b.path));
-  }
-
-  async readVersions(projectId: string, files: readonly FileVersion[]): Promise<Map<string, string>> {
-    if (files.length === 0) return new Map();
-    const rows = await this.prisma.artifactVersion.findMany({
-      where: { artifact: { projectId }, OR: files.map((f) => ({ artifact: { path: f.path }, version: f.version })) },
-      select: { content: true, artifact: { select: { path: true } } },
-    });
-    return new Map(rows.map((r) => [r.artifact.path, r.content]));
+  async stageInputs(projectId: string, stage: number): Promise<StageInputs> {
+    const rows = await this.sql.query<{ path: string; version: number; content: string }>(
+      `SELECT DISTINCT ON (a."path") a."path", v."version", v."content"
+         FROM "Artifact" a JOIN "ArtifactVersion" v ON v."artifactId" = a."id"
+        WHERE a."projectId" = $1::uuid AND v."stage" < $2
+        ORDER BY a."path", v."version" DESC`,
+      [projectId, stage],
+    );
+    // Sorted here, not by PostgreSQL, so the order does not depend on the database's collation.
+    const versions = rows.map((r) => ({ path: r.path, version: r.version })).sort((a, b) => a.path.localeCompare(b.path));
+    return { versions, contents: new Map(rows.map((r) => [r.path, r.content])) };
   }
 
   async current(projectId: string, path: string): Promise<{ version: number; content: string } | undefined> {
@@ -87,56 +99,35 @@ export class ArtifactStore {
   }
 
   async write(request: WriteRequest): Promise<WriteOutcome> {
-    const hash = sha256(request.content);
-    const { projectId, path } = request;
-    const existing = await this.prisma.artifact.findUnique({
-      where: { projectId_path: { projectId, path } },
-      select: { id: true, currentVersion: true, lockFence: true, versions: { where: { author: request.author, sha256: hash, stage: request.stage }, take: 1, select: { version: true } } },
-    });
-    if (!existing) {
-      if (request.baseVersion !== null) throw new Error(`file ${path} vanished (base version ${request.baseVersion})`);
-      try {
-        await this.prisma.artifact.create({
-          data: {
-            projectId,
-            path,
-            currentVersion: 1,
-            sha256: hash,
-            lockFence: BigInt(request.fenceToken),
-            versions: { create: { version: 1, content: request.content, sha256: hash, author: request.author, agentRunId: request.agentRunId, stage: request.stage } },
-          },
-        });
-        return { kind: 'written', version: 1 };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        return this.moved(projectId, path);
-      }
-    }
-    const previous = existing.versions[0];
-    if (previous) return { kind: 'unchanged', version: previous.version };
-    if (existing.lockFence > BigInt(request.fenceToken)) throw new StaleLockError(path);
-    if (existing.currentVersion !== request.baseVersion) return this.moved(projectId, path);
-
-    // One statement, so one round trip: the update applies only if nobody moved the file or wrote
-    // it with a newer token, and the version row is inserted only if the update applied.
-    const next = existing.currentVersion + 1;
-    const token = BigInt(request.fenceToken);
-    const inserted = await this.prisma.$queryRaw<{ version: number }[]>`
-      WITH advanced AS (
-        UPDATE "Artifact" SET "currentVersion" = ${next}, "sha256" = ${hash}, "lockFence" = ${token}, "updatedAt" = now()
-        WHERE "id" = ${existing.id}::uuid AND "currentVersion" = ${existing.currentVersion} AND "lockFence" <= ${token}
-        RETURNING "id"
-      )
-      INSERT INTO "ArtifactVersion" ("id", "artifactId", "version", "content", "sha256", "author", "agentRunId", "stage", "createdAt")
-      SELECT gen_random_uuid(), "id", ${next}, ${request.content}, ${hash}, ${request.author}, ${request.agentRunId ?? null}::uuid, ${request.stage}, now() FROM advanced
-      RETURNING "version"`;
-    if (inserted.length === 0) throw new StaleLockError(path);
-    return { kind: 'written', version: next };
+    const { path, content, baseVersion, fenceToken, ...batch } = request;
+    const [outcome] = await this.writeAll({ ...batch, files: [{ path, content, baseVersion, fenceToken }] });
+    if (!outcome) throw new Error(`no outcome for ${path}`);
+    return outcome;
   }
 
-  private async moved(projectId: string, path: string): Promise<WriteOutcome> {
-    const current = await this.current(projectId, path);
-    if (!current) throw new Error(`file ${path} vanished while writing`);
-    return { kind: 'moved', currentVersion: current.version, currentContent: current.content };
+  /** Writes every file of the batch in one transaction; outcomes in the batch's order. */
+  async writeAll(batch: WriteBatch): Promise<WriteOutcome[]> {
+    if (batch.files.length === 0) return [];
+    const files = batch.files.map((f) => ({ ...f, sha256: sha256(f.content) }));
+    const rows = await this.sql.query<WriteRow & Record<string, unknown>>(
+      'SELECT file_path, outcome, file_version, current_content FROM zekka_write_artifacts($1::uuid, $2, $3::uuid, $4::int, $5::jsonb)',
+      [batch.projectId, batch.author, batch.agentRunId ?? null, batch.stage, JSON.stringify(files)],
+    );
+    return rows.map(toOutcome);
+  }
+}
+
+function toOutcome(row: WriteRow): WriteOutcome {
+  const version = Number(row.file_version);
+  switch (row.outcome) {
+    case 'written':
+    case 'unchanged':
+      return { kind: row.outcome, version };
+    case 'moved':
+      return { kind: 'moved', currentVersion: version, currentContent: row.current_content ?? '' };
+    case 'stale':
+      throw new StaleLockError(row.file_path);
+    case 'vanished':
+      throw new Error(`file ${row.file_path} vanished (it was expected to exist)`);
   }
 }

@@ -14,36 +14,48 @@ import type { Redis } from 'ioredis';
 import { projectKeys } from '../../redis/keys.js';
 import { runScript } from '../../redis/run-script.js';
 
-// KEYS[1] locks hash, KEYS[2] token counter. ARGV[1] path, ARGV[2] owner, ARGV[3] lease ms.
-// Returns {1, token} when acquired, {0, owner, msLeft} when another owner holds a live lease.
+// KEYS[1] locks hash, KEYS[2] token counter. ARGV[1] owner, ARGV[2] lease ms, ARGV[3..] paths.
+// All or nothing: returns {1, token…} (one token per path, in order) when every path was free or
+// already the caller's, else {0, path, owner, msLeft} for the first path another owner holds.
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current then
-  local lock = cjson.decode(current)
-  if lock.owner ~= ARGV[2] and lock.expiresAt > now then
-    return {0, lock.owner, lock.expiresAt - now}
+for i = 3, #ARGV do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  if current then
+    local lock = cjson.decode(current)
+    if lock.owner ~= ARGV[1] and lock.expiresAt > now then
+      return {0, ARGV[i], lock.owner, lock.expiresAt - now}
+    end
   end
 end
-local token = redis.call('INCR', KEYS[2])
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({owner = ARGV[2], token = token, expiresAt = now + tonumber(ARGV[3])}))
+local tokens = {1}
+for i = 3, #ARGV do
+  local token = redis.call('INCR', KEYS[2])
+  redis.call('HSET', KEYS[1], ARGV[i], cjson.encode({owner = ARGV[1], token = token, expiresAt = now + tonumber(ARGV[2])}))
+  tokens[#tokens + 1] = token
+end
 -- A finished project's lock keys go away on their own (tokens only need to outlive the writes).
 redis.call('EXPIRE', KEYS[1], 604800)
 redis.call('EXPIRE', KEYS[2], 604800)
-return {1, token}
+return tokens
 `;
 
-// KEYS[1] locks hash. ARGV[1] path, ARGV[2] owner, ARGV[3] token. Deletes only the caller's own lock.
+// KEYS[1] locks hash. ARGV[1] owner, then pairs of path and token. Deletes only the caller's own
+// locks; returns how many it deleted.
 const RELEASE = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current then return 0 end
-local lock = cjson.decode(current)
-if lock.owner == ARGV[2] and tostring(lock.token) == ARGV[3] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  return 1
+local released = 0
+for i = 2, #ARGV, 2 do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  if current then
+    local lock = cjson.decode(current)
+    if lock.owner == ARGV[1] and tostring(lock.token) == ARGV[i + 1] then
+      redis.call('HDEL', KEYS[1], ARGV[i])
+      released = released + 1
+    end
+  end
 end
-return 0
+return released
 `;
 
 export interface HeldLock {
@@ -80,32 +92,53 @@ export class FileLocks {
   }
 
   async acquire(projectId: string, path: string, owner: string): Promise<HeldLock> {
+    const [lock] = await this.acquireAll(projectId, [path], owner);
+    if (!lock) throw new Error(`no lock taken on ${path}`);
+    return lock;
+  }
+
+  /**
+   * Takes every path at once or waits: holding some files while waiting for others could
+   * deadlock two agents that want the same two files.
+   */
+  async acquireAll(projectId: string, paths: readonly string[], owner: string): Promise<HeldLock[]> {
     const keys = projectKeys(projectId, this.options.namespace);
     const deadline = Date.now() + this.waitMs;
     let pause = 5;
     for (;;) {
-      const reply = (await runScript(this.options.redis, ACQUIRE, [keys.locks, keys.lockTokens], [path, owner, this.leaseMs])) as [number, number | string, number?];
-      if (reply[0] === 1) return { path, owner, token: Number(reply[1]) };
-      if (Date.now() >= deadline) throw new LockBusyError(path, String(reply[1]));
-      const msLeft = Number(reply[2] ?? pause);
+      const reply = (await runScript(this.options.redis, ACQUIRE, [keys.locks, keys.lockTokens], [owner, this.leaseMs, ...paths])) as (number | string)[];
+      if (reply[0] === 1) return paths.map((path, i) => ({ path, owner, token: Number(reply[i + 1]) }));
+      if (Date.now() >= deadline) throw new LockBusyError(String(reply[1]), String(reply[2]));
+      const msLeft = Number(reply[3] ?? pause);
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, msLeft + 1)));
       pause = Math.min(pause * 2, 200);
     }
   }
 
   async release(projectId: string, lock: HeldLock): Promise<boolean> {
+    return (await this.releaseAll(projectId, [lock])) === 1;
+  }
+
+  /** Releases locks taken together by one owner (owner and token checked); returns how many it released. */
+  async releaseAll(projectId: string, locks: readonly HeldLock[]): Promise<number> {
+    if (locks.length === 0) return 0;
     const keys = projectKeys(projectId, this.options.namespace);
-    const released = await runScript(this.options.redis, RELEASE, [keys.locks], [lock.path, lock.owner, String(lock.token)]);
-    return released === 1;
+    const pairs = locks.flatMap((lock) => [lock.path, String(lock.token)]);
+    return Number(await runScript(this.options.redis, RELEASE, [keys.locks], [locks[0]?.owner ?? '', ...pairs]));
   }
 
   /** Runs `fn` holding the lock on `path`; always releases (owner-checked) afterwards. */
   async withLock<T>(projectId: string, path: string, owner: string, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
-    const lock = await this.acquire(projectId, path, owner);
+    return this.withLocks(projectId, [path], owner, ([lock]) => fn(lock as HeldLock));
+  }
+
+  /** Runs `fn` holding the locks on every path (taken together); always releases them afterwards. */
+  async withLocks<T>(projectId: string, paths: readonly string[], owner: string, fn: (locks: HeldLock[]) => Promise<T>): Promise<T> {
+    const locks = await this.acquireAll(projectId, paths, owner);
     try {
-      return await fn(lock);
+      return await fn(locks);
     } finally {
-      await this.release(projectId, lock);
+      await this.releaseAll(projectId, locks);
     }
   }
 }

@@ -1,15 +1,12 @@
 /**
  * What the agents of one stage start from: every file as the earlier stages left it.
  * Once a stage runs, earlier stages are final, so the snapshot is the same for all its agents:
- * it is loaded once per process and run (two queries) instead of once per agent.
+ * it is loaded once per process and run (one query) instead of once per agent.
  * Keyed by project, run and stage, so a resumed run reads afresh; a small LRU bounds memory.
  */
-import type { ArtifactStore, FileVersion } from './artifact-store.js';
+import type { ArtifactStore, StageInputs } from './artifact-store.js';
 
-export interface StageSnapshot {
-  versions: FileVersion[];
-  contents: ReadonlyMap<string, string>;
-}
+export type StageSnapshot = Readonly<StageInputs>;
 
 export class StageSnapshotCache {
   private readonly entries = new Map<string, Promise<StageSnapshot>>();
@@ -25,18 +22,12 @@ export class StageSnapshotCache {
     if (entry) {
       this.entries.delete(key);
     } else {
-      entry = this.load(projectId, stage);
+      entry = this.artifacts.stageInputs(projectId, stage);
       // A failed load must not stay cached.
       entry.catch(() => this.entries.delete(key));
     }
     this.entries.set(key, entry);
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return entry;
-  }
-
-  private async load(projectId: string, stage: number): Promise<StageSnapshot> {
-    const versions = await this.artifacts.versionsBeforeStage(projectId, stage);
-    const contents = await this.artifacts.readVersions(projectId, versions);
-    return { versions, contents };
   }
 }
