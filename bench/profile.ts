@@ -44,6 +44,7 @@ function instrument() {
     return t;
   };
   const state = { enabled: false };
+  const agentCommands = new Map<string, number>();
   const statements = new Map<string, { count: number; ms: number }>();
   const clientProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const originalQuery = clientProto.query;
@@ -80,18 +81,34 @@ function instrument() {
   const redisProto = Redis.prototype as unknown as { sendCommand: (...args: unknown[]) => unknown };
   const originalSend = redisProto.sendCommand;
   redisProto.sendCommand = function (this: unknown, ...args: unknown[]) {
-    if (state.enabled) tally(kindOf(currentCorrelationId())).redis++;
+    if (state.enabled) {
+      const kind = kindOf(currentCorrelationId());
+      tally(kind).redis++;
+      if (kind === 'agent') {
+        const name = redisCommandLabel(args[0] as { name?: string; args?: unknown[] });
+        agentCommands.set(name, (agentCommands.get(name) ?? 0) + 1);
+      }
+    }
     return originalSend.apply(this, args);
   };
   return {
     tallies,
     statements,
+    agentCommands,
     state,
     restore() {
       clientProto.query = originalQuery;
       redisProto.sendCommand = originalSend;
     },
   };
+}
+
+/** `evalsha …:events` for a script (named by its first key's last segment), else the command name. */
+function redisCommandLabel(command: { name?: string; args?: unknown[] }): string {
+  const name = command.name ?? '?';
+  if (name !== 'evalsha' && name !== 'eval') return name;
+  const firstKey = String(command.args?.[2] ?? '');
+  return `${name} …:${firstKey.slice(firstKey.lastIndexOf(':') + 1)}`;
 }
 
 export interface ProfileInput {
@@ -166,6 +183,8 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
       );
       previousEnd = done;
     }
+    const commands = [...probe.agentCommands].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${(count / agents).toFixed(1)}`);
+    lines.push(`Redis commands per agent job: ${commands.join(', ')}`);
     const top = [...probe.statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
     lines.push('slowest SQL by total time (count × avg):');
     for (const [text, s] of top) lines.push(`  ${s.ms.toFixed(0).padStart(5)} ms  ${String(s.count).padStart(4)} × ${(s.ms / s.count).toFixed(1)} ms  ${text}`);

@@ -98,6 +98,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
   const theirs = conflict.theirs ?? '';
   const budget = createBudgetGuard({
     prisma: deps.prisma,
+    sql: deps.sql,
     redis: deps.redis,
     namespace: deps.namespace,
     projectId: conflict.projectId,

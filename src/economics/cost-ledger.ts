@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma-types.js';
+import type { SqlExecutor } from '../db/sql-executor.js';
 
 export interface LedgerEntry {
   idempotencyKey: string;
@@ -31,14 +32,13 @@ export interface RecordedCall {
   projectSpentMicros: bigint | undefined;
 }
 
-export async function recordCall(prisma: PrismaClient, entry: LedgerEntry): Promise<RecordedCall> {
-  const rows = await prisma.$queryRaw<{ inserted: bigint; spent: bigint | null }[]>`
-    WITH ins AS (
+/** Plain SQL (see Database.sql): every model call passes here, so it skips the ORM. */
+export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<RecordedCall> {
+  const rows = await sql.query<{ inserted: bigint | string; spent: bigint | string | null }>(
+    `WITH ins AS (
       INSERT INTO "CostLedgerEntry"
         ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt")
-      VALUES (${randomUUID()}::uuid, ${entry.idempotencyKey}, ${entry.projectId}::uuid, ${entry.userId ?? null}::uuid, ${entry.agentRunId ?? null}::uuid,
-        ${entry.provider}, ${entry.model}, ${entry.inputTokens}::int, ${entry.outputTokens}::int, ${entry.costMicros}::bigint, ${Math.max(0, Math.round(entry.latencyMs))}::int,
-        now() AT TIME ZONE 'UTC')
+      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, now() AT TIME ZONE 'UTC')
       ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "projectId", "agentRunId", "costMicros"
     ), project AS (
@@ -50,16 +50,31 @@ export async function recordCall(prisma: PrismaClient, entry: LedgerEntry): Prom
       FROM ins WHERE a."id" = ins."agentRunId"
       RETURNING a."id"
     )
-    SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT "spentMicros" FROM project) AS spent`;
+    SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT "spentMicros" FROM project) AS spent`,
+    [
+      randomUUID(),
+      entry.idempotencyKey,
+      entry.projectId,
+      entry.userId ?? null,
+      entry.agentRunId ?? null,
+      entry.provider,
+      entry.model,
+      entry.inputTokens,
+      entry.outputTokens,
+      entry.costMicros.toString(),
+      Math.max(0, Math.round(entry.latencyMs)),
+    ],
+  );
   const row = rows[0];
   const inserted = Number(row?.inserted ?? 0) === 1;
   return { inserted, projectSpentMicros: inserted && row?.spent != null ? BigInt(row.spent) : undefined };
 }
 
 /** The charge recorded for a call, or undefined when the ledger has no row with this key. */
-export async function recordedCost(prisma: PrismaClient, idempotencyKey: string): Promise<bigint | undefined> {
-  const row = await prisma.costLedgerEntry.findUnique({ where: { idempotencyKey }, select: { costMicros: true } });
-  return row?.costMicros;
+export async function recordedCost(sql: SqlExecutor, idempotencyKey: string): Promise<bigint | undefined> {
+  const rows = await sql.query<{ cost: bigint | string }>('SELECT "costMicros" AS cost FROM "CostLedgerEntry" WHERE "idempotencyKey" = $1', [idempotencyKey]);
+  const row = rows[0];
+  return row ? BigInt(row.cost) : undefined;
 }
 
 /** The sum of a project's ledger: what PostgreSQL says the project has spent. */

@@ -19,6 +19,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
+import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { NewEvent } from '../engine/events/event-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TokenUsage } from '../models/provider.js';
@@ -38,6 +39,8 @@ export const DEFAULT_INPUT_MARGIN: InputMargin = { ratio: 0.25, tokens: 32 };
 
 export interface BudgetGuardOptions {
   prisma: PrismaClient;
+  /** Plain SQL for the ledger (Database.sql); default: the same statements through Prisma's raw API. */
+  sql?: SqlExecutor;
   redis: Redis;
   namespace?: string;
   projectId: string;
@@ -72,6 +75,7 @@ export function budgetEventData(snapshot: BudgetSnapshot): Record<string, string
 
 export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGuard {
   const { prisma, projectId } = options;
+  const sql = options.sql ?? prismaExecutor(prisma);
   const prices = options.prices ?? createPriceTable();
   const margin = options.inputMargin ?? DEFAULT_INPUT_MARGIN;
   const budget = new ProjectBudget(options.redis, projectId, {
@@ -111,11 +115,11 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
 
     async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
       const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
-      const recorded = await recordedCost(prisma, reservation.callId);
+      const recorded = await recordedCost(sql, reservation.callId);
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
       const settled = await budget.settle(reservation.callId, listCostMicros);
-      const { inserted } = await recordCall(prisma, {
+      const { inserted } = await recordCall(sql, {
         idempotencyKey: reservation.callId,
         projectId,
         userId: options.userId,

@@ -72,6 +72,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     };
     const budget = createBudgetGuard({
       prisma: deps.prisma,
+      sql: deps.sql,
       redis: deps.redis,
       namespace: deps.namespace,
       projectId,

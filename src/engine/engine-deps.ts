@@ -25,6 +25,8 @@ export interface EngineLimits {
 
 export interface EngineDeps {
   prisma: PrismaClient;
+  /** Plain SQL on the same database, for statements every agent job runs. */
+  sql: SqlExecutor;
   redis: Redis;
   namespace: string;
   logger: Logger;
@@ -60,6 +62,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
   const artifacts = new ArtifactStore(input.prisma, sql);
   return {
     prisma: input.prisma,
+    sql,
     redis: input.redis,
     namespace: input.namespace,
     logger: input.logger,

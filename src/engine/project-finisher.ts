@@ -43,9 +43,15 @@ export async function computeTotals(deps: EngineDeps, projectId: string): Promis
 
 export async function finishProject(deps: EngineDeps, data: ProjectJobData): Promise<ProjectTotals> {
   const { projectId, runId } = data;
-  if (await deps.state.isCancelled(projectId, runId)) throw new RunCancelledError();
-  const files = (await deps.artifacts.snapshot(projectId)).filter((f) => f.path !== MANIFEST_PATH);
-  const totals = await computeTotals(deps, projectId);
+  // Reads go out together: the root job is the last step between the final stage and "completed".
+  const [cancelled, snapshot, totals, current] = await Promise.all([
+    deps.state.isCancelled(projectId, runId),
+    deps.artifacts.snapshot(projectId),
+    computeTotals(deps, projectId),
+    deps.artifacts.current(projectId, MANIFEST_PATH),
+  ]);
+  if (cancelled) throw new RunCancelledError();
+  const files = snapshot.filter((f) => f.path !== MANIFEST_PATH);
   const manifest = {
     _generatedBy: 'zekka',
     projectId,
@@ -54,7 +60,6 @@ export async function finishProject(deps: EngineDeps, data: ProjectJobData): Pro
     artifacts: files.map((f) => ({ path: f.path, version: f.version, sha256: f.sha256, bytes: Buffer.byteLength(f.content) })),
   };
   const content = `${JSON.stringify(manifest, null, 2)}\n`;
-  const current = await deps.artifacts.current(projectId, MANIFEST_PATH);
   await deps.locks.withLock(projectId, MANIFEST_PATH, jobIds.project(projectId, runId), (lock) =>
     deps.artifacts.write({ projectId, path: MANIFEST_PATH, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: 'zekka', stage: 10 }),
   );

@@ -32,11 +32,12 @@ export interface StageResult {
 }
 
 export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<StageResult> {
-  if (await deps.state.isCancelled(data.projectId, data.runId)) {
+  // Independent reads go out together: a stage job sits on the project's critical path.
+  const [cancelled, project] = await Promise.all([deps.state.isCancelled(data.projectId, data.runId), deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId } })]);
+  if (cancelled) {
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
     throw new RunCancelledError();
   }
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId } });
   if (project.status === 'budget_exhausted') {
     // The stage stays unfinished, so a resume after raising the budget starts here again.
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'the project budget is exhausted', completedAt: new Date() } });
@@ -53,21 +54,25 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
 async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: Project): Promise<boolean> {
   const { projectId, runId, stage } = data;
   const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
-  // Runs left by an earlier run of this stage: completed ones are not redone, the others are reset.
-  const earlier = await deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: plan.map((a) => a.instanceKey) } }, select: { instanceKey: true, status: true } });
+  const now = new Date();
+  const [earlier, stageRun] = await Promise.all([
+    // Runs left by an earlier run of this stage: completed ones are not redone, the others are reset.
+    deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: plan.map((a) => a.instanceKey) } }, select: { instanceKey: true, status: true } }),
+    deps.prisma.stageRun.upsert({
+      where: { projectId_stage: { projectId, stage } },
+      create: { projectId, stage, status: 'running', agentsTotal: plan.length, startedAt: now },
+      update: { status: 'running', agentsTotal: plan.length, error: null, startedAt: now, completedAt: null, attempt: { increment: 1 } },
+    }),
+    deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? now } }),
+    deps.state.set(projectId, { status: 'running', currentStage: stage, runId }),
+  ]);
   const done = new Set(earlier.filter((r) => r.status === 'completed').map((r) => r.instanceKey));
   const known = new Set(earlier.map((r) => r.instanceKey));
   const todo = plan.filter((a) => !done.has(a.instanceKey));
-
-  const stageRun = await deps.prisma.stageRun.upsert({
-    where: { projectId_stage: { projectId, stage } },
-    create: { projectId, stage, status: 'running', agentsTotal: plan.length, startedAt: new Date() },
-    update: { status: 'running', agentsTotal: plan.length, error: null, startedAt: new Date(), completedAt: null, attempt: { increment: 1 } },
-  });
-  await deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? new Date() } });
-  await deps.state.set(projectId, { status: 'running', currentStage: stage, runId });
-  await recordAgentRuns(deps, projectId, runId, stageRun.id, todo, known);
-  await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
+  await Promise.all([
+    recordAgentRuns(deps, projectId, runId, stageRun.id, todo, known),
+    deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } }),
+  ]);
 
   if (todo.length > 0) {
     const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
@@ -119,7 +124,6 @@ async function recordAgentRuns(deps: EngineDeps, projectId: string, runId: strin
 async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData): Promise<StageResult> {
   const { projectId, stage } = data;
   const stageDef = getStage(stage);
-  const stageRun = await deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage } } });
 
   // Agents whose last attempt died with its worker never recorded their failure: do it here.
   const ignored = await job.getIgnoredChildrenFailures();
@@ -128,8 +132,14 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
   }
 
-  const runs = await deps.prisma.agentRun.findMany({ where: { stageRunId: stageRun.id } });
-  const artifacts = new Set((await deps.prisma.artifact.findMany({ where: { projectId }, select: { path: true } })).map((a) => a.path));
+  const ofThisStage = { stageRun: { projectId, stage } };
+  const [stageRun, runs, artifactRows, raised] = await Promise.all([
+    deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage } }, select: { id: true } }),
+    deps.prisma.agentRun.findMany({ where: ofThisStage }),
+    deps.prisma.artifact.findMany({ where: { projectId }, select: { path: true } }),
+    deps.prisma.conflict.findMany({ where: ofThisStage, select: { path: true, status: true } }),
+  ]);
+  const artifacts = new Set(artifactRows.map((a) => a.path));
   const problems: string[] = [];
   const failed: string[] = [];
   for (const run of runs) {
@@ -143,9 +153,8 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     failed.push(run.instanceKey);
     if (run.critical) problems.push(`${role.name}${run.instanceKey.includes('.') ? ` (${run.instanceKey})` : ''} failed after ${run.attempt} attempt${run.attempt === 1 ? '' : 's'}: ${error}`);
   }
-  const unsettled = await deps.prisma.conflict.findMany({ where: { stageRunId: stageRun.id, status: { not: 'resolved' } }, select: { path: true, status: true } });
-  for (const conflict of unsettled) problems.push(`conflict on ${conflict.path ?? '(no path)'} was not settled (${conflict.status})`);
-  const conflicts = await deps.prisma.conflict.count({ where: { stageRunId: stageRun.id } });
+  for (const conflict of raised.filter((c) => c.status !== 'resolved')) problems.push(`conflict on ${conflict.path ?? '(no path)'} was not settled (${conflict.status})`);
+  const conflicts = raised.length;
 
   const result: StageResult = { stage, agents: runs.length, succeeded: runs.length - failed.length, failed, conflicts };
   if (problems.length > 0) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { prismaExecutor } from '../../src/db/sql-executor.js';
 import { recordCall } from '../../src/economics/cost-ledger.js';
 import { CostReport } from '../../src/economics/cost-report.js';
 import { NotFoundError } from '../../src/errors/app-error.js';
@@ -28,7 +29,7 @@ describe('economics: cost report', () => {
       { projectId: b.projectId, model: 'gemini-2.5-pro', provider: 'gemini', cost: 7n, input: 3, output: 4 },
     ];
     for (const call of calls) {
-      await recordCall(fx.prisma, {
+      await recordCall(prismaExecutor(fx.prisma), {
         idempotencyKey: randomUUID(),
         projectId: call.projectId,
         userId: a.userId,
