@@ -107,7 +107,8 @@ function instrument() {
 function redisCommandLabel(command: { name?: string; args?: unknown[] }): string {
   const name = command.name ?? '?';
   if (name !== 'evalsha' && name !== 'eval') return name;
-  const firstKey = String(command.args?.[2] ?? '');
+  const key = command.args?.[2];
+  const firstKey = typeof key === 'string' ? key : Buffer.isBuffer(key) ? key.toString() : '';
   return `${name} …:${firstKey.slice(firstKey.lastIndexOf(':') + 1)}`;
 }
 
