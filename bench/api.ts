@@ -7,7 +7,7 @@
  * (in this process) runs 100 connections for 10 s against each of:
  *   GET /api/projects/:id    GET /api/projects    POST /api/projects
  * and prints p50/p95/p99 (from every response time, not autocannon's coarser buckets) and req/s.
- * Target (issue 6): p99 ≤ 50 ms for the reads.
+ * Target (issue 6): p99 ≤ 50 ms for the reads. BENCH_API_PROFILE=<dir> profiles the API process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,7 +34,9 @@ async function freePort(): Promise<number> {
 
 async function startApi(env: BenchEnvironment): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/zekka.js', 'api'], {
+  // BENCH_API_PROFILE=<dir>: the API process writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_API_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/zekka.js', 'api'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

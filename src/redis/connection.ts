@@ -23,6 +23,16 @@ export function createRedis({ url, name, failFast = false }: RedisConnectionOpti
   return new Redis(url, options);
 }
 
+/**
+ * True for the errors a fail-fast connection gives while Redis cannot be reached (no offline
+ * queue, retries spent, socket closed): the caller should answer "unavailable", not "internal error".
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return /enableOfflineQueue options is false|Connection is closed|connect ECONNREFUSED/.test(error.message);
+}
+
 /** Readiness: a PING answered within `timeoutMs`. */
 export async function redisReady(redis: Redis, timeoutMs = 1_000): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;

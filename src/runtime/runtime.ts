@@ -42,7 +42,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
   });
-  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}` });
+  // The API answers 503 at once while Redis is down instead of holding requests until it is back;
+  // workers and arbitrators wait for it (BullMQ's own loops retry).
+  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast: options.service === 'api' });
   const prices = createPriceTable(env.MODEL_PRICES);
   const { router: models } = createModelRouter({
     env,

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
+import { isRedisUnavailable } from '../../redis/connection.js';
 import { RequestValidationError, ServiceUnavailableError, type FieldError } from '../http-errors.js';
 import { requestIdOf } from './request-context.js';
 
@@ -60,6 +61,7 @@ export function classify(error: unknown): Classified {
     }
     return { status: 500, code: 'internal_error', detail: 'internal error' };
   }
+  if (isRedisUnavailable(error)) return { status: 503, code: 'unavailable', detail: 'the queue store (Redis) is unreachable; try again shortly', headers: { 'Retry-After': '5' } };
   const e = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   if (e.type === 'entity.parse.failed') return { status: 400, code: 'malformed_json', detail: 'the request body is not valid JSON' };
   if (e.type === 'entity.too.large') return { status: 413, code: 'payload_too_large', detail: `the request body is larger than ${String(e.limit)} bytes` };

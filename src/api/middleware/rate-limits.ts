@@ -9,7 +9,8 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { RedisReply } from 'rate-limit-redis';
+import { ResilientRedisStore } from './redis-rate-store.js';
 import { TooManyRequestsError } from '../http-errors.js';
 
 export interface RateLimitConfig {
@@ -41,7 +42,7 @@ export function createRateLimits(redis: Redis, keyPrefix: string, config: RateLi
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: clientAddress,
-      store: new RedisStore({ prefix: `${keyPrefix}:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }),
+      store: new ResilientRedisStore({ prefix: `${keyPrefix}:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }),
       handler: (req, _res, next, used) => {
         const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const retryAfter = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(used.windowMs / 1000);

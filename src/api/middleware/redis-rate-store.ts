@@ -1,0 +1,45 @@
+/**
+ * rate-limit-redis's store, made to survive Redis being away. The store loads its Lua scripts
+ * once and keeps the promise: a load that failed (Redis down when the API started, or the API's
+ * fail-fast connection refusing while Redis restarts) would fail every later request forever.
+ * Here a failed call starts a fresh load, so the limiter works again as soon as Redis answers,
+ * and a failed load is never left as an unhandled rejection.
+ */
+import type { Options as RateLimitOptions } from 'express-rate-limit';
+import { RedisStore } from 'rate-limit-redis';
+
+export class ResilientRedisStore extends RedisStore {
+  override async init(options: RateLimitOptions): Promise<void> {
+    try {
+      await super.init(options);
+    } catch {
+      this.reloadScripts();
+    }
+  }
+
+  override async increment(key: string): ReturnType<RedisStore['increment']> {
+    try {
+      return await super.increment(key);
+    } catch (error) {
+      this.reloadScripts();
+      throw error;
+    }
+  }
+
+  override async get(key: string): ReturnType<RedisStore['get']> {
+    try {
+      return await super.get(key);
+    } catch (error) {
+      this.reloadScripts();
+      throw error;
+    }
+  }
+
+  private reloadScripts(): void {
+    this.incrementScriptSha = this.loadIncrementScript();
+    this.getScriptSha = this.loadGetScript();
+    // Observed here; the next call awaits them again and sees the outcome.
+    this.incrementScriptSha.catch(() => undefined);
+    this.getScriptSha.catch(() => undefined);
+  }
+}
