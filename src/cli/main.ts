@@ -7,6 +7,7 @@ import { ConfigError } from '../config/env.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerProcessCommands } from './commands/processes.js';
+import { registerUserCommands } from './commands/users.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerProcessCommands(program);
   registerDoctorCommand(program);
+  registerUserCommands(program);
   program.commands.forEach(applyStrictness);
   return program;
 }

@@ -1,0 +1,55 @@
+/**
+ * `zekka users role <email> <user|admin>`: who administers this Zekka. Run by an operator with
+ * DATABASE_URL (the API has no route that makes admins: the first one has to come from somewhere
+ * that is not the API). Prints the change; exits 1 naming the problem for an unknown account.
+ * The change is written to the audit log with no actor (an operator at the console).
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { parseEnv } from '../../config/env.js';
+import { openDatabase } from '../../db/database.js';
+import { createLogger } from '../../logging/logger.js';
+
+const ROLES = ['user', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+function parseRole(value: string): Role {
+  if ((ROLES as readonly string[]).includes(value)) return value as Role;
+  throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
+}
+
+async function setRole(emailArgument: string, role: Role): Promise<void> {
+  const env = parseEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL, service: 'zekka-users' });
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.ZEKKA_DATA_DIR, allowEmbedded: true, migrate: false, logger, poolSize: 1 });
+  try {
+    const email = emailArgument.trim().toLowerCase();
+    const user = await database.prisma.user.findUnique({ where: { email }, select: { id: true, role: true } });
+    if (!user) {
+      process.stderr.write(`zekka: no account with the email ${email}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (user.role === role) {
+      process.stdout.write(`${email} is already ${role}\n`);
+      return;
+    }
+    await database.prisma.$transaction([
+      database.prisma.user.update({ where: { id: user.id }, data: { role } }),
+      database.prisma.auditLogEntry.create({ data: { actorId: null, action: 'user.role_changed', targetType: 'user', targetId: user.id, details: { from: user.role, to: role, via: 'cli' } } }),
+    ]);
+    process.stdout.write(`${email}: ${user.role} → ${role}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+export function registerUserCommands(program: Command): void {
+  const users = program.command('users').description('account administration (needs DATABASE_URL)');
+  users
+    .command('role')
+    .description("set an account's role: admin (sees every project, opens Bull Board) or user")
+    .argument('<email>', 'the account')
+    .argument('<role>', `one of ${ROLES.join(', ')}`, parseRole)
+    .action(setRole);
+}
