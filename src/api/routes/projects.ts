@@ -3,13 +3,13 @@
  * lifecycle (execute, resume, cancel) — thin handlers over the engine's ProjectService.
  */
 import { ConflictError, NotFoundError } from '../../errors/app-error.js';
-import type { Prisma, Project } from '../../db/prisma-types.js';
+import type { Project } from '../../db/prisma-types.js';
 import { projectKeys } from '../../redis/keys.js';
 import type { ApiContext } from '../api-context.js';
 import { ForbiddenError } from '../http-errors.js';
 import { projectIdParams } from '../schemas/common.js';
 import { createProjectBody, encodeCursor, listProjectsQuery, projectDetailSchema, projectListSchema, projectSchema, runSchema, updateProjectBody } from '../schemas/projects.js';
-import { loadProjectDetail, projectDetail, projectView } from '../services/project-views.js';
+import { loadProjectDetail, loadProjectPage, projectDetail, projectView } from '../services/project-views.js';
 
 const ACTIVE: Project['status'][] = ['queued', 'running', 'needs_review'];
 
@@ -32,13 +32,12 @@ export function registerProjectRoutes(ctx: ApiContext): void {
     async ({ query, user }, _req, res) => {
       const me = user();
       if (query.scope === 'all' && me.role !== 'admin') throw new ForbiddenError('scope=all is for admins');
-      const where: Prisma.ProjectWhereInput = {
-        ...(query.scope === 'mine' ? { ownerId: me.id } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.cursor ? { OR: [{ createdAt: { lt: query.cursor.createdAt } }, { createdAt: query.cursor.createdAt, id: { lt: query.cursor.id } }] } : {}),
-      };
-      // The requirements (up to 100k characters each) are not part of a list item: not read at all.
-      const rows = await prisma.project.findMany({ where, omit: { requirements: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.limit + 1 });
+      const rows = await loadProjectPage(engine.sql, {
+        ownerId: query.scope === 'mine' ? me.id : undefined,
+        status: query.status,
+        cursor: query.cursor,
+        limit: query.limit + 1,
+      });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       res.json({ items: page.map(projectView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null });
@@ -48,7 +47,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
   api.route(
     { method: 'get', path: '/api/projects/:id', operationId: 'getProject', summary: 'Status, current stage, progress, spend and budget', tag, auth: 'user', params: projectIdParams, responses: { 200: { description: 'the project', schema: projectDetailSchema } } },
     async ({ params, user }, _req, res) => {
-      const row = await loadProjectDetail(prisma, params.id);
+      const row = await loadProjectDetail(engine.sql, params.id);
       if (!row || !access.visible(user(), row.ownerId)) throw new NotFoundError('project');
       res.json(projectDetail(row));
     },

@@ -1,6 +1,12 @@
-/** Project rows → the API's JSON (money as exact micros and USD, ISO dates, the stage named). */
+/**
+ * Project rows → the API's JSON (money as exact micros and USD, ISO dates, the stage named).
+ * The two reads clients poll (one project, a page of projects) are plain SQL on Database.sql:
+ * the ORM costs more CPU per query than the rest of such a request.
+ */
 import { STAGES } from '../../agents/stages.js';
-import type { PrismaClient, Project } from '../../db/prisma-types.js';
+import type { Project } from '../../db/prisma-types.js';
+import type { SqlExecutor, SqlRow } from '../../db/sql-executor.js';
+import type { ListCursor } from '../schemas/projects.js';
 import { iso, isoOrNull, money } from '../schemas/common.js';
 import type { ProjectDetailView, ProjectView } from '../schemas/projects.js';
 
@@ -38,14 +44,24 @@ interface DetailRow extends Project {
   agentsRunning: number;
 }
 
+// Timestamps come back as timestamptz (the columns hold UTC) and money as text, so both drivers
+// (node-postgres, PGlite) give the same JavaScript values whatever the process's time zone.
+const PROJECT_COLUMNS = `p."id"::text AS "id", p."ownerId"::text AS "ownerId", p."name", p."options", p."status"::text AS "status", p."runId",
+  p."currentStage", p."budgetMicros"::text AS "budgetMicros", p."spentMicros"::text AS "spentMicros", p."failureReason",
+  p."createdAt" AT TIME ZONE 'UTC' AS "createdAt", p."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+  p."startedAt" AT TIME ZONE 'UTC' AS "startedAt", p."completedAt" AT TIME ZONE 'UTC' AS "completedAt"`;
+
+function toProject<T extends SqlRow>(row: T): T & Omit<Project, 'requirements'> {
+  return { ...row, budgetMicros: BigInt(String(row.budgetMicros)), spentMicros: BigInt(String(row.spentMicros)) } as T & Omit<Project, 'requirements'>;
+}
+
 /**
  * The project with its progress counts in one round trip (the hottest read of the API: clients
  * poll it). Undefined when there is no such project.
  */
-export async function loadProjectDetail(prisma: PrismaClient, projectId: string): Promise<DetailRow | undefined> {
-  const rows = await prisma.$queryRaw<DetailRow[]>`
-    SELECT p."id"::text AS "id", p."ownerId"::text AS "ownerId", p."name", p."requirements", p."options", p."status"::text AS "status", p."runId",
-      p."currentStage", p."budgetMicros", p."spentMicros", p."failureReason", p."createdAt", p."updatedAt", p."startedAt", p."completedAt",
+export async function loadProjectDetail(sql: SqlExecutor, projectId: string): Promise<DetailRow | undefined> {
+  const rows = await sql.query(
+    `SELECT ${PROJECT_COLUMNS}, p."requirements",
       (SELECT count(*) FROM "StageRun" s WHERE s."projectId" = p."id" AND s."status" = 'completed')::int AS "stagesCompleted",
       a."total"::int AS "agentsTotal", a."completed"::int AS "agentsCompleted", a."failed"::int AS "agentsFailed", a."running"::int AS "agentsRunning"
     FROM "Project" p
@@ -54,8 +70,34 @@ export async function loadProjectDetail(prisma: PrismaClient, projectId: string)
         count(*) FILTER (WHERE r."status" = 'failed') AS "failed", count(*) FILTER (WHERE r."status" = 'running') AS "running"
       FROM "AgentRun" r WHERE r."projectId" = p."id"
     ) a
-    WHERE p."id" = ${projectId}::uuid`;
-  return rows[0];
+    WHERE p."id" = $1::uuid`,
+    [projectId],
+  );
+  const row = rows[0];
+  return row ? (toProject(row) as unknown as DetailRow) : undefined;
+}
+
+export interface ProjectPageQuery {
+  ownerId?: string;
+  status?: Project['status'];
+  cursor?: ListCursor;
+  limit: number;
+}
+
+/** Newest first, without the requirements (up to 100k characters each: not part of a list item). */
+export async function loadProjectPage(sql: SqlExecutor, query: ProjectPageQuery): Promise<Omit<Project, 'requirements'>[]> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  if (query.ownerId) conditions.push(`p."ownerId" = ${param(query.ownerId)}::uuid`);
+  if (query.status) conditions.push(`p."status" = ${param(query.status)}::"ProjectStatus"`);
+  if (query.cursor) {
+    const at = `(${param(query.cursor.createdAt.toISOString())}::timestamptz AT TIME ZONE 'UTC')`;
+    conditions.push(`(p."createdAt" < ${at} OR (p."createdAt" = ${at} AND p."id" < ${param(query.cursor.id)}::uuid))`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await sql.query(`SELECT ${PROJECT_COLUMNS} FROM "Project" p ${where} ORDER BY p."createdAt" DESC, p."id" DESC LIMIT ${param(query.limit)}`, params);
+  return rows.map(toProject);
 }
 
 export function projectDetail(row: DetailRow): ProjectDetailView {
