@@ -2,9 +2,23 @@
 import type { AgentRole } from './types.js';
 import type { AgentTask } from '../models/provider.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
+import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
+
+/** How to write the structured records (./structured-records.ts) a role's paths include. */
+const RECORD_INSTRUCTIONS: readonly [dir: string, text: string][] = [
+  [
+    DECISION_RECORDS_DIR,
+    'Declare each technology decision you make (topics such as database, framework, auth, messaging) in your decisions record, as JSON: {"agent": "<your role id>", "decisions": {"<topic>": {"choice": "<lower-case name>", "reason": "<why>"}}}.',
+  ],
+  [
+    CONTRADICTION_RECORDS_DIR,
+    'When two statements of the request cannot both hold, list them in your contradictions record, as JSON: {"agent": "<your role id>", "contradictions": [{"topic": "<kebab-case>", "statements": ["<one>", "<the other>"]}]}; write no record when there are none.',
+  ],
+];
 
 export function renderSystemPrompt(role: AgentRole): string {
-  return `${role.systemPrompt}\n\nYou may write only these paths: ${role.writes.join(', ')}.\n${OUTPUT_INSTRUCTIONS}`;
+  const records = RECORD_INSTRUCTIONS.filter(([dir]) => role.writes.some((path) => path.startsWith(dir))).map(([, text]) => `\n${text}`);
+  return `${role.systemPrompt}\n\nYou may write only these paths: ${role.writes.join(', ')}.${records.join('')}\n${OUTPUT_INSTRUCTIONS}`;
 }
 
 export function renderPrompt(task: AgentTask): string {

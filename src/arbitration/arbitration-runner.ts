@@ -10,6 +10,8 @@
  * issue is opened for the person (./github-review.ts). A person's answer promotes the job, which
  * then applies the answer at once.
  *
+ * A budget conflict skips the chain: only its owner can settle it (./budget-conflicts.ts).
+ *
  * Every write goes through the file lock and the artifact store's version check, merging against
  * the file as it is *now*, so two arbitrations of one file cannot lose each other's edits.
  */
@@ -20,12 +22,16 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { arbitrationServicesOf, type ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
+import { isBudgetConflict, settleBudgetConflict } from './budget-conflicts.js';
 import { markResolved, runStrategyChain } from './strategy-chain.js';
 
 export interface ArbitrationResult {
   conflictId: string;
-  /** `superseded`: the job belongs to an earlier run of the project; the current run arbitrates. */
-  status: 'resolved' | 'superseded';
+  /**
+   * `superseded`: the job belongs to an earlier run of the project; the current run arbitrates.
+   * `deferred`: a budget conflict waits for its owner to raise the budget and resume (./budget-conflicts.ts).
+   */
+  status: 'resolved' | 'superseded' | 'deferred';
   strategy: string;
 }
 
@@ -36,6 +42,10 @@ export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobDa
   if (project.runId !== data.runId) return { conflictId: data.conflictId, status: 'superseded', strategy: 'none' };
   const conflict = await deps.prisma.conflict.findUniqueOrThrow({ where: { id: data.conflictId } });
   if (conflict.status === 'resolved') return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'unknown' };
+  if (isBudgetConflict(conflict)) {
+    const settled = await settleBudgetConflict(deps, services, conflict);
+    return { conflictId: conflict.id, status: settled, strategy: settled === 'resolved' ? 'manual' : 'none' };
+  }
   if (conflict.status === 'resolving' && conflict.resolution !== null) {
     await applyContent(deps, services, conflict, conflict.resolution, conflict.strategy ?? 'manual', job.id ?? conflict.id);
     return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'manual' };
@@ -68,7 +78,7 @@ async function openReview(deps: EngineDeps, services: ArbitrationServices, confl
       projectId: conflict.projectId,
       projectName,
       type: conflict.type,
-      path: conflict.path,
+      path: conflict.path ?? conflict.topic,
       reason,
       base: conflict.base ?? '',
       ours: current?.content ?? conflict.ours ?? '',
@@ -85,13 +95,16 @@ async function waitForReview(deps: EngineDeps, job: Job<ArbitrationJobData>, tok
   throw new DelayedError();
 }
 
+/** A person's answer: a file is written now; a design or requirement record goes into the stage's settled record when it collects. */
 async function applyContent(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, content: string, strategy: string, owner: string): Promise<void> {
-  const path = conflict.path ?? '';
-  await deps.locks.withLock(conflict.projectId, path, owner, async (lock) => {
-    const current = await deps.artifacts.current(conflict.projectId, path);
-    const stage = (await deps.prisma.stageRun.findUnique({ where: { id: conflict.stageRunId ?? '' }, select: { stage: true } }))?.stage ?? 0;
-    await deps.artifacts.write({ projectId: conflict.projectId, path, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: `arbitrator:${strategy}:${conflict.id}`, stage });
-  });
+  const path = conflict.path;
+  if (path !== null) {
+    await deps.locks.withLock(conflict.projectId, path, owner, async (lock) => {
+      const current = await deps.artifacts.current(conflict.projectId, path);
+      const stage = (await deps.prisma.stageRun.findUnique({ where: { id: conflict.stageRunId ?? '' }, select: { stage: true } }))?.stage ?? 0;
+      await deps.artifacts.write({ projectId: conflict.projectId, path, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: `arbitrator:${strategy}:${conflict.id}`, stage });
+    });
+  }
   await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'resolved' });
   await markResolved(deps, services, conflict, strategy, content);
 }

@@ -1,6 +1,7 @@
 /**
- * Asks one model for the resolved file: the prompt shows base / ours / theirs and asks for the
- * whole file in one fenced block; the answer's block is the proposal. The call reserves and
+ * Asks one model for a resolution in one fenced block; the answer's block is the proposal. For a
+ * file (code and resource conflicts) the prompt shows base / ours / theirs and asks for the whole
+ * file; design and requirement conflicts render their own prompt (./record-proposals.ts). The call reserves and
  * settles on the project's budget exactly like an agent's call (src/economics/project-budget-guard.ts).
  */
 import type { ProjectBudgetGuard } from '../economics/project-budget-guard.js';
@@ -15,6 +16,14 @@ export interface ProposalInput {
   theirs: string;
   /** What each side meant, when known (the agents that wrote them). */
   raisedBy: string;
+}
+
+/** A rendered proposal request. */
+export interface ProposalRequest {
+  system: string;
+  prompt: string;
+  /** Fences swallow a final newline: add one back when the current side ends with one. */
+  finalNewline: boolean;
 }
 
 export interface ProposalCall {
@@ -64,9 +73,12 @@ export function extractFencedContent(text: string): string {
   return lines.slice(open + 1, close).join('\n');
 }
 
-export async function requestProposal(input: ProposalInput, call: ProposalCall): Promise<Proposal> {
-  const prompt = renderArbitrationPrompt(input);
-  const request = { system: ARBITRATION_SYSTEM_PROMPT, prompt, maxOutputTokens: call.maxOutputTokens };
+export function fileProposalRequest(input: ProposalInput): ProposalRequest {
+  return { system: ARBITRATION_SYSTEM_PROMPT, prompt: renderArbitrationPrompt(input), finalNewline: input.ours.endsWith('\n') };
+}
+
+export async function requestProposal(rendered: ProposalRequest, call: ProposalCall): Promise<Proposal> {
+  const request = { system: rendered.system, prompt: rendered.prompt, maxOutputTokens: call.maxOutputTokens };
   const reservation = await call.budget.reserve({ provider: call.provider.name, model: call.model, inputTokens: estimatePromptTokens(request), maxOutputTokens: call.maxOutputTokens });
   if (!reservation) throw new BudgetExceededError(`${call.provider.name}:${call.model} does not fit the remaining budget`, { model: `${call.provider.name}:${call.model}` });
   const started = Date.now();
@@ -79,7 +91,6 @@ export async function requestProposal(input: ProposalInput, call: ProposalCall):
   }
   const settled = await call.budget.settle(reservation, result.usage, Date.now() - started);
   let content = extractFencedContent(result.text);
-  // Fences swallow the final newline; keep the file's convention.
-  if (input.ours.endsWith('\n') && !content.endsWith('\n')) content += '\n';
+  if (rendered.finalNewline && !content.endsWith('\n')) content += '\n';
   return { content, result, costMicros: settled.costMicros };
 }

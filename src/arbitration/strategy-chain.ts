@@ -1,8 +1,11 @@
 /**
  * The strategy chain for one conflict, in the configured order (ARBITRATION_STRATEGIES):
- *   merge   deterministic 3-way merge (code conflicts only)
- *   gemini, claude, ollama   ask that provider for the resolved file (skipped when it is not
- *           configured); the proposal is validated (./proposal-validator.ts) before it is applied
+ *   merge   deterministic 3-way merge (code conflicts; for a resource conflict on a file lock it
+ *           retries the deferred write the same way)
+ *   gemini, claude, ollama   ask that provider for the resolved file — or, for design and
+ *           requirement conflicts, the settled JSON record (./record-proposals.ts) — skipped when
+ *           it is not configured; the proposal is validated for its type before it is applied
+ *           (a budget conflict skips them: no model can add money)
  *   human   not run here: the caller hands the conflict to a person (needs_review)
  * Each strategy tried leaves an ArbitrationAttempt row. The first that resolves writes the file
  * through the file lock and the artifact store's version check; a file that moved while a model
@@ -16,8 +19,9 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import { BudgetExceededError } from '../errors/app-error.js';
 import { PROVIDER_OF, type ArbitrationServices, type LlmStrategyName } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
-import { requestProposal } from './llm-proposal.js';
-import { validateProposal } from './proposal-validator.js';
+import { fileProposalRequest, requestProposal, type ProposalRequest } from './llm-proposal.js';
+import { validateProposal, type Validation } from './proposal-validator.js';
+import { isRecordConflict, recordProposalRequest, validateRecordProposal } from './record-proposals.js';
 import { threeWayMerge } from './three-way-merge.js';
 
 export type ChainOutcome = { resolved: true; strategy: string } | { resolved: false; reason: string; details: Record<string, unknown> };
@@ -45,14 +49,16 @@ export async function runStrategyChain(deps: EngineDeps, services: ArbitrationSe
   let regions: unknown;
   for (const strategy of services.strategies) {
     if (strategy === 'human') break;
-    if (path === null) continue;
     if (strategy === 'merge') {
-      if (conflict.type !== 'code') continue;
+      // Code: the 3-way merge. A resource conflict on a file is a write deferred when its lock was
+      // lost or contended: the same merge against the file as it is now retries it.
+      if ((conflict.type !== 'code' && conflict.type !== 'resource') || path === null) continue;
+      const recorded = conflict.type === 'resource' ? 'retry' : (RECORDED_STRATEGY.merge ?? strategy);
       const merged = await mergeStrategy(deps, conflict, path, context);
       if (merged.clean) {
         await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'resolved' });
-        await markResolved(deps, services, conflict, RECORDED_STRATEGY.merge ?? strategy, merged.content);
-        return { resolved: true, strategy: RECORDED_STRATEGY.merge ?? strategy };
+        await markResolved(deps, services, conflict, recorded, merged.content);
+        return { resolved: true, strategy: recorded };
       }
       regions = merged.regions;
       const lines = merged.regions.map((r) => r.baseLine).join(', ');
@@ -60,12 +66,16 @@ export async function runStrategyChain(deps: EngineDeps, services: ArbitrationSe
       await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'rejected', error: `overlapping edits near line ${lines}` });
       continue;
     }
-    const outcome = await llmStrategy(deps, services, conflict, path, strategy, context);
+    const target = path !== null ? await fileTarget(deps, services, conflict, path, context) : isRecordConflict(conflict) ? await recordTarget(deps, services, conflict) : undefined;
+    // A budget conflict has no proposal a model could make: the answer is more money (a person).
+    if (!target) continue;
+    const outcome = await llmStrategy(deps, services, conflict, target, strategy, context);
     if (outcome === 'resolved') return { resolved: true, strategy };
     if (outcome !== 'not_configured') reasons.push(`${strategy}: ${outcome}`);
   }
   const why = reasons.length > 0 ? reasons.join('; ') : 'no automatic strategy applies';
-  return { resolved: false, reason: `conflict on ${path ?? conflict.type}: ${why}; it needs a person to resolve it`, details: { regions, tried: reasons } };
+  const subject = path ?? (conflict.topic ? `${conflict.type} ${conflict.topic}` : conflict.type);
+  return { resolved: false, reason: `conflict on ${subject}: ${why}; it needs a person to resolve it`, details: { regions, tried: reasons } };
 }
 
 async function mergeStrategy(deps: EngineDeps, conflict: Conflict, path: string, context: ChainContext) {
@@ -86,16 +96,48 @@ async function mergeStrategy(deps: EngineDeps, conflict: Conflict, path: string,
   });
 }
 
+/** What an LLM strategy asks for, how its answer is checked, and how it is applied. */
+interface ProposalTarget {
+  request: ProposalRequest;
+  validate(content: string): Promise<Validation & { canonical?: string }>;
+  /** Applies the validated content; false when the file moved meanwhile. */
+  apply(content: string, strategy: string): Promise<boolean>;
+}
+
+async function fileTarget(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, path: string, context: ChainContext): Promise<ProposalTarget> {
+  const current = await deps.artifacts.current(conflict.projectId, path);
+  const ours = current?.content ?? conflict.ours ?? '';
+  const theirs = conflict.theirs ?? '';
+  return {
+    request: fileProposalRequest({ path, base: conflict.base ?? '', ours, theirs, raisedBy: conflict.raisedBy }),
+    validate: (content) => validateProposal({ path, content, ours, theirs, maxBytes: services.maxFileBytes }),
+    apply: (content, strategy) =>
+      deps.locks.withLock(conflict.projectId, path, context.owner, async (lock) => {
+        const now = await deps.artifacts.current(conflict.projectId, path);
+        if ((now?.version ?? null) !== (current?.version ?? null)) return false;
+        await deps.artifacts.write({ projectId: conflict.projectId, path, content, baseVersion: now?.version ?? null, fenceToken: lock.token, author: `arbitrator:${strategy}:${conflict.id}`, stage: context.stage });
+        return true;
+      }),
+  };
+}
+
+/** Design and requirement conflicts: the stage writes the settled record from the stored resolution. */
+async function recordTarget(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict): Promise<ProposalTarget> {
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { requirements: true } });
+  return {
+    request: recordProposalRequest(conflict, project.requirements),
+    validate: (content) => Promise.resolve(validateRecordProposal(conflict, content, { maxBytes: services.maxFileBytes, fromModel: true })),
+    apply: () => Promise.resolve(true),
+  };
+}
+
 /** `resolved`, `not_configured`, or why it did not resolve. */
-async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, path: string, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
+async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, target: ProposalTarget, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
   const providerName = PROVIDER_OF[strategy];
   const provider = services.providers.get(providerName);
   const model = services.models.get(providerName);
   if (!provider || !model) return 'not_configured';
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { name: true, requirements: true, ownerId: true } });
-  const current = await deps.artifacts.current(conflict.projectId, path);
-  const ours = current?.content ?? conflict.ours ?? '';
-  const theirs = conflict.theirs ?? '';
   const budget = createBudgetGuard({
     prisma: deps.prisma,
     sql: deps.sql,
@@ -111,25 +153,22 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
   const base = { conflictId: conflict.id, strategy, provider: providerName, model };
   let proposal;
   try {
-    proposal = await requestProposal(
-      { path, base: conflict.base ?? '', ours, theirs, raisedBy: conflict.raisedBy },
-      {
-        provider,
-        model,
-        maxOutputTokens: services.maxOutputTokens,
-        budget,
-        task: {
-          projectId: conflict.projectId,
-          projectName: project.name,
-          requirements: project.requirements,
-          analysis: analyzeRequestCached(project.requirements),
-          stage: context.stage as StageNumber,
-          agentId: 'arbitrator',
-          instanceKey: `arbitrator:${conflict.id}`,
-          context: [],
-        },
+    proposal = await requestProposal(target.request, {
+      provider,
+      model,
+      maxOutputTokens: services.maxOutputTokens,
+      budget,
+      task: {
+        projectId: conflict.projectId,
+        projectName: project.name,
+        requirements: project.requirements,
+        analysis: analyzeRequestCached(project.requirements),
+        stage: context.stage as StageNumber,
+        agentId: 'arbitrator',
+        instanceKey: `arbitrator:${conflict.id}`,
+        context: [],
       },
-    );
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await recordAttempt(deps, services, { ...base, outcome: error instanceof BudgetExceededError ? 'skipped' : 'failed', error: message });
@@ -137,31 +176,18 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
     return error instanceof BudgetExceededError ? 'the budget refused the call' : `the call failed (${message})`;
   }
   const usage = { inputTokens: proposal.result.usage.inputTokens, outputTokens: proposal.result.usage.outputTokens, costMicros: proposal.costMicros, model: proposal.result.model || model };
-  const validation = proposal.result.stopReason === 'max_tokens' ? { ok: false as const, reason: 'the answer was cut off' } : await validateProposal({ path, content: proposal.content, ours, theirs, maxBytes: services.maxFileBytes });
+  const validation = proposal.result.stopReason === 'max_tokens' ? { ok: false as const, reason: 'the answer was cut off' } : await target.validate(proposal.content);
   if (!validation.ok) {
     await recordAttempt(deps, services, { ...base, ...usage, outcome: 'rejected', error: validation.reason });
     return `proposal rejected (${validation.reason})`;
   }
-  const applied = await deps.locks.withLock(conflict.projectId, path, context.owner, async (lock) => {
-    const now = await deps.artifacts.current(conflict.projectId, path);
-    if ((now?.version ?? null) !== (current?.version ?? null)) return false;
-    await deps.artifacts.write({
-      projectId: conflict.projectId,
-      path,
-      content: proposal.content,
-      baseVersion: now?.version ?? null,
-      fenceToken: lock.token,
-      author: `arbitrator:${strategy}:${conflict.id}`,
-      stage: context.stage,
-    });
-    return true;
-  });
-  if (!applied) {
+  const content = validation.canonical ?? proposal.content;
+  if (!(await target.apply(content, strategy))) {
     await recordAttempt(deps, services, { ...base, ...usage, outcome: 'failed', error: 'the file changed while the model answered' });
-    throw new FileMovedError(path);
+    throw new FileMovedError(conflict.path ?? '');
   }
   await recordAttempt(deps, services, { ...base, ...usage, outcome: 'resolved' });
-  await markResolved(deps, services, conflict, strategy, proposal.content);
+  await markResolved(deps, services, conflict, strategy, content);
   return 'resolved';
 }
 

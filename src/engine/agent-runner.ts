@@ -18,6 +18,7 @@ import { BudgetExceededError } from '../errors/app-error.js';
 import { markBudgetExhausted } from './budget-exhaustion.js';
 import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
+import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { EngineDeps } from './engine-deps.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
@@ -104,40 +105,31 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     if (await deps.state.isCancelled(projectId, runId)) return await markCancelled(deps, data, idle);
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
-    const outcomes = await deps.locks.withLocks(projectId, paths, meta.jobId, (locks) =>
-      deps.artifacts.writeAll({
-        projectId,
-        author: instanceKey,
-        agentRunId: agentRun.id,
-        stage: data.stage,
-        files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
-      }),
+    const outcomes = await guardLocks(paths.length, () =>
+      deps.locks.withLocks(projectId, paths, meta.jobId, (locks) =>
+        deps.artifacts.writeAll({
+          projectId,
+          author: instanceKey,
+          agentRunId: agentRun.id,
+          stage: data.stage,
+          files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
+        }),
+      ),
     );
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
       const file = output.files[i];
       if (!file) continue;
-      if (outcome.kind !== 'moved') {
+      if (outcome.kind === 'written' || outcome.kind === 'unchanged') {
         written.push(file.path);
         continue;
       }
       const baseVersion = bases.get(file.path) ?? null;
       const base = baseVersion === null ? '' : (snapshot.contents.get(file.path) ?? '');
+      const clash = { projectId, runId, stage: data.stage, stageRunId: agentRun.stageRunId, path: file.path, baseVersion, base, theirs: file.content, raisedBy: instanceKey, stageJob: meta.stageJob };
       conflicts.push(
-        await recordCodeConflict(deps, {
-          projectId,
-          runId,
-          stage: data.stage,
-          stageRunId: agentRun.stageRunId,
-          path: file.path,
-          baseVersion,
-          base,
-          ours: outcome.currentContent,
-          theirs: file.content,
-          raisedBy: instanceKey,
-          stageJob: meta.stageJob,
-        }),
+        outcome.kind === 'moved' ? await recordCodeConflict(deps, { ...clash, ours: outcome.currentContent }) : await recordLockConflict(deps, { ...clash, reason: outcome.reason }),
       );
     }
 
@@ -163,6 +155,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
       await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
       await markBudgetExhausted(deps, { projectId, stage: data.stage, agentName: role.name, detail: error.message });
+      if (data.critical) await recordBudgetConflict(deps, data, { stageRunId: agentRun.stageRunId, stageJob: meta.stageJob }, error.message);
       throw new UnrecoverableError(error.message);
     }
     await recordFailure(deps, data, meta, error);

@@ -1,31 +1,47 @@
 /**
  * Records a conflict and queues its arbitration as a child of the stage that raised it, so the
- * stage cannot complete before the conflict is settled. Idempotent: a retried agent job finds its
+ * stage cannot complete before the conflict is settled. Idempotent: a retried job finds its
  * conflict by `dedupeKey` and re-adds the same arbitration job id (a no-op in BullMQ).
+ *
+ * Every type goes through here: code (an agent's edit collided), resource (an agent's write could
+ * not take its file lock, or the budget refused a critical agent), design and requirement (the
+ * stage's collect step found agents' records disagree, ./conflicts/stage-conflicts.ts).
  */
-import type { Prisma } from '../db/prisma-types.js';
+import type { ConflictType, Prisma } from '../db/prisma-types.js';
 import { ARBITRATION_QUEUE, queueDefinition, type ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 
-export interface CodeConflictInput {
+export interface ConflictInput {
+  type: ConflictType;
   projectId: string;
   runId: string;
   stage: number;
   stageRunId: string;
-  path: string;
-  baseVersion: number | null;
-  base: string;
-  ours: string;
-  theirs: string;
+  /** The file, for code conflicts and resource conflicts on a file's lock. */
+  path?: string;
+  /** What a non-file conflict is about (a decision or requirement topic, `budget:<agent>`). */
+  topic?: string;
+  baseVersion?: number | null;
+  base?: string;
+  ours?: string;
+  theirs?: string;
   raisedBy: string;
+  /** Unique per conflict within the run (default: raisedBy + path). */
+  dedupeKey?: string;
   /** The stage job (BullMQ parent reference: id and qualified queue name). */
   stageJob: { id: string; queue: string };
   details?: Prisma.InputJsonValue;
 }
 
+export type CodeConflictInput = Omit<ConflictInput, 'type' | 'path'> & { path: string };
+
 export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictInput): Promise<string> {
-  const dedupeKey = `${input.projectId}.${input.runId}.${input.raisedBy}.${input.path}`;
+  return recordConflict(deps, { ...input, type: 'code' });
+}
+
+export async function recordConflict(deps: EngineDeps, input: ConflictInput): Promise<string> {
+  const dedupeKey = `${input.projectId}.${input.runId}.${input.dedupeKey ?? `${input.raisedBy}.${input.path ?? input.topic ?? input.type}`}`;
   const existing = await deps.prisma.conflict.findUnique({ where: { dedupeKey }, select: { id: true } });
   const conflict =
     existing ??
@@ -33,8 +49,9 @@ export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictIn
       data: {
         projectId: input.projectId,
         stageRunId: input.stageRunId,
-        type: 'code',
+        type: input.type,
         path: input.path,
+        topic: input.topic,
         baseVersion: input.baseVersion,
         base: input.base,
         ours: input.ours,
@@ -49,7 +66,7 @@ export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictIn
     await deps.events.publish({
       type: 'conflict.detected',
       projectId: input.projectId,
-      data: { conflictId: conflict.id, type: 'code', path: input.path, stage: input.stage, raisedBy: input.raisedBy },
+      data: { conflictId: conflict.id, type: input.type, path: input.path ?? null, topic: input.topic ?? null, stage: input.stage, raisedBy: input.raisedBy },
     });
   }
   const definition = queueDefinition(ARBITRATION_QUEUE);

@@ -21,6 +21,7 @@ import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, 
 import type { Project } from '../db/prisma-types.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
+import { raiseRecordConflicts } from './conflicts/record-disputes.js';
 import { RunCancelledError } from './project-service.js';
 
 export interface StageResult {
@@ -47,6 +48,7 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
     const waiting = await dispatch(deps, job, token, data, project);
     if (waiting) throw new WaitingChildrenError();
   }
+  if (await raiseRecordConflicts(deps, job, token, data)) throw new WaitingChildrenError();
   return collect(deps, job, data);
 }
 
@@ -137,7 +139,7 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage } }, select: { id: true } }),
     deps.prisma.agentRun.findMany({ where: ofThisStage }),
     deps.prisma.artifact.findMany({ where: { projectId }, select: { path: true } }),
-    deps.prisma.conflict.findMany({ where: ofThisStage, select: { path: true, status: true } }),
+    deps.prisma.conflict.findMany({ where: ofThisStage, select: { type: true, path: true, topic: true, status: true } }),
   ]);
   const artifacts = new Set(artifactRows.map((a) => a.path));
   const problems: string[] = [];
@@ -153,7 +155,7 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     failed.push(run.instanceKey);
     if (run.critical) problems.push(`${role.name}${run.instanceKey.includes('.') ? ` (${run.instanceKey})` : ''} failed after ${run.attempt} attempt${run.attempt === 1 ? '' : 's'}: ${error}`);
   }
-  for (const conflict of raised.filter((c) => c.status !== 'resolved')) problems.push(`conflict on ${conflict.path ?? '(no path)'} was not settled (${conflict.status})`);
+  for (const conflict of raised.filter((c) => c.status !== 'resolved')) problems.push(`${conflict.type} conflict on ${conflict.path ?? conflict.topic ?? '(no path)'} was not settled (${conflict.status})`);
   const conflicts = raised.length;
 
   const result: StageResult = { stage, agents: runs.length, succeeded: runs.length - failed.length, failed, conflicts };

@@ -58,9 +58,13 @@ describe('offline model: role generators', () => {
         }
       });
 
-      it('starts every file it creates with the offline marker, and writes no JSON', () => {
+      it('starts every file it creates with the offline marker; JSON only as structured records, marked in $comment', () => {
         for (const [path, file] of workspace.files) {
-          expect(path).to.not.match(/\.json$/);
+          if (path.endsWith('.json')) {
+            expect(path).to.match(/^docs\/(architecture\/decisions|requirements\/contradictions)\/[a-z-]+\.json$/);
+            expect((JSON.parse(file.content) as { $comment?: string }).$comment, path).to.match(MARKER);
+            continue;
+          }
           const first = file.content.split('\n')[0] ?? '';
           expect(first, path).to.match(MARKER);
           if (path.endsWith('.md') || path.endsWith('.html')) expect(first, path).to.match(/^<!-- .* -->$/);

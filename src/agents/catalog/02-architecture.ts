@@ -8,6 +8,10 @@ import type { AgentRole } from '../types.js';
 
 const REQUIREMENTS_DOCS = ['docs/requirements/**'];
 
+// Roles that decide a topic (database, framework, auth, messaging) also write their decisions
+// record, docs/architecture/decisions/<id>.json (src/agents/structured-records.ts); two roles
+// deciding one topic differently is a design conflict the stage settles before it completes.
+
 export const ARCHITECTURE_ROLES: AgentRole[] = [
   {
     id: 'system-architect',
@@ -18,7 +22,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
       'Prefer the simplest design that meets the stated requirements and record each decision with its reason.',
     tier: 'premium',
     critical: true,
-    writes: ['docs/architecture/overview.md'],
+    writes: ['docs/architecture/overview.md', 'docs/architecture/decisions/system-architect.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/overview.md'],
     select: {},
@@ -34,7 +38,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
       'Use PostgreSQL through Prisma; keep relations optional unless the request makes them mandatory.',
     tier: 'standard',
     critical: false,
-    writes: ['docs/architecture/data-model.md', 'prisma/schema/schema.prisma', 'src/server/db.ts'],
+    writes: ['docs/architecture/data-model.md', 'prisma/schema/schema.prisma', 'src/server/db.ts', 'docs/architecture/decisions/database-designer.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/data-model.md', 'prisma/schema/schema.prisma'],
     select: { requires: ['database'] },
@@ -50,7 +54,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
       'The shell must keep one `// zekka:slot <name>` line for each of middleware, validation, errors, authentication and authorization (imports and wiring), each slot separated from the next by at least one ordinary line, because five API Development agents replace them independently.',
     tier: 'standard',
     critical: false,
-    writes: ['docs/architecture/api.md', 'src/server/app.ts', 'src/server/server.ts'],
+    writes: ['docs/architecture/api.md', 'src/server/app.ts', 'src/server/server.ts', 'docs/architecture/decisions/api-designer.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/api.md', 'src/server/app.ts'],
     select: { requires: ['api'] },
@@ -66,7 +70,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
       'State concrete rules the API and frontend agents must follow, not general advice.',
     tier: 'premium',
     critical: false,
-    writes: ['docs/architecture/security.md'],
+    writes: ['docs/architecture/security.md', 'docs/architecture/decisions/security-architect.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/security.md'],
     select: {},
@@ -98,7 +102,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
       'When the request has a web client, also write the client entry points web/index.html, web/src/main.tsx and the shell web/src/App.tsx, keeping one `// zekka:slot <name>` line each for routing, state, api-client and theme (imports and wiring), separated by ordinary lines, for the frontend agents to fill in.',
     tier: 'standard',
     critical: false,
-    writes: ['docs/architecture/tech-stack.md', 'web/index.html', 'web/src/main.tsx', 'web/src/App.tsx'],
+    writes: ['docs/architecture/tech-stack.md', 'web/index.html', 'web/src/main.tsx', 'web/src/App.tsx', 'docs/architecture/decisions/tech-stack-selector.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/tech-stack.md'],
     select: {},

@@ -1,7 +1,8 @@
 /** Stage 3, Database Schema: Prisma models per bounded context, SQL migrations, seeds and indexes. */
+import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../structured-records.js';
 import type { AgentRole } from '../types.js';
 
-const DATA_DESIGN = ['docs/requirements/requirements.md', 'docs/architecture/data-model.md', 'docs/architecture/performance.md', 'prisma/schema/schema.prisma'];
+const DATA_DESIGN = ['docs/requirements/requirements.md', 'docs/architecture/data-model.md', 'docs/architecture/performance.md', 'prisma/schema/schema.prisma', SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH];
 
 export const DATABASE_ROLES: AgentRole[] = [
   {

@@ -3,9 +3,10 @@
  * authorization) each edit the shared shell src/server/app.ts from stage 2 by replacing only
  * their own `// zekka:slot` lines; the engine merges their versions with a 3-way merge.
  */
+import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../structured-records.js';
 import type { AgentRole } from '../types.js';
 
-const API_DESIGN = ['docs/architecture/api.md', 'docs/architecture/data-model.md', 'docs/architecture/security.md', 'docs/requirements/acceptance-criteria.md'];
+const API_DESIGN = ['docs/architecture/api.md', 'docs/architecture/data-model.md', 'docs/architecture/security.md', 'docs/requirements/acceptance-criteria.md', SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH];
 const APP_SHELL = 'src/server/app.ts';
 
 export const API_ROLES: AgentRole[] = [

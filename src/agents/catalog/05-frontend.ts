@@ -3,9 +3,10 @@
  * (routing, state, api-client, theme) each edit the shared shell web/src/App.tsx from stage 2 by
  * replacing only their own `// zekka:slot` lines.
  */
+import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../structured-records.js';
 import type { AgentRole } from '../types.js';
 
-const UI_DESIGN = ['docs/requirements/requirements.md', 'docs/requirements/acceptance-criteria.md', 'docs/architecture/tech-stack.md', 'docs/architecture/api.md'];
+const UI_DESIGN = ['docs/requirements/requirements.md', 'docs/requirements/acceptance-criteria.md', 'docs/architecture/tech-stack.md', 'docs/architecture/api.md', SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH];
 const WEB_SHELL = 'web/src/App.tsx';
 
 export const FRONTEND_ROLES: AgentRole[] = [

@@ -1,7 +1,8 @@
 /** Stage 9, Deployment: container image, CI pipeline, environment configuration and deploy scripts. */
+import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../structured-records.js';
 import type { AgentRole } from '../types.js';
 
-const BUILD_FACTS = ['docs/architecture/tech-stack.md', 'docs/architecture/overview.md'];
+const BUILD_FACTS = ['docs/architecture/tech-stack.md', 'docs/architecture/overview.md', SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH];
 
 export const DEPLOYMENT_ROLES: AgentRole[] = [
   {

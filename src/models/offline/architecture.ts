@@ -1,5 +1,6 @@
 /** Offline generators of stage 2, Architecture Design. */
 import type { AgentTask } from '../provider.js';
+import { decisionRecord, type DecisionTopic, type Reading } from './decision-records.js';
 import { domainModel } from './domain.js';
 import { bullets, file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { appShell, serverEntry, webShell } from './shells.js';
@@ -242,11 +243,28 @@ const techStackSelector: RoleGenerator = (task) => {
   return output(a.hasFrontend ? 'Stack chosen; web client entry points and the App.tsx shell with 8 slot lines written.' : 'Stack chosen (no web client).', files);
 };
 
+/** The topics each role decides, and how it reads the request for them (./decision-records.ts). */
+const DECIDES: Readonly<Record<string, Partial<Record<DecisionTopic, Reading>>>> = {
+  'system-architect': { messaging: 'first' },
+  'database-designer': { database: 'first' },
+  'api-designer': { framework: 'first', auth: 'last' },
+  'security-architect': { auth: 'first' },
+  'tech-stack-selector': { database: 'last', framework: 'last', messaging: 'last' },
+};
+
+/** The role's own files plus its decisions record. */
+const deciding =
+  (generator: RoleGenerator): RoleGenerator =>
+  (task) => {
+    const answer = generator(task);
+    return output(answer.summary, [...answer.files, ...decisionRecord(task, DECIDES[task.agentId] ?? {})]);
+  };
+
 export const ARCHITECTURE_GENERATORS: Record<string, RoleGenerator> = {
-  'system-architect': systemArchitect,
-  'database-designer': databaseDesigner,
-  'api-designer': apiDesigner,
-  'security-architect': securityArchitect,
+  'system-architect': deciding(systemArchitect),
+  'database-designer': deciding(databaseDesigner),
+  'api-designer': deciding(apiDesigner),
+  'security-architect': deciding(securityArchitect),
   'performance-planner': performancePlanner,
-  'tech-stack-selector': techStackSelector,
+  'tech-stack-selector': deciding(techStackSelector),
 };

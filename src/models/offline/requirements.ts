@@ -1,6 +1,7 @@
 /** Offline generators of stage 1, Requirements Analysis. */
 import { outlineRequest } from '../../agents/request-analysis.js';
 import type { AgentTask } from '../provider.js';
+import { contradictionRecord } from './contradictions.js';
 import { acceptanceCriteria, openQuestions, statedRequirements } from './criteria.js';
 import { domainModel, type EntityModel } from './domain.js';
 import { bullets, file, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
@@ -168,10 +169,18 @@ const scopeValidator: RoleGenerator = (task) => {
   ]);
 };
 
+/** The role's own files plus the contradictions it flags in the request, if any. */
+const flagging =
+  (generator: RoleGenerator): RoleGenerator =>
+  (task) => {
+    const answer = generator(task);
+    return output(answer.summary, [...answer.files, ...contradictionRecord(task)]);
+  };
+
 export const REQUIREMENTS_GENERATORS: Record<string, RoleGenerator> = {
-  'requirements-parser': requirementsParser,
+  'requirements-parser': flagging(requirementsParser),
   'user-story-generator': userStoryGenerator,
   'acceptance-criteria-creator': acceptanceCriteriaCreator,
   'risk-analyzer': riskAnalyzer,
-  'scope-validator': scopeValidator,
+  'scope-validator': flagging(scopeValidator),
 };

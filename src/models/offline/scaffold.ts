@@ -5,6 +5,7 @@
 import { subjectSlug } from '../../agents/catalog/index.js';
 import type { AgentOutput } from '../../agents/output.js';
 import type { AgentTask, ContextFile } from '../provider.js';
+import { recordJson } from '../../agents/structured-records.js';
 
 /** One role's offline model: a pure function of the task. */
 export type RoleGenerator = (task: AgentTask) => AgentOutput;
@@ -18,7 +19,7 @@ function markerText(task: AgentTask): string {
 
 const HASH_COMMENTED = /(^|\/)(Dockerfile|\.dockerignore|\.env[^/]*)$|\.(ya?ml|toml|sh|gitignore)$/;
 
-/** The marker line for a path, in that file type's comment syntax. JSON files are refused. */
+/** The marker line for a path, in that file type's comment syntax. JSON files are refused: use `jsonFile`. */
 export function markerLine(task: AgentTask, path: string): string {
   const text = markerText(task);
   if (/\.(ts|tsx|js|mjs|cjs|prisma)$/.test(path)) return `// ${text}`;
@@ -33,6 +34,11 @@ export function markerLine(task: AgentTask, path: string): string {
 export function file(task: AgentTask, path: string, lines: Array<string | false | undefined>): OutputFile {
   const body = lines.filter((line): line is string => typeof line === 'string');
   return { path, content: [markerLine(task, path), ...body].join('\n') + '\n' };
+}
+
+/** A JSON record (decisions, contradictions): the marker goes in its `$comment` key, JSON's conventional comment. */
+export function jsonFile(task: AgentTask, path: string, value: Record<string, unknown>): OutputFile {
+  return { path, content: recordJson({ $comment: markerText(task), ...value }) };
 }
 
 /** The instance subject in kebab-case, `general` when the instance has none. */
