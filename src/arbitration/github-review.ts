@@ -16,6 +16,10 @@ export interface GithubReviewOptions {
   maxSideChars?: number;
 }
 
+const LABEL = 'zekka-conflict';
+/** The hidden line that ties an issue to its conflict. */
+const markerOf = (conflictId: string): string => `<!-- zekka-conflict:${conflictId}`;
+
 const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
 
 export class GithubReview implements ReviewPublisher {
@@ -37,10 +41,27 @@ export class GithubReview implements ReviewPublisher {
     return `${this.owner}/${this.repo}`;
   }
 
+  /**
+   * Idempotent: an arbitrator that crashed after creating the issue but before saving its URL
+   * finds it again by the conflict's marker among the open conflict issues (listed, not searched:
+   * GitHub's search index lags behind).
+   */
   async open(request: ReviewRequest): Promise<string> {
+    const existing = await this.find(request.conflictId);
+    if (existing) return existing;
     const title = `Zekka: resolve the ${request.type} conflict on ${request.path ?? request.type} (project ${request.projectName})`;
-    const { data } = await this.octokit.issues.create({ owner: this.owner, repo: this.repo, title, body: this.body(request), labels: ['zekka-conflict'] });
+    const { data } = await this.octokit.issues.create({ owner: this.owner, repo: this.repo, title, body: this.body(request), labels: [LABEL] });
     return data.html_url;
+  }
+
+  private async find(conflictId: string): Promise<string | undefined> {
+    const marker = markerOf(conflictId);
+    const issues = this.octokit.paginate.iterator(this.octokit.issues.listForRepo, { owner: this.owner, repo: this.repo, labels: LABEL, state: 'open', per_page: 100 });
+    for await (const page of issues) {
+      const found = page.data.find((issue) => issue.body?.includes(marker));
+      if (found) return found.html_url;
+    }
+    return undefined;
   }
 
   /** True when the user may push to the repository (write, maintain or admin). */
@@ -84,7 +105,7 @@ export class GithubReview implements ReviewPublisher {
       '',
       'The project waits until then; this issue is closed once the answer is applied.',
       '',
-      `<!-- zekka-conflict:${request.conflictId} project:${request.projectId} -->`,
+      `${markerOf(request.conflictId)} project:${request.projectId} -->`,
     ].join('\n');
   }
 }

@@ -120,6 +120,17 @@ describe('arbitration: human review through GitHub', function () {
     ]);
   });
 
+  it('opens one issue per conflict: an arbitrator retrying after a crash finds the issue it opened', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const other = await seedConflict(h);
+    const request = { projectId: conflict.projectId, projectName: 'p', type: 'code', path: conflict.path, reason: 'overlap', base: '', ours: '', theirs: '' };
+    expect(await review.open({ ...request, conflictId: conflict.id })).to.equal(issue.html_url);
+    const second = await review.open({ ...request, conflictId: other.id });
+    expect(second).to.not.equal(issue.html_url);
+    expect(github.issues.size).to.equal(2);
+    expect(github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues'))).to.have.length(3);
+  });
+
   it('answers 401 to a wrong or missing signature and applies nothing', async () => {
     const { conflict, issue } = await waitingConflict();
     const url = await webhookServer();

@@ -1,6 +1,7 @@
 /**
  * A fake GitHub REST API on 127.0.0.1 (port 0), enough for @octokit/rest's calls of the
- * arbitrator: create an issue, comment on it, update (close) it, and read a collaborator's
+ * arbitrator: create an issue, list issues (state and labels filters, one page), comment on it,
+ * update (close) it, and read a collaborator's
  * permission level. A token is required (`authorization: token …` or bearer); every request is
  * recorded. Permissions come from `permissions` (default `read`, as GitHub answers for a
  * non-collaborator on a public repository).
@@ -21,6 +22,7 @@ export interface FakeIssue {
   body: string;
   state: 'open' | 'closed';
   html_url: string;
+  labels: string[];
   comments: string[];
 }
 
@@ -76,9 +78,17 @@ export class FakeGithubServer {
       // Numbers unique across servers: the run's database outlives one fake server.
       FakeGithubServer.issueCounter += 1;
       const number = FakeGithubServer.issueCounter;
-      const issue: FakeIssue = { number, title: text(body?.title), body: text(body?.body), state: 'open', html_url: `https://github.test/${match[1]}/${match[2]}/issues/${number}`, comments: [] };
+      const labels = Array.isArray(body?.labels) ? body.labels.filter((l): l is string => typeof l === 'string') : [];
+      const issue: FakeIssue = { number, title: text(body?.title), body: text(body?.body), state: 'open', html_url: `https://github.test/${match[1]}/${match[2]}/issues/${number}`, labels, comments: [] };
       this.issues.set(number, issue);
       return send(201, { id: 1000 + number, number, title: issue.title, body: issue.body, state: issue.state, html_url: issue.html_url });
+    }
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(path)) {
+      const query = new URL(req.url ?? '/', this.url).searchParams;
+      const state = query.get('state') ?? 'open';
+      const labels = (query.get('labels') ?? '').split(',').filter((l) => l !== '');
+      const listed = [...this.issues.values()].filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)));
+      return send(200, listed.map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, html_url: i.html_url, labels: i.labels.map((name) => ({ name })) })));
     }
     if (method === 'POST' && (match = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
       const issue = this.issues.get(Number(match[1]));

@@ -1,5 +1,5 @@
 /**
- * Starts `zekka worker` as a real child process on the run's database, Redis namespace and queue
+ * Starts `zekka worker` (or `zekka arbitrator`) as a real child process on the run's database, Redis namespace and queue
  * prefix, and waits until its readiness endpoint answers. Started with `node` directly (not npx)
  * so signals reach the process itself.
  */
@@ -24,9 +24,10 @@ async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-export async function startWorkerProcess(env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** `zekka worker` (default) or `zekka arbitrator`; either serves /health on the port it is given. */
+export async function startWorkerProcess(env: Record<string, string> = {}, command: 'worker' | 'arbitrator' = 'worker'): Promise<WorkerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/zekka.js', 'worker'], {
+  const child = spawn(process.execPath, ['bin/zekka.js', command], {
     env: {
       ...process.env,
       DATABASE_URL: testDatabaseUrl(),
@@ -34,6 +35,7 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
       REDIS_NAMESPACE: testNamespace(),
       QUEUE_PREFIX: testQueuePrefix(),
       WORKER_METRICS_PORT: String(port),
+      ARBITRATOR_PORT: String(port),
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -45,12 +47,12 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${command} exited early (${child.exitCode}):\n${output}`);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`worker not ready within 30 s:\n${output}`);
+      throw new Error(`${command} not ready within 30 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
