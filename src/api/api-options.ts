@@ -18,6 +18,8 @@ export interface ApiOptions {
   defaultBudgetUsd: number;
   /** The version shown in the OpenAPI document. */
   version: string;
+  /** The built web dashboard served at `/` (default: dist/web of this checkout or image). */
+  dashboardDir?: string;
 }
 
 export function parseTrustProxy(value: string | undefined): boolean | number | string {

@@ -3,7 +3,7 @@
  *
  *   request id → HTTP metrics → helmet → CORS → /api rate limit → JSON body (size limit → 413)
  *   → routes (each: its own limits → authentication → zod validation → handler)
- *   → Swagger UI, Bull Board → 404 → problem+json errors
+ *   → Swagger UI, Bull Board → the web dashboard at / (never /api…) → 404 → problem+json errors
  *
  * The routes register themselves in an OpenAPI registry as they are mounted, so /api/openapi.json
  * describes exactly what is validated.
@@ -34,6 +34,7 @@ import { registerApiKeyRoutes } from './routes/api-keys.js';
 import { registerArtifactRoutes } from './routes/artifacts.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerCostRoutes } from './routes/costs.js';
+import { mountDashboard } from './routes/dashboard.js';
 import { mountDocs } from './routes/docs.js';
 import { registerProjectRunRoutes } from './routes/project-runs.js';
 import { registerProjectRoutes } from './routes/projects.js';
@@ -131,6 +132,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
   let document: OpenApiDocument | undefined;
   mountDocs(app, () => (document ??= generateOpenApiDocument(registry, options.version)));
   mountAdminQueues(app, engine.queues.all(), [auth.authenticateBrowser, auth.requireAdmin]);
+  mountDashboard(app, options.dashboardDir);
 
   app.use(notFoundHandler());
   app.use(errorHandler(engine.logger));

@@ -1,0 +1,74 @@
+/**
+ * The parts of the API's JSON the dashboard reads. The server's zod schemas (src/api/schemas/*)
+ * are the definition; these mirror only the fields used here, so the browser bundle pulls in no
+ * server code.
+ */
+export type { ProjectEvent, EventType } from '../../src/engine/events/event-schema.js';
+
+export interface Money {
+  micros: string;
+  usd: number;
+}
+
+export type ProjectStatus = 'created' | 'queued' | 'running' | 'needs_review' | 'completed' | 'failed' | 'cancelled' | 'budget_exhausted';
+
+export interface Project {
+  id: string;
+  name: string;
+  status: ProjectStatus;
+  currentStage: { number: number; key: string; name: string } | null;
+  budget: Money;
+  spent: Money;
+  failureReason: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface ProjectDetail extends Project {
+  requirements: string;
+}
+
+export interface Conflict {
+  id: string;
+  type: string;
+  status: 'open' | 'resolving' | 'resolved' | 'needs_review' | 'dismissed';
+  path: string | null;
+  stage: number | null;
+  raisedBy: string;
+  strategy: string | null;
+  reviewUrl: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface ConflictDetail extends Conflict {
+  resolution: string | null;
+}
+
+export interface Artifact {
+  path: string;
+  version: number;
+  bytes: number;
+}
+
+export interface ArtifactContent extends Artifact {
+  content: string;
+  author: string;
+  stage: number;
+}
+
+export interface AgentRun {
+  agentId: string;
+  instanceKey: string;
+  stage: number;
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+  model: string | null;
+}
+
+export interface Session {
+  token: string;
+  email: string;
+}
+
+/** Statuses in which a project will not change by itself any more. */
+export const SETTLED: readonly ProjectStatus[] = ['completed', 'failed', 'cancelled', 'budget_exhausted', 'created'];
