@@ -9,9 +9,12 @@ import { createApp, createApiObservability } from '../../src/api/app.js';
 import type { ApiOptions } from '../../src/api/api-options.js';
 import { parseKeyring } from '../../src/api/auth/provider-key-vault.js';
 import { observeAgentJobs } from '../../src/api/metrics/worker-metrics.js';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { attachRealtime } from '../../src/api/realtime/realtime-server.js';
+import { createSocketAuth } from '../../src/api/realtime/socket-auth.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/server.js';
+import { ProjectAccess } from '../../src/api/services/project-access.js';
 import { createHarness, type Harness, type HarnessOptions } from '../support/engine-harness.js';
-import { testNamespace } from '../support/environment.js';
+import { silentLogger, testNamespace } from '../support/environment.js';
 
 export const TEST_JWT_SECRET = 'zekka-api-test-secret-0123456789abcdef-0123';
 export const TEST_KEYRING = `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`;
@@ -61,12 +64,23 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions } = {}): Promise<ApiHarness> {
+/** Socket.IO at /ws on a test server, over the harness's engine (what `zekka api` attaches). */
+export function testRealtime(engine: Harness, options: ApiOptions): NonNullable<ApiServerOptions['attach']> {
+  return (server) =>
+    attachRealtime(server, {
+      engine: engine.deps,
+      auth: createSocketAuth(engine.deps.prisma, options.jwtSecret),
+      access: new ProjectAccess(engine.deps.prisma),
+      logger: silentLogger,
+    });
+}
+
+export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions; realtime?: boolean } = {}): Promise<ApiHarness> {
   const engine = await createHarness({ workers: false, ...options.engine });
   const observability = createApiObservability(engine.deps);
   const apiOptions = testApiOptions(options.api);
   const app = createApp({ engine: engine.deps, projects: engine.projects, observability }, apiOptions);
-  const server = await startApiServer(app, { port: 0, host: '127.0.0.1' });
+  const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? testRealtime(engine, apiOptions) : undefined });
   if (options.engine?.workers !== false && engine.pool) observeAgentJobs(engine.pool.workers, observability.metrics);
 
   const request = async (method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> => {

@@ -7,24 +7,11 @@
 import { expect } from 'chai';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp } from '../../src/api/app.js';
-import { attachRealtime, type Realtime, type SubscribeAck } from '../../src/api/realtime/realtime-server.js';
-import { createSocketAuth } from '../../src/api/realtime/socket-auth.js';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { ProjectAccess } from '../../src/api/services/project-access.js';
+import type { SubscribeAck } from '../../src/api/realtime/realtime-server.js';
+import { startApiServer } from '../../src/api/server.js';
 import type { ProjectEvent } from '../../src/engine/events/event-schema.js';
-import { REQUIREMENTS, startApiHarness, testApiOptions, type ApiHarness } from '../api/api-harness.js';
-import { silentLogger } from '../support/environment.js';
+import { REQUIREMENTS, startApiHarness, testApiOptions, testRealtime, type ApiHarness } from '../api/api-harness.js';
 import { waitFor } from '../support/wait-for.js';
-
-function realtimeFor(api: ApiHarness) {
-  return (server: ApiServer['server']) =>
-    attachRealtime(server, {
-      engine: api.engine.deps,
-      auth: createSocketAuth(api.engine.deps.prisma, api.options.jwtSecret),
-      access: new ProjectAccess(api.engine.deps.prisma),
-      logger: silentLogger,
-    });
-}
 
 function client(url: string, token?: string): Socket {
   return connect(url, { path: '/ws', auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -54,7 +41,6 @@ function expectSequence(events: ProjectEvent[], from: number, to: number): void 
 describe('realtime: Socket.IO at /ws', function () {
   this.timeout(60_000);
   let api: ApiHarness;
-  let realtime: Realtime;
   const sockets: Socket[] = [];
   const open = (url: string, token?: string) => {
     const socket = client(url, token);
@@ -63,14 +49,12 @@ describe('realtime: Socket.IO at /ws', function () {
   };
 
   before(async () => {
-    api = await startApiHarness({ engine: { workers: true } });
-    realtime = await realtimeFor(api)(api.server.server);
+    api = await startApiHarness({ engine: { workers: true }, realtime: true });
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.disconnect();
   });
   after(async () => {
-    await realtime?.close();
     await api?.close();
   });
 
@@ -154,7 +138,7 @@ describe('realtime: Socket.IO at /ws', function () {
 
   it('a client on a second API server (same Redis namespace) receives every event too', async () => {
     const app = createApp({ engine: api.engine.deps, projects: api.engine.projects }, testApiOptions());
-    const second = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: realtimeFor(api) });
+    const second = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: testRealtime(api.engine, api.options) });
     try {
       const { token } = await api.user('replica');
       const id = await createProject(token);

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { apiJson, ApiError, type FieldProblem } from '../api-client.js';
 import type { Session } from '../types.js';
-import { Field, fieldError } from './field.js';
+import { Field, fieldError, formMessage } from './field.js';
 
 type Mode = 'login' | 'register';
 
@@ -24,8 +24,9 @@ export function AuthForm({ notice, onSignedIn }: { notice?: string; onSignedIn: 
       const { accessToken } = await apiJson<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: { email, password } });
       onSignedIn({ token: accessToken, email: email.trim().toLowerCase() });
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-      if (caught instanceof ApiError) setFields(caught.fields);
+      const fields = caught instanceof ApiError ? caught.fields : [];
+      setError(formMessage(caught instanceof Error ? caught.message : String(caught), fields, ['email', 'password']));
+      setFields(fields);
     } finally {
       setBusy(false);
     }

@@ -33,3 +33,11 @@ export function Field({ id, label, hint, error, children }: FieldProps) {
 export function fieldError(fields: { field: string; message: string }[], name: string): string | undefined {
   return fields.find((f) => f.field === name)?.message;
 }
+
+/**
+ * The form-level message for a failed submit: when every field at fault is shown next to its
+ * control, the summary points there instead of repeating each message.
+ */
+export function formMessage(message: string, fields: { field: string }[], shown: readonly string[]): string {
+  return fields.length > 0 && fields.every((f) => shown.includes(f.field)) ? 'Please correct the highlighted fields.' : message;
+}

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { apiJson, ApiError, type FieldProblem } from '../api-client.js';
 import { navigate, projectPath } from '../router.js';
 import type { Project } from '../types.js';
-import { Field, fieldError } from './field.js';
+import { Field, fieldError, formMessage } from './field.js';
 import { useErrorMessage } from './use-api-data.js';
 import { useSession } from './session-context.js';
 
@@ -32,8 +32,9 @@ export function SubmitForm() {
       await apiJson(`/api/projects/${project.id}/execute`, { method: 'POST', token: session.token });
       navigate(projectPath(project.id));
     } catch (caught) {
-      setError(messageOf(caught));
-      if (caught instanceof ApiError) setFields(caught.fields);
+      const fields = caught instanceof ApiError ? caught.fields : [];
+      setError(formMessage(messageOf(caught), fields, ['name', 'requirements', 'budgetUsd']));
+      setFields(fields);
       setBusy(false);
     }
   };

@@ -1,0 +1,140 @@
+/**
+ * The web dashboard end to end in headless Chromium: an API server on 127.0.0.1 with Socket.IO and
+ * in-process workers; the browser registers and signs in, submits a request, watches it to the end
+ * on the live view (all ten stages done, each agent's state, the spend chart), opens a file of the
+ * tree, reloads the deep link, and downloads the archive. Every request the page makes must go to
+ * the loopback server, and the console must stay free of errors (a CSP violation is one).
+ *
+ * The dashboard is built from web/ into a temporary folder first, so the test runs the sources as
+ * they are, not whatever dist/web holds.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const RUN_TIMEOUT_MS = 120_000;
+
+async function buildDashboard(outDir: string): Promise<void> {
+  await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { timeout: 120_000 });
+}
+
+describe('e2e: the web dashboard in headless Chromium', function () {
+  this.timeout(RUN_TIMEOUT_MS + 90_000);
+  let outDir: string;
+  let api: ApiHarness;
+  let browser: TestBrowser;
+  const requested: string[] = [];
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'zekka-web-'));
+    await buildDashboard(outDir);
+    // Calls priced as Claude Sonnet, so the spend chart has something to draw.
+    api = await startApiHarness({ api: { dashboardDir: outDir }, engine: { workers: true, modelForTier: () => 'claude-sonnet-4-6' }, realtime: true });
+    browser = await launchBrowser();
+    browser.context.on('request', (request) => requested.push(request.url()));
+    browser.context.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await api?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('registers, submits, follows the project to completion, opens a file and downloads the archive', async () => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${api.url}/`);
+
+    // Register (the form signs in right after).
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'No account yet? Create one' }).click();
+    await page.getByLabel('Email').fill(`web-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    // The API's field error is shown and tied to the field.
+    await page.getByText('must be at least 10 characters').waitFor();
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).to.equal('true');
+    await page.getByLabel('Password').fill('a long enough passphrase');
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    // The refused registration above logged its 400; from here on the console must stay clean.
+    expect(consoleErrors.splice(0)).to.have.length(1);
+
+    // Submit a request with a budget; the page opens the live view.
+    await page.getByLabel('Name').fill('todo from the browser');
+    await page.getByLabel('Requirements').fill(await readFile('examples/todo-app.md', 'utf8'));
+    await page.getByLabel('Budget (USD)').fill('25');
+    await page.getByRole('button', { name: 'Submit and start' }).click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    await page.getByRole('heading', { name: 'todo from the browser', level: 1 }).waitFor();
+
+    // Live: every stage reaches done, the live region says so.
+    await page.locator('li.stage[data-status="completed"]').nth(9).waitFor({ timeout: RUN_TIMEOUT_MS });
+    await page.getByRole('status').filter({ hasText: 'Project completed' }).waitFor();
+    expect(await page.locator('li.stage').count()).to.equal(10);
+    const agentStates = await page.locator('li.agent').evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+    expect(agentStates).to.have.length(await api.engine.deps.prisma.agentRun.count({ where: { projectId } }));
+    expect(new Set(agentStates)).to.deep.equal(new Set(['completed']));
+
+    // Spend against budget: a drawn line and a caption naming both amounts.
+    const project = await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(project.status).to.equal('completed');
+    expect(project.budgetMicros).to.equal(25_000_000n);
+    expect(project.spentMicros > 0n).to.equal(true);
+    expect(await page.locator('figure.chart path.spent').getAttribute('d')).to.match(/^M[\d.]+,[\d.]+ L/);
+    const caption = await page.locator('#spend-caption').innerText();
+    expect(caption).to.include(`of $25.00 budget`);
+    expect(caption).to.match(/Spent \$0\.\d{4}|Spent \$\d+\.\d{2}/);
+
+    // The file tree: open a nested file (by keyboard) and see exactly its stored content.
+    const { token } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('zekka.session'))) ?? '{}') as { token: string };
+    const files = (await api.request('GET', `/api/projects/${projectId}/artifacts`, { token })).json as { items: { path: string }[] };
+    const path = files.items.map((f) => f.path).find((p) => p.split('/').length === 2) ?? '';
+    await openFile(page, path);
+    const stored = await api.request('GET', `/api/projects/${projectId}/artifacts/${path}`, { token });
+    expect(stored.status).to.equal(200);
+    expect(await page.locator('pre.file').textContent()).to.equal(stored.text);
+
+    // A deep link survives a reload (the server's page fallback and the session in sessionStorage).
+    await page.reload();
+    await page.getByRole('heading', { name: 'todo from the browser', level: 1 }).waitFor();
+    await page.locator('li.stage[data-status="completed"]').nth(9).waitFor();
+
+    // The archive: a real, non-empty tar.gz.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download .tar.gz' }).click()]);
+    expect(download.suggestedFilename()).to.match(/\.tar\.gz$/);
+    const archive = await readFile((await download.path()) ?? '');
+    expect(archive.length).to.be.greaterThan(100);
+    expect([archive[0], archive[1]], 'gzip magic').to.deep.equal([0x1f, 0x8b]);
+    const tar = gunzipSync(archive);
+    expect(tar.subarray(257, 262).toString('latin1'), 'ustar header').to.equal('ustar');
+    expect(tar.toString('latin1')).to.include('README.md');
+    await page.getByRole('status').filter({ hasText: /Downloaded .*\.tar\.gz/ }).waitFor();
+
+    // Nothing left the machine, nothing went wrong in the page.
+    const hosts = requested.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')).map((url) => new URL(url).host.replace(/:\d+$/, ''));
+    expect(hosts.length).to.be.greaterThan(10);
+    expect(hosts.filter((host) => !LOOPBACK.has(host))).to.deep.equal([]);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+});
+
+async function openFile(page: Page, path: string): Promise<void> {
+  const button = page.locator(`nav[aria-label="File tree"] button.file-link[title="${path}"]`);
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: path, level: 3 }).waitFor();
+  expect(await button.getAttribute('aria-current')).to.equal('true');
+}
