@@ -9,6 +9,7 @@
  * they are, not whatever dist/web holds.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ describe('e2e: the web dashboard in headless Chromium', function () {
   });
 
   it('registers, submits, follows the project to completion, opens a file and downloads the archive', async () => {
+    const email = `web-${randomUUID()}@example.com`;
+    const password = 'a long enough passphrase';
     const page = await browser.context.newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${api.url}/`);
@@ -59,13 +62,13 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     // Register (the form signs in right after).
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByRole('button', { name: 'No account yet? Create one' }).click();
-    await page.getByLabel('Email').fill(`web-${Date.now()}@example.com`);
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create an account' }).click();
     // The API's field error is shown and tied to the field.
     await page.getByText('must be at least 10 characters').waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).to.equal('true');
-    await page.getByLabel('Password').fill('a long enough passphrase');
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
     // The refused registration above logged its 400; from here on the console must stay clean.
@@ -84,7 +87,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     await page.locator('li.stage[data-status="completed"]').nth(9).waitFor({ timeout: RUN_TIMEOUT_MS });
     await page.getByRole('status').filter({ hasText: 'Project completed' }).waitFor();
     expect(await page.locator('li.stage').count()).to.equal(10);
-    const agentStates = await page.locator('li.agent').evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+    const agentStates = await Promise.all((await page.locator('li.agent').all()).map((agent) => agent.getAttribute('data-status')));
     expect(agentStates).to.have.length(await api.engine.deps.prisma.agentRun.count({ where: { projectId } }));
     expect(new Set(agentStates)).to.deep.equal(new Set(['completed']));
 
@@ -98,14 +101,26 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     expect(caption).to.include(`of $25.00 budget`);
     expect(caption).to.match(/Spent \$0\.\d{4}|Spent \$\d+\.\d{2}/);
 
+    // Conflicts with how each was settled (this request makes stage-4 and stage-5 agents collide).
+    const conflicts = await api.engine.deps.prisma.conflict.findMany({ where: { projectId } });
+    expect(conflicts.length, 'the request should produce conflicts').to.be.greaterThan(0);
+    await page.getByRole('heading', { name: `Conflicts (${conflicts.length})` }).waitFor();
+    const row = page.locator('section[aria-labelledby="conflicts-title"] tbody tr').first();
+    const shown = `${await row.locator('th').innerText()} ${await row.locator('td').nth(2).innerText()} ${(await row.locator('td').nth(3).innerText()).split(' (')[0]}`;
+    expect(conflicts.map((c) => `${c.path} ${c.status} ${c.strategy}`)).to.include(shown);
+    await row.getByRole('button', { name: 'Show' }).click();
+    expect(await row.getByRole('button', { name: 'Hide' }).getAttribute('aria-expanded')).to.equal('true');
+    const resolutions = conflicts.map((c) => c.resolution);
+    expect(resolutions).to.include(await page.locator('section[aria-labelledby="conflicts-title"] pre.file').first().textContent());
+
     // The file tree: open a nested file (by keyboard) and see exactly its stored content.
-    const { token } = JSON.parse((await page.evaluate(() => sessionStorage.getItem('zekka.session'))) ?? '{}') as { token: string };
+    const token = ((await api.request('POST', '/api/auth/login', { body: { email, password } })).json as { accessToken: string }).accessToken;
     const files = (await api.request('GET', `/api/projects/${projectId}/artifacts`, { token })).json as { items: { path: string }[] };
     const path = files.items.map((f) => f.path).find((p) => p.split('/').length === 2) ?? '';
     await openFile(page, path);
     const stored = await api.request('GET', `/api/projects/${projectId}/artifacts/${path}`, { token });
     expect(stored.status).to.equal(200);
-    expect(await page.locator('pre.file').textContent()).to.equal(stored.text);
+    expect(await page.locator('section.file-view pre.file').textContent()).to.equal(stored.text);
 
     // A deep link survives a reload (the server's page fallback and the session in sessionStorage).
     await page.reload();

@@ -40,7 +40,7 @@ export function ArtifactBrowser({ projectId, revision }: { projectId: string; re
           <nav aria-label="File tree" class="tree">
             <Folder node={buildTree(items)} selected={selected} onOpen={(path) => void open(path)} root />
           </nav>
-          <section class="file-view" aria-labelledby="file-title" aria-live="polite">
+          <section class="file-view" aria-labelledby="file-title">
             {!selected && <p id="file-title">Choose a file to view it.</p>}
             {selected && <h3 id="file-title">{selected}</h3>}
             {error && <p class="error">{error}</p>}

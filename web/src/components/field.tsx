@@ -41,3 +41,12 @@ export function fieldError(fields: { field: string; message: string }[], name: s
 export function formMessage(message: string, fields: { field: string }[], shown: readonly string[]): string {
   return fields.length > 0 && fields.every((f) => shown.includes(f.field)) ? 'Please correct the highlighted fields.' : message;
 }
+
+/** The form-level error, announced as it appears. */
+export function FormError({ message }: { message: string | undefined }) {
+  return message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
