@@ -9,9 +9,9 @@ import { createApp, createApiObservability } from '../../src/api/app.js';
 import type { ApiOptions } from '../../src/api/api-options.js';
 import { parseKeyring } from '../../src/api/auth/provider-key-vault.js';
 import { observeAgentJobs } from '../../src/api/metrics/worker-metrics.js';
-import { attachRealtime } from '../../src/api/realtime/realtime-server.js';
+import { attachRealtime, type Realtime } from '../../src/api/realtime/realtime-server.js';
 import { createSocketAuth } from '../../src/api/realtime/socket-auth.js';
-import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/server.js';
+import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { ProjectAccess } from '../../src/api/services/project-access.js';
 import { createHarness, type Harness, type HarnessOptions } from '../support/engine-harness.js';
 import { silentLogger, testNamespace } from '../support/environment.js';
@@ -56,6 +56,8 @@ export interface ApiHarness {
   engine: Harness;
   options: ApiOptions;
   server: ApiServer;
+  /** Socket.IO at /ws, with `realtime: true`. */
+  realtime: Realtime | undefined;
   url: string;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   /** Registers and logs in a fresh user; returns its id, email and token. */
@@ -65,7 +67,7 @@ export interface ApiHarness {
 }
 
 /** Socket.IO at /ws on a test server, over the harness's engine (what `zekka api` attaches). */
-export function testRealtime(engine: Harness, options: ApiOptions): NonNullable<ApiServerOptions['attach']> {
+export function testRealtime(engine: Harness, options: ApiOptions): (server: ApiServer['server']) => Promise<Realtime> {
   return (server) =>
     attachRealtime(server, {
       engine: engine.deps,
@@ -80,7 +82,9 @@ export async function startApiHarness(options: { api?: Partial<ApiOptions>; engi
   const observability = createApiObservability(engine.deps);
   const apiOptions = testApiOptions(options.api);
   const app = createApp({ engine: engine.deps, projects: engine.projects, observability }, apiOptions);
-  const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? testRealtime(engine, apiOptions) : undefined });
+  let realtime: Realtime | undefined;
+  const attach = testRealtime(engine, apiOptions);
+  const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? async (http) => (realtime = await attach(http)) : undefined });
   if (options.engine?.workers !== false && engine.pool) observeAgentJobs(engine.pool.workers, observability.metrics);
 
   const request = async (method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> => {
@@ -114,6 +118,7 @@ export async function startApiHarness(options: { api?: Partial<ApiOptions>; engi
     engine,
     options: apiOptions,
     server,
+    realtime,
     url: server.url,
     request,
     user,

@@ -1,7 +1,8 @@
 /**
  * The web dashboard end to end in headless Chromium: an API server on 127.0.0.1 with Socket.IO and
  * in-process workers; the browser registers and signs in, submits a request, watches it to the end
- * on the live view (all ten stages done, each agent's state, the spend chart), opens a file of the
+ * on the live view (all ten stages done, each agent's state, the spend chart) through a connection
+ * the server drops mid-run, checks the conflicts, opens a file of the
  * tree, reloads the deep link, and downloads the archive. Every request the page makes must go to
  * the loopback server, and the console must stay free of errors (a CSP violation is one).
  *
@@ -19,6 +20,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { waitFor } from '../support/wait-for.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const RUN_TIMEOUT_MS = 120_000;
@@ -83,6 +85,15 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await page.getByRole('heading', { name: 'todo from the browser', level: 1 }).waitFor();
 
+    // The server drops every socket mid-run (as an API process does when it shuts down): the page
+    // reconnects and resumes from the last seq it holds.
+    await page.locator('li.stage[data-stage="1"][data-status="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    const socketIds = async () => (await api.realtime?.io.fetchSockets())?.map((socket) => socket.id) ?? [];
+    const [first] = await socketIds();
+    expect(first, 'the page is connected').to.be.a('string');
+    api.realtime?.io.disconnectSockets(true);
+    await waitFor(async () => (await socketIds()).some((id) => id !== first), 10_000);
+
     // Live: every stage reaches done, the live region says so.
     await page.locator('li.stage[data-status="completed"]').nth(9).waitFor({ timeout: RUN_TIMEOUT_MS });
     await page.getByRole('status').filter({ hasText: 'Project completed' }).waitFor();
@@ -90,6 +101,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     const agentStates = await Promise.all((await page.locator('li.agent').all()).map((agent) => agent.getAttribute('data-status')));
     expect(agentStates).to.have.length(await api.engine.deps.prisma.agentRun.count({ where: { projectId } }));
     expect(new Set(agentStates)).to.deep.equal(new Set(['completed']));
+    await page.getByText('Live updates: live').waitFor();
 
     // Spend against budget: a drawn line and a caption naming both amounts.
     const project = await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });

@@ -2,7 +2,8 @@
  * Follows one project over Socket.IO at /ws (src/api/realtime/realtime-server.ts): the handshake
  * carries the token, `subscribe {projectId, afterSeq}` is acknowledged with a snapshot, then every
  * event after `afterSeq` arrives in order. On every (re)connect we subscribe again with the last
- * seq folded, so a dropped connection loses nothing and repeats nothing. Events are folded in
+ * seq folded, so a dropped connection — or a server that shut down and closed it — loses nothing
+ * and repeats nothing. Events are folded in
  * batches, one render per animation frame, so the replay of a long project renders once.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -61,7 +62,12 @@ export function useProjectStream(projectId: string, token: string): ProjectStrea
         })
         .catch(() => setConnection('reconnecting'));
     });
-    socket.on('disconnect', () => setConnection('reconnecting'));
+    socket.on('disconnect', (reason) => {
+      setConnection('reconnecting');
+      // Socket.IO retries by itself except when the server ended the connection — which an API
+      // process does when it shuts down (a rolling deploy): then another replica will answer.
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('connect_error', (error: Error) => {
       setConnection('reconnecting');
       setProblem(error.message === 'unauthorized' ? 'The live stream refused your session: sign in again.' : `Live stream: ${error.message}`);
