@@ -18,8 +18,9 @@ export function StageBoard({ stages }: { stages: readonly StageLive[] }) {
                 </span>
                 <StatusBadge status={stage.status} />
                 {total > 0 && (
-                  <span class="stage-count" aria-label={`${done} of ${total} agents done`}>
+                  <span class="stage-count">
                     {done}/{total}
+                    <span class="visually-hidden"> agents done</span>
                   </span>
                 )}
               </div>
