@@ -6,6 +6,7 @@
  */
 import type { Env } from '../config/env.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
+import type { UserProviderCache } from '../models/credentials/user-provider-cache.js';
 import { parseModelList } from '../models/model-catalog.js';
 import type { LlmProvider } from '../models/provider.js';
 import type { ArbitrationMetrics } from './arbitration-metrics.js';
@@ -41,6 +42,8 @@ export interface ArbitrationServices {
   /** Always ends with `human`. */
   strategies: readonly StrategyName[];
   providers: ReadonlyMap<string, LlmProvider>;
+  /** Clients for project owners' own keys (./strategy-provider.ts); without it only the server's providers are used. */
+  userProviders?: UserProviderCache;
   /** provider → model the LLM strategy asks. */
   models: ReadonlyMap<string, string>;
   maxOutputTokens: number;
@@ -68,6 +71,7 @@ export interface ArbitrationServicesInput {
   env: Pick<Env, 'ARBITRATION_STRATEGIES' | 'ARBITRATION_MODELS' | 'ARBITRATION_MAX_OUTPUT_TOKENS' | 'ARBITRATION_MAX_FILE_BYTES'>;
   /** The configured providers (createProviders); the offline model is never asked to arbitrate. */
   providers: ReadonlyMap<string, LlmProvider>;
+  userProviders?: UserProviderCache;
   metrics?: ArbitrationMetrics;
   review?: ReviewPublisher;
 }
@@ -79,6 +83,7 @@ export function createArbitrationServices(input: ArbitrationServicesInput): Arbi
   return {
     strategies: parseStrategies(input.env.ARBITRATION_STRATEGIES),
     providers: input.providers,
+    userProviders: input.userProviders,
     models,
     maxOutputTokens: input.env.ARBITRATION_MAX_OUTPUT_TOKENS,
     maxFileBytes: input.env.ARBITRATION_MAX_FILE_BYTES,

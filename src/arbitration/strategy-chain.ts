@@ -22,6 +22,7 @@ import { recordAttempt } from './attempt-log.js';
 import { fileProposalRequest, requestProposal, type ProposalRequest } from './llm-proposal.js';
 import { validateProposal, type Validation } from './proposal-validator.js';
 import { isRecordConflict, recordProposalRequest, validateRecordProposal } from './record-proposals.js';
+import { strategyProvider } from './strategy-provider.js';
 import { threeWayMerge } from './three-way-merge.js';
 
 export type ChainOutcome = { resolved: true; strategy: string } | { resolved: false; reason: string; details: Record<string, unknown> };
@@ -134,10 +135,10 @@ async function recordTarget(deps: EngineDeps, services: ArbitrationServices, con
 /** `resolved`, `not_configured`, or why it did not resolve. */
 async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, target: ProposalTarget, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
   const providerName = PROVIDER_OF[strategy];
-  const provider = services.providers.get(providerName);
+  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { name: true, requirements: true, ownerId: true } });
+  const provider = await strategyProvider(deps, services, providerName, project.ownerId);
   const model = services.models.get(providerName);
   if (!provider || !model) return 'not_configured';
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { name: true, requirements: true, ownerId: true } });
   const budget = createBudgetGuard({
     prisma: deps.prisma,
     sql: deps.sql,

@@ -91,6 +91,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       maxOutputTokens: role.maxOutputTokens,
       task,
       budget,
+      credentials: await deps.credentials?.forOwner(project.ownerId),
     });
     if (completion.stopReason === 'max_tokens') throw new Error(`the model's answer was cut off at ${role.maxOutputTokens} tokens`);
     for (const change of completion.switches) {

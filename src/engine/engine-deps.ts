@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { Logger } from '../logging/logger.js';
+import type { CredentialLookup } from '../models/credentials/provider-credentials.js';
 import type { ModelRouter } from '../models/model-router.js';
 import { createPriceTable, type PriceTable } from '../economics/pricing.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
@@ -31,6 +32,8 @@ export interface EngineDeps {
   namespace: string;
   logger: Logger;
   models: ModelRouter;
+  /** Project owners' own provider keys (src/models/credentials/owner-credentials.ts); none without it. */
+  credentials?: CredentialLookup;
   /** Model prices (micro-dollars per 1M tokens); every call's cost is charged against the project budget. */
   prices: PriceTable;
   queues: QueueRegistry;
@@ -52,6 +55,7 @@ export interface EngineDepsInput {
   namespace: string;
   logger: Logger;
   models: ModelRouter;
+  credentials?: CredentialLookup;
   prices?: PriceTable;
   limits?: Partial<EngineLimits>;
   lockLeaseMs?: number;
@@ -67,6 +71,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     namespace: input.namespace,
     logger: input.logger,
     models: input.models,
+    credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
     queues: new QueueRegistry(input.redis, input.prefix),
     events: new EventBus(input.redis, input.namespace),

@@ -6,6 +6,8 @@
  * with the offline model: a project that pays for real models must not be handed scaffolding
  * silently when its budget runs low — it stops as `budget_exhausted` instead. (A list may name
  * `offline:…` explicitly.) With no provider configured at all, every tier uses the offline model.
+ * A request that brings its own key for a provider (a user's stored key) makes that provider's
+ * entries usable for that request even when the server has no key for it: `extraProviders`.
  */
 import type { ModelTier } from '../agents/types.js';
 import type { Env } from '../config/env.js';
@@ -59,8 +61,8 @@ export function configuredProviders(env: Pick<Env, 'ANTHROPIC_API_KEY' | 'GEMINI
   return names;
 }
 
-export function buildModelCatalog(env: CatalogEnv): ModelCatalog {
-  const available: ReadonlySet<string> = configuredProviders(env);
+export function buildModelCatalog(env: CatalogEnv, extraProviders: Iterable<string> = []): ModelCatalog {
+  const available: ReadonlySet<string> = new Set<string>([...configuredProviders(env), ...extraProviders]);
   const tier = (name: ModelTier): ModelRef[] => {
     const configured = parseModelList(env[TIER_VARIABLE[name]] ?? DEFAULT_MODELS[name]);
     const usable = dedupe(configured.filter((ref) => available.has(ref.provider)));

@@ -6,12 +6,15 @@
 import type { ModelTier } from '../agents/types.js';
 import type { BudgetGuard } from '../economics/budget-guard.js';
 import { BudgetExceededError } from '../errors/app-error.js';
+import type { ProviderCredentials } from './credentials/provider-credentials.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
 
 export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
   tier: ModelTier;
   /** The project's budget: each call reserves its worst case before, and settles after. */
   budget?: BudgetGuard;
+  /** The project owner's own provider keys: those providers' calls go out with them (TieredRouter). */
+  credentials?: ProviderCredentials;
 };
 
 /** A model the router passed over for another one, and why (`budget`, `rate_limited`, `server` …). */
@@ -43,7 +46,7 @@ export class SingleProviderRouter implements ModelRouter {
     private readonly modelForTier: (tier: ModelTier) => string = (tier) => `${provider.name}-${tier}`,
   ) {}
 
-  async complete({ tier, budget, ...request }: RoutedRequest): Promise<RoutedResult> {
+  async complete({ tier, budget, credentials: _ignored, ...request }: RoutedRequest): Promise<RoutedResult> {
     const model = this.modelForTier(tier);
     if (!budget) return { ...(await this.provider.complete({ ...request, model })), costMicros: 0n, switches: [] };
     const reservation = await budget.reserve({ provider: this.provider.name, model, inputTokens: estimatePromptTokens(request), maxOutputTokens: request.maxOutputTokens });

@@ -11,6 +11,8 @@ import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
+import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
+import { parseKeyring, ProviderKeyVault } from '../api/auth/provider-key-vault.js';
 import { createRedis } from '../redis/connection.js';
 
 export interface Runtime {
@@ -52,7 +54,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
     onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }),
   });
-  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices });
+  // Same keyring as the API: workers and arbitrators decrypt project owners' own provider keys.
+  const keyring = parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY);
+  const credentials = new OwnerCredentials({ prisma: database.prisma, opener: keyring ? new ProviderKeyVault(database.prisma, keyring) : undefined });
+  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices, credentials });
   return { env, logger, shutdown, database, redis, deps };
 }
 

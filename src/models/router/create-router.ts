@@ -1,9 +1,11 @@
 /**
  * The production wiring of the model router from the environment: the configured providers, the
- * catalogue of each tier, and the cluster-wide rate limits in Redis (only when a limit is set).
+ * catalogue of each tier, the cluster-wide rate limits in Redis (only when a limit is set), and
+ * the cache of clients for users' own keys (requests that carry `credentials`).
  */
 import type { Redis } from 'ioredis';
 import type { Env } from '../../config/env.js';
+import { UserProviderCache } from '../credentials/user-provider-cache.js';
 import { buildModelCatalog, type ModelCatalog } from '../model-catalog.js';
 import type { LlmProvider } from '../provider.js';
 import { createProviders } from '../providers/create-providers.js';
@@ -36,6 +38,8 @@ export function createModelRouter({ env, redis, circuits, price, onAttempt }: Cr
   const router = new TieredRouter({
     catalog,
     providers,
+    catalogWith: (extraProviders) => buildModelCatalog(env, extraProviders),
+    userProviders: new UserProviderCache(env),
     rateLimiter,
     circuits: new CircuitBreakers(circuits),
     maxWaitMs: env.MODEL_MAX_WAIT_MS,

@@ -13,9 +13,15 @@
  *      A 429 whose retry-after fits the allowance is retried once on the same candidate.
  * Every pass-over that leads to a next candidate is reported as a switch. None left: a budget
  * error if the budget refused them all, else an error listing each attempt.
+ *
+ * A request with `credentials` (the project owner's own keys) uses the catalogue that counts those
+ * providers as configured, and calls them through the user's cached clients (UserProviderCache):
+ * their circuits and cool-downs are the user's own lane, and they skip the server's rate limits.
  */
 import type { ModelTier } from '../../agents/types.js';
 import type { Reservation } from '../../economics/budget-guard.js';
+import { credentialProviders, type ProviderCredentials } from '../credentials/provider-credentials.js';
+import { serverRoutes, type ProviderRoute, type UserProviderCache } from '../credentials/user-provider-cache.js';
 import { formatModelRef, type ModelCatalog, type ModelRef } from '../model-catalog.js';
 import { estimatePromptTokens, type ModelRouter, type ModelSwitch, type RoutedRequest, type RoutedResult } from '../model-router.js';
 import type { CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
@@ -27,6 +33,10 @@ import { AllModelsFailedError, budgetExceeded, type RouteAttempt } from './routi
 export interface TieredRouterOptions {
   catalog: ModelCatalog;
   providers: ReadonlyMap<string, LlmProvider>;
+  /** The catalogue when a request brings keys for these providers (sorted names); default: `catalog`. */
+  catalogWith?: (extraProviders: readonly string[]) => ModelCatalog;
+  /** Clients for users' own keys; without it, `credentials` on a request are ignored. */
+  userProviders?: UserProviderCache;
   rateLimiter?: RateLimiter;
   circuits?: CircuitBreakers;
   /** The most one call waits in total (rate-limit slots, retry-after, back-off) before falling back. Default 5 s. */
@@ -42,7 +52,8 @@ export interface TieredRouterOptions {
 
 interface CallState {
   tier: ModelTier;
-  request: Omit<RoutedRequest, 'tier' | 'budget'>;
+  request: Omit<RoutedRequest, 'tier' | 'budget' | 'credentials'>;
+  routes: ReadonlyMap<string, ProviderRoute>;
   budget: RoutedRequest['budget'];
   inputTokens: number;
   /** Wait allowance left for this call, in ms. */
@@ -57,8 +68,12 @@ export class TieredRouter implements ModelRouter {
   private readonly maxWaitMs: number;
   private readonly backoffMs: number;
   private readonly now: () => number;
+  private readonly serverRoutes: ReadonlyMap<string, ProviderRoute>;
+  /** At most one catalogue per combination of brought providers (a handful). */
+  private readonly catalogs = new Map<string, ModelCatalog>();
 
   constructor(private readonly options: TieredRouterOptions) {
+    this.serverRoutes = serverRoutes(options.providers);
     this.circuits = options.circuits ?? new CircuitBreakers();
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
     this.backoffMs = options.backoffMs ?? 250;
@@ -70,9 +85,10 @@ export class TieredRouter implements ModelRouter {
     return this.options.catalog[tier];
   }
 
-  async complete({ tier, budget, ...request }: RoutedRequest): Promise<RoutedResult> {
-    const candidates = this.options.catalog[tier];
-    const state: CallState = { tier, request, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs };
+  async complete({ tier, budget, credentials, ...request }: RoutedRequest): Promise<RoutedResult> {
+    const { catalog, routes } = this.forCredentials(credentials);
+    const candidates = catalog[tier];
+    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs };
     const attempts: RouteAttempt[] = [];
     const switches: ModelSwitch[] = [];
     for (const [index, ref] of candidates.entries()) {
@@ -87,35 +103,49 @@ export class TieredRouter implements ModelRouter {
     throw new AllModelsFailedError(tier, attempts);
   }
 
+  private forCredentials(credentials: ProviderCredentials | undefined): { catalog: ModelCatalog; routes: ReadonlyMap<string, ProviderRoute> } {
+    const brought = credentialProviders(credentials);
+    const users = this.options.userProviders;
+    if (brought.length === 0 || !users) return { catalog: this.options.catalog, routes: this.serverRoutes };
+    const key = brought.join(',');
+    let catalog = this.catalogs.get(key);
+    if (!catalog) {
+      catalog = this.options.catalogWith?.(brought) ?? this.options.catalog;
+      this.catalogs.set(key, catalog);
+    }
+    return { catalog, routes: users.routesFor(this.options.providers, credentials) };
+  }
+
   private async attempt(ref: ModelRef, state: CallState): Promise<Outcome> {
     const model = formatModelRef(ref);
     const passOver = (outcome: RouteAttempt['outcome'], message: string, extra: Partial<RouteAttempt> = {}): Outcome => ({ attempt: { model, outcome, message, ...extra } });
-    const provider = this.options.providers.get(ref.provider);
-    if (!provider) return passOver('not_configured', `provider ${ref.provider} is not configured`);
+    const route = state.routes.get(ref.provider);
+    if (!route) return passOver('not_configured', `provider ${ref.provider} is not configured`);
+    const { provider, lane } = route;
     let retriedAfter429 = false;
     for (;;) {
-      const cooling = (this.cooldownUntil.get(ref.provider) ?? 0) - this.now();
+      const cooling = (this.cooldownUntil.get(lane) ?? 0) - this.now();
       if (cooling > 0) {
         if (cooling > state.waitLeft) return passOver('rate_limited', `${ref.provider} is cooling down for another ${cooling} ms`);
         await this.wait(cooling, state);
       }
-      if (!this.circuits.tryAcquire(ref.provider)) return passOver('circuit_open', `${ref.provider} failed repeatedly; its circuit is open`);
+      if (!this.circuits.tryAcquire(lane)) return passOver('circuit_open', `${ref.provider} failed repeatedly; its circuit is open`);
       const maxOutputTokens = state.request.maxOutputTokens;
       let reservation: Reservation | undefined;
       if (state.budget) {
         reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
         if (!reservation) {
-          this.circuits.abandon(ref.provider);
+          this.circuits.abandon(lane);
           const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
           return passOver('budget', 'the worst case does not fit the remaining budget', { estimate: { inputTokens: state.inputTokens, maxOutputTokens, costMicros } });
         }
       }
       let ticket: RateTicket | undefined;
       try {
-        ticket = await this.rateSlot(ref.provider, state.inputTokens + maxOutputTokens, state);
+        ticket = await this.rateSlot(ref.provider, state.inputTokens + maxOutputTokens, state, route.sharedLimits);
       } finally {
         if (!ticket) {
-          this.circuits.abandon(ref.provider);
+          this.circuits.abandon(lane);
           if (reservation) await state.budget?.release(reservation);
         }
       }
@@ -132,32 +162,32 @@ export class TieredRouter implements ModelRouter {
         if (reservation) await state.budget?.release(reservation);
         await this.options.rateLimiter?.settle(ticket, state.inputTokens);
         if (error.kind === 'cancelled') {
-          this.circuits.abandon(ref.provider);
+          this.circuits.abandon(lane);
           throw error;
         }
         if (error.kind === 'rate_limited') {
-          this.circuits.abandon(ref.provider);
+          this.circuits.abandon(lane);
           const retryAfter = error.retryAfterMs;
-          this.coolDown(ref.provider, retryAfter ?? this.backoffMs);
+          this.coolDown(lane, retryAfter ?? this.backoffMs);
           if (retryAfter !== undefined && retryAfter <= state.waitLeft && !retriedAfter429) {
             retriedAfter429 = true;
             continue;
           }
         } else {
-          this.circuits.recordFailure(ref.provider);
-          if (error.transient) this.coolDown(ref.provider, error.retryAfterMs ?? this.backoffMs);
+          this.circuits.recordFailure(lane);
+          if (error.transient) this.coolDown(lane, error.retryAfterMs ?? this.backoffMs);
         }
         return passOver(error.kind, error.message);
       }
-      this.circuits.recordSuccess(ref.provider);
+      this.circuits.recordSuccess(lane);
       await this.options.rateLimiter?.settle(ticket, result.usage.inputTokens + result.usage.outputTokens);
       const settled = reservation ? await state.budget?.settle(reservation, result.usage, this.now() - started) : undefined;
       return { result: { ...result, costMicros: settled?.costMicros ?? 0n, switches: [] } };
     }
   }
 
-  private async rateSlot(provider: string, tokens: number, state: CallState): Promise<RateTicket | undefined> {
-    const limiter = this.options.rateLimiter;
+  private async rateSlot(provider: string, tokens: number, state: CallState, shared: boolean): Promise<RateTicket | undefined> {
+    const limiter = shared ? this.options.rateLimiter : undefined;
     if (!limiter) return { provider, bucket: -1, tokens };
     for (;;) {
       const decision = await limiter.acquire(provider, tokens);
