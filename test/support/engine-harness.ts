@@ -11,7 +11,9 @@ import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.
 import { ProjectService, type CreateProjectInput } from '../../src/engine/project-service.js';
 import type { EventType } from '../../src/engine/events/event-schema.js';
 import { followProject } from '../../src/cli/progress/follow-project.js';
-import { SingleProviderRouter } from '../../src/models/model-router.js';
+import type { Logger } from '../../src/logging/logger.js';
+import type { CredentialLookup } from '../../src/models/credentials/provider-credentials.js';
+import { SingleProviderRouter, type ModelRouter } from '../../src/models/model-router.js';
 import { OfflineProvider } from '../../src/models/offline-provider.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
@@ -60,6 +62,11 @@ export interface HarnessOptions {
   database?: Database;
   /** The model name each tier's calls are priced as (default `offline-<tier>`, free). */
   modelForTier?: (tier: ModelTier) => string;
+  /** Replaces the scripted single-provider router (e.g. a TieredRouter over fake provider servers). */
+  models?: ModelRouter;
+  /** Project owners' own provider keys; none by default. */
+  credentials?: CredentialLookup;
+  logger?: Logger;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,8 +80,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     redis,
     prefix: testQueuePrefix(),
     namespace: testNamespace(),
-    logger: silentLogger,
-    models: new SingleProviderRouter(provider, options.modelForTier),
+    logger: options.logger ?? silentLogger,
+    models: options.models ?? new SingleProviderRouter(provider, options.modelForTier),
+    credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });

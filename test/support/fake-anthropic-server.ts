@@ -19,7 +19,15 @@ const ERROR_TYPES: Record<number, string> = {
 
 export class FakeAnthropicServer extends FakeModelServer {
   static readonly apiKey = 'sk-ant-fake-key';
+  /** Keys the fake accepts (e.g. users' own keys beside the server's). */
+  readonly apiKeys = new Set<string>([FakeAnthropicServer.apiKey]);
   counter = 0;
+
+  /** The key a request carried: the API takes it as `x-api-key`; SDK 1.x sends it as a bearer token. */
+  static keyOf(headers: IncomingMessage['headers']): string | undefined {
+    const key = headers['x-api-key'] ?? headers.authorization?.replace(/^Bearer /, '');
+    return typeof key === 'string' ? key : undefined;
+  }
 
   protected route(method: string, path: string, body: unknown): Route {
     if (method === 'POST' && path === '/v1/messages') return { type: 'complete', model: modelInBody(body) };
@@ -28,9 +36,8 @@ export class FakeAnthropicServer extends FakeModelServer {
   }
 
   protected unauthorized(request: IncomingMessage): Rendered | undefined {
-    // The API takes the key as `x-api-key`; SDK 1.x sends it as a bearer token.
-    const key = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer /, '');
-    if (key === FakeAnthropicServer.apiKey) return undefined;
+    const key = FakeAnthropicServer.keyOf(request.headers);
+    if (key !== undefined && this.apiKeys.has(key)) return undefined;
     return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } };
   }
 

@@ -20,6 +20,8 @@ const STATUS_NAMES: Record<number, string> = {
 
 export class FakeGeminiServer extends FakeModelServer {
   static readonly apiKey = 'gemini-fake-key';
+  /** Keys the fake accepts (e.g. users' own keys beside the server's). */
+  readonly apiKeys = new Set<string>([FakeGeminiServer.apiKey]);
   /** Thinking tokens reported beside the candidate tokens (billed as output). */
   thoughtsTokens = 0;
 
@@ -31,7 +33,8 @@ export class FakeGeminiServer extends FakeModelServer {
   }
 
   protected unauthorized(request: IncomingMessage): Rendered | undefined {
-    if (request.headers['x-goog-api-key'] === FakeGeminiServer.apiKey) return undefined;
+    const key = request.headers['x-goog-api-key'];
+    if (typeof key === 'string' && this.apiKeys.has(key)) return undefined;
     return { status: 400, body: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } } };
   }
 
