@@ -56,7 +56,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   await deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
   try {
-    if (project.status === 'budget_exhausted') throw new UnrecoverableError('the project budget is exhausted');
+    // Another agent's call already found the budget spent: this one is refused like that call was.
+    if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const snapshot = await deps.snapshots.get(projectId, runId, data.stage);
     const earlier = snapshot.versions;
     const context = selectContext(deps, role, snapshot);
