@@ -95,7 +95,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
-    sql: pgExecutor(pool),
+    sql: pgExecutor(pool, { prepare: true }),
     kind: 'postgres',
     url,
     migration,

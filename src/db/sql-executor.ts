@@ -4,6 +4,7 @@
  * matters: a session-level advisory lock and BEGIN/COMMIT only mean something on one connection,
  * so the pg adapter takes a client, never a pool.
  */
+import { createHash } from 'node:crypto';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { PrismaClient } from './prisma-types.js';
@@ -25,11 +26,14 @@ export interface SqlSession extends SqlExecutor {
 /**
  * Statements over node-postgres: one client, or a pool (each statement on whichever connection is
  * free; for the engine's hot path, which needs no session and must not pay an ORM per statement).
+ * With `prepare`, each distinct statement text becomes a named prepared statement on every
+ * connection it runs on: callers must keep their SQL text fixed (values go in parameters).
  */
-export function pgExecutor(client: pg.ClientBase | pg.Pool): SqlExecutor {
+export function pgExecutor(client: pg.ClientBase | pg.Pool, options: { prepare?: boolean } = {}): SqlExecutor {
   return {
     async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query<Row>(sql, [...params]);
+      // A named statement is parsed and planned once per connection, not on every call.
+      const result = options.prepare ? await client.query<Row>({ name: statementName(sql), text: sql, values: [...params] }) : await client.query<Row>(sql, [...params]);
       return result.rows;
     },
     async exec(sql: string) {
@@ -37,6 +41,18 @@ export function pgExecutor(client: pg.ClientBase | pg.Pool): SqlExecutor {
       await client.query(sql);
     },
   };
+}
+
+const statementNames = new Map<string, string>();
+
+/** A stable name per statement text (PostgreSQL allows 63 bytes). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `zekka_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 /** Statements through Prisma's raw API: for code given only a Prisma client (some tests). */
