@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON; the assertions check their shape */
 /**
  * A real API server on 127.0.0.1 (port 0) over the run's PostgreSQL database and Redis namespace,
- * with the engine harness behind it (in-process workers unless `workers: false`). `close()` stops
+ * with the engine harness behind it (in-process workers unless `workers: false`) and, with
+ * `realtime: true`, Socket.IO at /ws. `close()` stops
  * the server first, then the engine. Requests go through plain fetch.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -66,6 +67,35 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** One request through plain fetch; JSON bodies in and out. */
+export async function httpRequest(baseUrl: string, method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> {
+  const headers: Record<string, string> = { ...req.headers };
+  if (req.token) headers.authorization = `Bearer ${req.token}`;
+  if (req.apiKey) headers['x-api-key'] = req.apiKey;
+  let body: string | Buffer | undefined = req.rawBody;
+  if (req.body !== undefined) {
+    body = JSON.stringify(req.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  let json: unknown;
+  if (/json/.test(type) && text.length > 0) json = JSON.parse(text);
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** Registers and logs in a fresh user on the API at `baseUrl`. */
+export async function signUp(baseUrl: string, prefix = 'user'): Promise<{ id: string; email: string; password: string; token: string }> {
+  const email = `${prefix}-${randomUUID()}@example.com`;
+  const password = `pw-${randomUUID()}`;
+  const registered = await httpRequest(baseUrl, 'POST', '/api/auth/register', { body: { email, password } });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  const login = await httpRequest(baseUrl, 'POST', '/api/auth/login', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  return { id: registered.json.id as string, email, password, token: login.json.accessToken as string };
+}
+
 /** Socket.IO at /ws on a test server, over the harness's engine (what `zekka api` attaches). */
 export function testRealtime(engine: Harness, options: ApiOptions): (server: ApiServer['server']) => Promise<Realtime> {
   return (server) =>
@@ -87,32 +117,9 @@ export async function startApiHarness(options: { api?: Partial<ApiOptions>; engi
   const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? async (http) => (realtime = await attach(http)) : undefined });
   if (options.engine?.workers !== false && engine.pool) observeAgentJobs(engine.pool.workers, observability.metrics);
 
-  const request = async (method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> => {
-    const headers: Record<string, string> = { ...req.headers };
-    if (req.token) headers.authorization = `Bearer ${req.token}`;
-    if (req.apiKey) headers['x-api-key'] = req.apiKey;
-    let body: string | Buffer | undefined = req.rawBody;
-    if (req.body !== undefined) {
-      body = JSON.stringify(req.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${server.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    let json: unknown;
-    if (/json/.test(type) && text.length > 0) json = JSON.parse(text);
-    return { status: response.status, headers: response.headers, text, json };
-  };
+  const request = (method: string, path: string, req: RequestOptions = {}) => httpRequest(server.url, method, path, req);
 
-  const user = async (prefix = 'user') => {
-    const email = `${prefix}-${randomUUID()}@example.com`;
-    const password = `pw-${randomUUID()}`;
-    const registered = await request('POST', '/api/auth/register', { body: { email, password } });
-    if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
-    const login = await request('POST', '/api/auth/login', { body: { email, password } });
-    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
-    return { id: registered.json.id as string, email, password, token: login.json.accessToken as string };
-  };
+  const user = (prefix = 'user') => signUp(server.url, prefix);
 
   return {
     engine,

@@ -5,38 +5,12 @@
  * with afterSeq=k receives exactly k+1..n; a second API server (same Redis namespace) delivers too.
  */
 import { expect } from 'chai';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createApp } from '../../src/api/app.js';
-import type { SubscribeAck } from '../../src/api/realtime/realtime-server.js';
 import { startApiServer } from '../../src/api/server.js';
-import type { ProjectEvent } from '../../src/engine/events/event-schema.js';
 import { REQUIREMENTS, startApiHarness, testApiOptions, testRealtime, type ApiHarness } from '../api/api-harness.js';
 import { waitFor } from '../support/wait-for.js';
-
-function client(url: string, token?: string): Socket {
-  return connect(url, { path: '/ws', auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-}
-
-async function connected(socket: Socket): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-}
-
-/** Subscribes and collects every `event` for the project. */
-async function follow(socket: Socket, projectId: string, afterSeq?: number): Promise<{ ack: SubscribeAck; events: ProjectEvent[] }> {
-  const events: ProjectEvent[] = [];
-  socket.on('event', (event: ProjectEvent) => {
-    if (event.projectId === projectId) events.push(event);
-  });
-  const ack = (await socket.timeout(10_000).emitWithAck('subscribe', { projectId, afterSeq })) as SubscribeAck;
-  return { ack, events };
-}
-
-function expectSequence(events: ProjectEvent[], from: number, to: number): void {
-  expect(events.map((e) => e.seq)).to.deep.equal(Array.from({ length: to - from + 1 }, (_, i) => from + i));
-}
+import { client, connected, expectSequence, follow } from './socket-client.js';
 
 describe('realtime: Socket.IO at /ws', function () {
   this.timeout(60_000);

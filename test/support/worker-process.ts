@@ -1,32 +1,40 @@
 /**
- * Starts `zekka worker` (or `zekka arbitrator`) as a real child process on the run's database, Redis namespace and queue
- * prefix, and waits until its readiness endpoint answers. Started with `node` directly (not npx)
- * so signals reach the process itself.
+ * Starts `zekka worker`, `zekka arbitrator` or `zekka api` as a real child process on the run's
+ * database, Redis namespace and queue prefix, and waits until its readiness endpoint answers.
+ * Started with `node` directly (not npx) so signals reach the process itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { testDatabaseUrl, testNamespace, testQueuePrefix, testRedisUrl } from './environment.js';
 
-export interface WorkerProcess {
+export interface ZekkaProcess {
   child: ChildProcess;
   port: number;
+  /** http://127.0.0.1:<port> */
+  url: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
+export type WorkerProcess = ZekkaProcess;
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (at the moment of asking). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   server.close();
+  await once(server, 'close');
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-/** `zekka worker` (default) or `zekka arbitrator`; either serves /health on the port it is given. */
-export async function startWorkerProcess(env: Record<string, string> = {}, command: 'worker' | 'arbitrator' = 'worker'): Promise<WorkerProcess> {
+/** The variable naming the port each command serves /health on. */
+const PORT_VARIABLE = { worker: 'WORKER_METRICS_PORT', arbitrator: 'ARBITRATOR_PORT', api: 'PORT' } as const;
+
+async function startZekkaProcess(command: keyof typeof PORT_VARIABLE, env: Record<string, string>): Promise<ZekkaProcess> {
   const port = await freePort();
+  const portVariable = PORT_VARIABLE[command];
   const child = spawn(process.execPath, ['bin/zekka.js', command], {
     env: {
       ...process.env,
@@ -34,8 +42,7 @@ export async function startWorkerProcess(env: Record<string, string> = {}, comma
       REDIS_URL: testRedisUrl(),
       REDIS_NAMESPACE: testNamespace(),
       QUEUE_PREFIX: testQueuePrefix(),
-      WORKER_METRICS_PORT: String(port),
-      ARBITRATOR_PORT: String(port),
+      [portVariable]: String(port),
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -45,10 +52,11 @@ export async function startWorkerProcess(env: Record<string, string> = {}, comma
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited early (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -59,10 +67,21 @@ export async function startWorkerProcess(env: Record<string, string> = {}, comma
   return {
     child,
     port,
+    url,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
+}
+
+/** `zekka worker` (default) or `zekka arbitrator`; either serves /health on the port it is given. */
+export function startWorkerProcess(env: Record<string, string> = {}, command: 'worker' | 'arbitrator' = 'worker'): Promise<WorkerProcess> {
+  return startZekkaProcess(command, env);
+}
+
+/** `zekka api` on a free port; pass the same JWT_SECRET to every replica that must accept one token. */
+export function startApiProcess(env: Record<string, string> = {}): Promise<ZekkaProcess> {
+  return startZekkaProcess('api', env);
 }
