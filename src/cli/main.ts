@@ -4,22 +4,41 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
-import { registerDbCommands } from './commands/db.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerProcessCommands } from './commands/processes.js';
-import { registerUserCommands } from './commands/users.js';
+import { CliError } from './cli-error.js';
+import { registerArtifactsCommand } from './commands/artifacts.js';
+import { registerLoginCommands } from './commands/login.js';
+import { registerRemoteProjectCommands } from './commands/remote-projects.js';
 
-export function buildProgram(): Command {
+/** The commands that only talk to a Zekka API over HTTP (src/cli/remote/). */
+const REMOTE_COMMANDS = new Set(['login', 'logout', 'submit', 'follow', 'status', 'cancel', 'artifacts']);
+
+/**
+ * The program with every command, or — when `argv` names a remote command — with the remote
+ * commands alone: the others load the whole engine (seconds of start-up) that a person typing
+ * `zekka status` has no use for.
+ */
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command()
     .name('zekka')
     .description('Zekka: a multi-agent software-building platform on BullMQ flows')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  registerDbCommands(program);
-  registerProcessCommands(program);
-  registerDoctorCommand(program);
-  registerUserCommands(program);
+  if (!REMOTE_COMMANDS.has(argv[2] ?? '')) {
+    const [{ registerDbCommands }, { registerProcessCommands }, { registerDoctorCommand }, { registerUserCommands }] = await Promise.all([
+      import('./commands/db.js'),
+      import('./commands/processes.js'),
+      import('./commands/doctor.js'),
+      import('./commands/users.js'),
+    ]);
+    registerDbCommands(program);
+    registerProcessCommands(program);
+    registerDoctorCommand(program);
+    registerUserCommands(program);
+  }
+  registerLoginCommands(program);
+  registerRemoteProjectCommands(program);
+  registerArtifactsCommand(program);
   program.commands.forEach(applyStrictness);
   return program;
 }
@@ -30,7 +49,7 @@ function applyStrictness(command: Command): void {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -39,6 +58,10 @@ export async function runCli(argv: string[]): Promise<number> {
       // --help and --version are "errors" to commander; they are successes to the user.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`zekka: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`zekka: ${error.message}\n`);

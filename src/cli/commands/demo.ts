@@ -4,39 +4,30 @@
  * in-process workers and a live progress display, writes the artifacts to `out/<project-id>/`,
  * prints a summary and exits 0 only when the project completed.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { registerRuntimeShutdown, startRuntime } from '../../runtime/runtime.js';
 import { WorkerPool } from '../../../workers/worker-pool.js';
 import { ProjectService } from '../../engine/project-service.js';
 import { computeTotals } from '../../engine/project-finisher.js';
 import { followProject } from '../progress/follow-project.js';
+import { writeUnder } from '../output/safe-files.js';
+import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
+import { formatSummary, summaryFromTotals } from '../progress/run-summary.js';
 
 const DEFAULT_REQUEST = 'examples/todo-app.md';
 const DEMO_USER = 'demo@zekka.local';
-
-function parseBudget(value: string): number {
-  const budget = Number(value);
-  if (!Number.isFinite(budget) || budget <= 0) throw new InvalidArgumentError('must be a positive number of US dollars');
-  return budget;
-}
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run a request (default: the shipped example) through all ten stages and write the artifacts to out/<project-id>/')
     .argument('[request]', 'a markdown file with the software request', DEFAULT_REQUEST)
-    .option('--budget <usd>', 'budget in US dollars', parseBudget)
+    .option('--budget <usd>', 'budget in US dollars', parseBudgetUsd)
     .option('--out <dir>', 'where to write the artifacts', 'out')
     .action(async (requestFile: string, options: { budget?: number; out: string }) => {
-      let requirements: string;
-      try {
-        requirements = await readFile(requestFile, 'utf8');
-      } catch (error) {
-        throw new Error(`cannot read the request file ${requestFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
-      }
+      const requirements = await readRequestFile(requestFile);
       const runtime = await startRuntime({ service: 'demo', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
       const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: '*', agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
       runtime.shutdown.register('workers', () => pool.close());
@@ -45,9 +36,8 @@ export function registerDemoCommand(program: Command): void {
         const { prisma } = runtime.deps;
         const owner = await prisma.user.upsert({ where: { email: DEMO_USER }, update: {}, create: { email: DEMO_USER, passwordHash: '!login-disabled' } });
         const projects = new ProjectService(runtime.deps, runtime.env.DEFAULT_BUDGET_USD);
-        const title = /^#\s+(.+)$/m.exec(requirements)?.[1]?.trim() ?? requestFile;
-        const project = await projects.create({ ownerId: owner.id, name: title.slice(0, 200), requirements, budgetUsd: options.budget });
-        const display = new ProgressDisplay(process.stdout, project.name, project.id);
+        const project = await projects.create({ ownerId: owner.id, name: requestTitle(requirements, requestFile), requirements, budgetUsd: options.budget });
+        const display = new ProgressDisplay(process.stdout, project.name, project.id, project.budgetMicros);
         const following = followProject(runtime.redis, runtime.deps.events, project.id, (event) => display.onEvent(event));
         await projects.execute(project.id);
         const final = await following;
@@ -55,15 +45,11 @@ export function registerDemoCommand(program: Command): void {
 
         const outDir = resolve(options.out, project.id);
         const files = await runtime.deps.artifacts.snapshot(project.id);
-        for (const file of files) {
-          const target = resolve(outDir, file.path);
-          if (!target.startsWith(outDir + sep)) throw new Error(`refusing to write outside ${outDir}: ${file.path}`);
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, file.content);
-        }
+        for (const file of files) await writeUnder(outDir, file.path, file.content);
         const totals = await computeTotals(runtime.deps, project.id);
         const latest = await prisma.project.findUniqueOrThrow({ where: { id: project.id } });
-        process.stdout.write(ProgressDisplay.summary({ status: latest.status, reason: latest.failureReason, totals, outDir: join(options.out, project.id), files: files.length }));
+        const written = `${files.length} files written to ${join(options.out, project.id)}/`;
+        process.stdout.write(formatSummary(summaryFromTotals({ status: latest.status, reason: latest.failureReason, totals, files: written, budgetMicros: latest.budgetMicros })));
         process.exitCode = final === 'project.completed' ? 0 : 1;
       } finally {
         await runtime.shutdown.shutdown();

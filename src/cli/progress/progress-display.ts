@@ -1,10 +1,14 @@
 /**
- * Renders project events for a person: a line per stage start and end with agents done/total,
- * conflicts as they happen, and a summary. On a terminal the current stage's line updates in place.
+ * Renders project events for a person, wherever they come from (`zekka demo` reads Redis,
+ * `zekka follow` the /ws stream): a line per stage start and end with agents done/total and the
+ * spend against the budget, conflicts and failures as they happen, and the end of the project.
+ * On a terminal the running stage's progress bar updates in place; anywhere else (a pipe, a log
+ * file) every line is plain and final — no ANSI redraw. Durations come from the events' own
+ * timestamps, so a replayed history shows the times it really took.
  */
 import type { ProjectEvent } from '../../engine/events/event-schema.js';
-import type { ProjectTotals } from '../../engine/project-finisher.js';
 import { getStage } from '../../agents/stages.js';
+import { formatUsd } from './run-summary.js';
 
 interface StageProgress {
   total: number;
@@ -13,66 +17,70 @@ interface StageProgress {
   startedAt: number;
 }
 
+const BAR_WIDTH = 20;
+
 export class ProgressDisplay {
   private readonly stages = new Map<number, StageProgress>();
   private readonly tty: boolean;
   private liveLine = false;
+  private spentMicros = 0n;
+  private budgetMicros: bigint | undefined;
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
     name: string,
     projectId: string,
+    budgetMicros?: bigint,
   ) {
     this.tty = out.isTTY === true;
-    this.line(`Zekka: ${name}\nproject ${projectId}\n`);
+    this.budgetMicros = budgetMicros;
+    this.line(`Zekka: ${name}\nproject ${projectId}`);
   }
 
   onEvent(event: ProjectEvent): void {
     const data = event.data;
     const stage = typeof data.stage === 'number' ? data.stage : 0;
+    this.trackSpend(data);
     switch (event.type) {
-      case 'stage.started':
-        this.stages.set(stage, { total: Number(data.agents ?? 0), done: Number(data.agents ?? 0) - Number(data.toRun ?? data.agents ?? 0), failed: 0, startedAt: Date.now() });
-        this.live(stage);
+      case 'stage.started': {
+        const total = Number(data.agents ?? 0);
+        this.stages.set(stage, { total, done: total - Number(data.toRun ?? total), failed: 0, startedAt: Date.parse(event.at) });
+        if (this.tty) this.live(stage);
+        else this.line(`▸ ${this.stageLabel(stage)}  ${total} agents`);
         break;
+      }
       case 'agent.completed':
       case 'agent.failed': {
         const progress = this.stages.get(stage);
         if (progress) {
           progress.done++;
           if (event.type === 'agent.failed') progress.failed++;
-          this.live(stage);
         }
         if (event.type === 'agent.failed') this.line(`    ✖ ${String(data.instanceKey)} failed: ${String(data.error)}`);
+        else this.live(stage);
         break;
       }
+      case 'agent.retrying':
+        this.line(`    ↻ ${String(data.instanceKey)} retrying after attempt ${String(data.attempt)}: ${String(data.error)}`);
+        break;
+      case 'agent.model_switched':
+        this.line(`    ⇣ ${String(data.instanceKey)} switched from ${String(data.from)} to ${String(data.to)} (${String(data.reason)})`);
+        break;
       case 'stage.completed':
-      case 'stage.failed': {
-        const progress = this.stages.get(stage);
-        const seconds = progress ? ((Date.now() - progress.startedAt) / 1000).toFixed(1) : '?';
-        const mark = event.type === 'stage.completed' ? '✔' : '✖';
-        const counts = progress ? `${progress.done - progress.failed}/${progress.total} agents` : '';
-        const conflicts = Number(data.conflicts ?? 0) > 0 ? `, ${String(data.conflicts)} conflicts settled` : '';
-        this.line(`${mark} ${this.stageLabel(stage)}  ${counts}${conflicts}  ${seconds}s${event.type === 'stage.failed' ? `\n    ${String(data.reason)}` : ''}`);
+      case 'stage.failed':
+        this.stageEnded(event, stage);
         break;
-      }
       case 'conflict.detected':
         this.line(`    ⚠ conflict on ${String(data.path)} (edit by ${String(data.raisedBy)})`);
         break;
       case 'conflict.resolved':
         this.line(`    ✔ ${String(data.path)} settled by ${String(data.strategy)}`);
         break;
-      case 'project.needs_review':
-        this.line(`⏸ needs review: ${String(data.reason)}`);
-        break;
-      case 'project.failed':
-        this.line(`✖ project failed: ${String(data.reason)}`);
-        break;
-      case 'project.completed':
-        this.line('✔ project completed');
+      case 'cost.updated':
+        this.liveAny();
         break;
       default:
-        break;
+        this.projectLine(event);
     }
   }
 
@@ -81,36 +89,59 @@ export class ProgressDisplay {
     this.liveLine = false;
   }
 
-  static summary(input: { status: string; reason: string | null; totals: ProjectTotals; outDir: string; files: number }): string {
-    const { totals } = input;
-    const settled = Object.entries(totals.conflicts.byStrategy)
-      .map(([strategy, count]) => `${count} by ${strategy}`)
-      .join(', ');
-    const dollars = (Number(totals.costMicros) / 1_000_000).toFixed(4);
-    return [
-      '',
-      `Status:     ${input.status}${input.reason ? ` (${input.reason})` : ''}`,
-      `Stages:     ${totals.stages}/10 completed`,
-      `Agents:     ${totals.agents.completed} completed, ${totals.agents.failed} failed (${totals.agents.total} run)`,
-      `Artifacts:  ${input.files} files written to ${input.outDir}/`,
-      `Conflicts:  ${totals.conflicts.total}${settled ? ` (${settled})` : ''}`,
-      `Tokens:     ${totals.tokens.input} in, ${totals.tokens.output} out`,
-      `Cost:       $${dollars}`,
-      '',
-    ].join('\n');
+  private projectLine(event: ProjectEvent): void {
+    const reason = typeof event.data.reason === 'string' ? event.data.reason : '';
+    const lines: Partial<Record<ProjectEvent['type'], string>> = {
+      'project.started': `▶ run ${String(event.data.runId)} started from stage ${String(event.data.fromStage)}`,
+      'project.needs_review': `⏸ needs review: ${reason}`,
+      'project.failed': `✖ project failed: ${reason}`,
+      'project.budget_exhausted': `✖ budget exhausted: ${reason}`,
+      'project.cancelled': '✖ project cancelled',
+      'project.completed': `✔ project completed  ${this.spend()}`,
+    };
+    const text = lines[event.type];
+    if (text) this.line(text);
+  }
+
+  private stageEnded(event: ProjectEvent, stage: number): void {
+    const progress = this.stages.get(stage);
+    const seconds = progress ? ((Date.parse(event.at) - progress.startedAt) / 1000).toFixed(1) : '?';
+    const mark = event.type === 'stage.completed' ? '✔' : '✖';
+    const counts = progress ? `${progress.done - progress.failed}/${progress.total} agents` : '';
+    const conflicts = Number(event.data.conflicts ?? 0) > 0 ? `, ${String(event.data.conflicts)} conflicts settled` : '';
+    const reason = event.type === 'stage.failed' ? `\n    ${String(event.data.reason)}` : '';
+    this.stages.delete(stage);
+    this.line(`${mark} ${this.stageLabel(stage)}  ${counts}${conflicts}  ${seconds}s  ${this.spend()}${reason}`);
+  }
+
+  /** cost.updated and budget events carry the project's spend and budget (micro-dollars as strings). */
+  private trackSpend(data: Record<string, unknown>): void {
+    const spent = toMicros(data.spentMicros);
+    const budget = toMicros(data.budgetMicros);
+    if (spent !== undefined && spent > this.spentMicros) this.spentMicros = spent;
+    if (budget !== undefined) this.budgetMicros = budget;
+  }
+
+  private spend(): string {
+    return this.budgetMicros === undefined ? formatUsd(this.spentMicros) : `${formatUsd(this.spentMicros)} of ${formatUsd(this.budgetMicros)}`;
   }
 
   private stageLabel(stage: number): string {
     return `Stage ${String(stage).padStart(2)}/10 ${getStage(stage).name.padEnd(22)}`;
   }
 
+  /** Redraws the bar of the stage still running (after a spend update, say). */
+  private liveAny(): void {
+    const running = [...this.stages.keys()].at(-1);
+    if (running !== undefined) this.live(running);
+  }
+
   private live(stage: number): void {
     if (!this.tty) return;
     const progress = this.stages.get(stage);
     if (!progress) return;
-    const width = 20;
-    const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
-    this.out.write(`\r\x1b[2K… ${this.stageLabel(stage)}  [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${progress.done}/${progress.total} agents`);
+    const filled = progress.total === 0 ? BAR_WIDTH : Math.min(BAR_WIDTH, Math.round((progress.done / progress.total) * BAR_WIDTH));
+    this.out.write(`\r\x1b[2K… ${this.stageLabel(stage)}  [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${progress.done}/${progress.total} agents  ${this.spend()}`);
     this.liveLine = true;
   }
 
@@ -118,5 +149,13 @@ export class ProgressDisplay {
     if (this.liveLine) this.out.write('\r\x1b[2K');
     this.liveLine = false;
     this.out.write(`${text}\n`);
+    // Keep the bar of a stage still running visible under the line just printed.
+    if (this.tty) this.liveAny();
   }
+}
+
+function toMicros(value: unknown): bigint | undefined {
+  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
+  return undefined;
 }

@@ -1,0 +1,131 @@
+/**
+ * Projects on a Zekka API, for people: `zekka submit`, `zekka follow`, `zekka status`,
+ * `zekka cancel`. REST for everything but the live progress, which comes over the /ws stream.
+ * `follow` (and `submit --follow`) exits 0 only when the project completed.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ProgressDisplay } from '../progress/progress-display.js';
+import { formatSummary, formatUsd } from '../progress/run-summary.js';
+import { openRemote, withApiUrlOption, type Remote, type RemoteOptions } from '../remote/remote-context.js';
+import { fetchRunSummary, getProject, parseProjectId, projectPath, type ProjectDetailView, type ProjectView } from '../remote/remote-project.js';
+import { followRemoteProject } from '../remote/stream-follower.js';
+import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
+
+const out = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+const money = (view: { micros: string }) => formatUsd(BigInt(view.micros));
+
+/** Follows the project to its end, prints the summary, and sets the exit code. */
+async function followToEnd(remote: Remote, project: ProjectView): Promise<void> {
+  const display = new ProgressDisplay(process.stdout, project.name, project.id, BigInt(project.budget.micros));
+  const end = await followRemoteProject({
+    apiUrl: remote.client.baseUrl,
+    token: remote.credential.token,
+    projectId: project.id,
+    onEvent: (event) => display.onEvent(event),
+    onNotice: (message) => {
+      display.finish();
+      process.stderr.write(`zekka: ${message}\n`);
+    },
+  }).finally(() => display.finish());
+  const summary = await fetchRunSummary(remote.client, project.id);
+  process.stdout.write(formatSummary(summary));
+  if (end === 'project.needs_review') {
+    process.stderr.write(`zekka: the project waits for a person to settle a conflict (GET ${projectPath(project.id, '/conflicts')}); follow it again afterwards\n`);
+  }
+  process.exitCode = end === 'project.completed' ? 0 : 1;
+}
+
+async function submit(requestFile: string, options: RemoteOptions & { name?: string; budget?: number; follow?: boolean }): Promise<void> {
+  const requirements = await readRequestFile(requestFile);
+  const remote = await openRemote(options);
+  const name = options.name ?? requestTitle(requirements, requestFile);
+  const project = await remote.client.json<ProjectView>('POST', '/api/projects', { body: { name, requirements, budgetUsd: options.budget } });
+  await remote.client.json('POST', projectPath(project.id, '/execute'));
+  out(`submitted ${project.id} (${project.name}), budget ${money(project.budget)}`);
+  if (options.follow) return followToEnd(remote, project);
+  out(`follow it with: zekka follow ${project.id}`);
+}
+
+async function follow(id: string, options: RemoteOptions): Promise<void> {
+  const remote = await openRemote(options);
+  await followToEnd(remote, await getProject(remote.client, id));
+}
+
+function stageOf(project: ProjectView): string {
+  return project.currentStage ? `${project.currentStage.number}/10 ${project.currentStage.name}` : '-';
+}
+
+function printProject(project: ProjectDetailView): void {
+  const { progress } = project;
+  const lines = [
+    `project   ${project.id}`,
+    `name      ${project.name}`,
+    `status    ${project.status}${project.failureReason ? ` (${project.failureReason})` : ''}`,
+    `stage     ${stageOf(project)}  (${progress.stagesCompleted}/${progress.stagesTotal} stages completed, ${progress.percent}%)`,
+    `agents    ${progress.agentsCompleted} completed, ${progress.agentsFailed} failed, ${progress.agentsRunning} running (${progress.agentsTotal} dispatched)`,
+    `spend     ${money(project.spent)} of ${money(project.budget)}`,
+    `created   ${project.createdAt}${project.completedAt ? `  ended ${project.completedAt}` : ''}`,
+  ];
+  out(lines.join('\n'));
+}
+
+function printProjectList(items: ProjectView[], more: boolean): void {
+  if (items.length === 0) return out('no projects yet: zekka submit <request.md>');
+  const rows = items.map((p) => [p.id, p.status, stageOf(p), `${money(p.spent)} / ${money(p.budget)}`, p.createdAt.slice(0, 19).replace('T', ' '), p.name]);
+  const header = ['ID', 'STATUS', 'STAGE', 'SPENT / BUDGET', 'CREATED (UTC)', 'NAME'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  for (const row of [header, ...rows]) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  if (more) out(`(newest ${items.length} shown; --limit shows more)`);
+}
+
+async function status(id: string | undefined, options: RemoteOptions & { json?: boolean; limit: number }): Promise<void> {
+  const remote = await openRemote(options);
+  if (id) {
+    const project = await getProject(remote.client, id);
+    return options.json ? out(JSON.stringify(project, null, 2)) : printProject(project);
+  }
+  const page = await remote.client.json<{ items: ProjectView[]; nextCursor: string | null }>('GET', '/api/projects', { query: { limit: options.limit } });
+  return options.json ? out(JSON.stringify(page.items, null, 2)) : printProjectList(page.items, page.nextCursor !== null);
+}
+
+async function cancel(id: string, options: RemoteOptions): Promise<void> {
+  const remote = await openRemote(options);
+  const project = await remote.client.json<ProjectView>('POST', projectPath(id, '/cancel'));
+  out(`cancelled ${project.id} (${project.name})`);
+}
+
+export function registerRemoteProjectCommands(program: Command): void {
+  withApiUrlOption(
+    program
+      .command('submit')
+      .description('submit a software request to a Zekka API and start it')
+      .argument('<request>', 'a markdown file with the software request')
+      .option('--name <name>', "the project's name (default: the request's first heading)")
+      .option('--budget <usd>', 'budget in US dollars (default: the server’s)', parseBudgetUsd)
+      .option('--follow', 'follow the progress until the project ends (exit code 0 only when it completed)'),
+  ).action(submit);
+  withApiUrlOption(
+    program
+      .command('follow')
+      .description('show a project’s progress live until it ends; exit code 0 only when it completed')
+      .argument('<id>', 'the project id', parseProjectId),
+  ).action(follow);
+  withApiUrlOption(
+    program
+      .command('status')
+      .description('your projects, newest first, or one project in detail')
+      .argument('[id]', 'a project id', parseProjectId)
+      .addOption(new Option('--limit <n>', 'how many projects to list').argParser(parseLimit).default(20))
+      .option('--json', 'print the API’s JSON'),
+  ).action(status);
+  withApiUrlOption(program.command('cancel').description('cancel a project: no new agents start').argument('<id>', 'the project id', parseProjectId)).action(cancel);
+}
+
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidArgumentError('must be a whole number from 1 to 100');
+  return limit;
+}

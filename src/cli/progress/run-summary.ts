@@ -1,0 +1,56 @@
+/**
+ * The end-of-run summary both `zekka demo` (from the database) and `zekka follow` (from the REST
+ * API) print: status, stages, agents, files, conflicts and how they were settled, tokens, cost.
+ */
+import type { ProjectTotals } from '../../engine/project-finisher.js';
+
+export interface RunSummary {
+  status: string;
+  reason: string | null;
+  stagesCompleted: number;
+  agents: { completed: number; failed: number; total: number };
+  /** What became of the files, e.g. `87 files written to out/<id>/`. */
+  files: string;
+  conflicts: { total: number; byStrategy: Record<string, number> };
+  tokens: { input: number; output: number };
+  costMicros: bigint;
+  budgetMicros?: bigint;
+}
+
+export function formatUsd(micros: bigint): string {
+  return `$${(Number(micros) / 1_000_000).toFixed(4)}`;
+}
+
+export function formatSummary(summary: RunSummary): string {
+  const settled = Object.entries(summary.conflicts.byStrategy)
+    .map(([strategy, count]) => `${count} by ${strategy}`)
+    .join(', ');
+  const budget = summary.budgetMicros === undefined ? '' : ` of ${formatUsd(summary.budgetMicros)} budget`;
+  return [
+    '',
+    `Status:     ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
+    `Stages:     ${summary.stagesCompleted}/10 completed`,
+    `Agents:     ${summary.agents.completed} completed, ${summary.agents.failed} failed (${summary.agents.total} run)`,
+    `Artifacts:  ${summary.files}`,
+    `Conflicts:  ${summary.conflicts.total}${settled ? ` (${settled})` : ''}`,
+    `Tokens:     ${summary.tokens.input} in, ${summary.tokens.output} out`,
+    `Cost:       ${formatUsd(summary.costMicros)}${budget}`,
+    '',
+  ].join('\n');
+}
+
+/** The summary of a run the engine's own totals describe (`zekka demo`). */
+export function summaryFromTotals(input: { status: string; reason: string | null; totals: ProjectTotals; files: string; budgetMicros?: bigint }): RunSummary {
+  const { totals } = input;
+  return {
+    status: input.status,
+    reason: input.reason,
+    stagesCompleted: totals.stages,
+    agents: totals.agents,
+    files: input.files,
+    conflicts: totals.conflicts,
+    tokens: totals.tokens,
+    costMicros: BigInt(totals.costMicros),
+    budgetMicros: input.budgetMicros,
+  };
+}

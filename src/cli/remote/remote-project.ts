@@ -1,0 +1,56 @@
+/**
+ * A project as the remote commands see it through the REST API: its views (typed from the API's
+ * own schemas), an id check before anything is sent, and the end-of-run summary.
+ */
+import type { z } from 'zod';
+import type { ProjectDetailView, ProjectView } from '../../api/schemas/projects.js';
+import type { artifactListSchema } from '../../api/schemas/artifacts.js';
+import type { projectCostsSchema } from '../../api/schemas/costs.js';
+import type { conflictListSchema } from '../../api/schemas/runs.js';
+import { InvalidArgumentError } from 'commander';
+import type { RunSummary } from '../progress/run-summary.js';
+import type { ApiClient } from './api-client.js';
+
+export type { ProjectDetailView, ProjectView };
+export type ArtifactList = z.infer<typeof artifactListSchema>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Commander parser of a `<id>` argument. */
+export function parseProjectId(value: string): string {
+  if (!UUID.test(value)) throw new InvalidArgumentError('not a project id (ids are UUIDs; zekka status lists yours)');
+  return value.toLowerCase();
+}
+
+export const projectPath = (id: string, rest = '') => `/api/projects/${id}${rest}`;
+
+export function getProject(client: ApiClient, id: string): Promise<ProjectDetailView> {
+  return client.json<ProjectDetailView>('GET', projectPath(id));
+}
+
+/** The summary of a run from what the API says about it once it has ended. */
+export async function fetchRunSummary(client: ApiClient, id: string): Promise<RunSummary> {
+  const [project, conflicts, costs, artifacts] = await Promise.all([
+    getProject(client, id),
+    client.json<z.infer<typeof conflictListSchema>>('GET', projectPath(id, '/conflicts')),
+    client.json<z.infer<typeof projectCostsSchema>>('GET', `/api/costs/${id}`),
+    client.json<ArtifactList>('GET', projectPath(id, '/artifacts')),
+  ]);
+  const byStrategy: Record<string, number> = {};
+  for (const conflict of conflicts.items) {
+    const strategy = conflict.strategy ?? 'unresolved';
+    byStrategy[strategy] = (byStrategy[strategy] ?? 0) + 1;
+  }
+  const { progress } = project;
+  return {
+    status: project.status,
+    reason: project.failureReason,
+    stagesCompleted: progress.stagesCompleted,
+    agents: { completed: progress.agentsCompleted, failed: progress.agentsFailed, total: progress.agentsTotal },
+    files: `${artifacts.items.length} files (zekka artifacts ${id} --out <dir> writes them)`,
+    conflicts: { total: conflicts.items.length, byStrategy },
+    tokens: { input: costs.total.inputTokens, output: costs.total.outputTokens },
+    costMicros: BigInt(project.spent.micros),
+    budgetMicros: BigInt(project.budget.micros),
+  };
+}
