@@ -17,7 +17,8 @@ export interface CliResult {
 
 const INHERITED_OUT = ['DATABASE_URL', 'REDIS_URL', 'ZEKKA_DATA_DIR', 'QUEUE_PREFIX'];
 
-export function runZekka(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+/** `input`, when given, is piped to the child's stdin (else stdin is closed). */
+export function runZekka(args: string[], env: Record<string, string | undefined> = {}, options: { input?: string } = {}): Promise<CliResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const name of INHERITED_OUT) delete childEnv[name];
   for (const [name, value] of Object.entries(env)) {
@@ -25,11 +26,12 @@ export function runZekka(args: string[], env: Record<string, string | undefined>
     else childEnv[name] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'zekka.js'), ...args], { cwd: repoRoot, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'zekka.js'), ...args], { cwd: repoRoot, env: childEnv, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { writeUnder } from '../output/safe-files.js';
+import { targetUnder, writeUnder } from '../output/safe-files.js';
 import type { ApiClient } from '../remote/api-client.js';
 import { openRemote, withApiUrlOption, type RemoteOptions } from '../remote/remote-context.js';
 import { parseProjectId, projectPath, type ArtifactList } from '../remote/remote-project.js';
@@ -36,6 +36,7 @@ async function writeFiles(client: ApiClient, id: string, outDir: string): Promis
     for (let index = next++; index < items.length; index = next++) {
       const path = items[index]?.path ?? '';
       try {
+        targetUnder(outDir, path); // before asking for it: a `..` would also change the URL
         const response = await client.send('GET', projectPath(id, `/artifacts/${encodePath(path)}`));
         await writeUnder(outDir, path, new Uint8Array(await response.arrayBuffer()));
         written++;

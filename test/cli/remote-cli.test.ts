@@ -1,0 +1,169 @@
+/**
+ * The `zekka` CLI for people, run as a child process against a real API server (in-process, with
+ * Socket.IO at /ws and in-process workers whose model calls are priced as Claude Sonnet, so spend
+ * and budgets are real): login, submit --follow to completion, status, artifacts; a project that
+ * runs out of budget or is cancelled makes follow exit non-zero; the one-line errors.
+ */
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
+import { runZekka, type CliResult } from '../support/run-cli.js';
+import { freePort } from '../support/worker-process.js';
+
+const ANSI = /\x1b\[/; // eslint-disable-line no-control-regex -- the escape is what is looked for
+
+describe('zekka CLI against a running API', function () {
+  this.timeout(180_000);
+  let api: ApiHarness;
+  let dir: string;
+  let user: { email: string; password: string };
+  let requestFile: string;
+
+  /** The CLI with this suite's config folder and API. */
+  const zekka = (args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> =>
+    runZekka(args, { ZEKKA_CONFIG_DIR: join(dir, 'default'), ZEKKA_API_URL: api.url, ...env }, { input });
+  const projectIdIn = (stdout: string) => /submitted ([0-9a-f-]{36})/.exec(stdout)?.[1] ?? '';
+  /** A config folder of its own, logged in, for one test. */
+  const session = async (name: string) => {
+    const env = { ZEKKA_CONFIG_DIR: join(dir, name) };
+    const login = await zekka(['login', '--email', user.email, '--password', user.password], env);
+    expect(login.code, login.stderr).to.equal(0);
+    return env;
+  };
+
+  before(async () => {
+    api = await startApiHarness({ engine: { workers: true, modelForTier: () => 'claude-sonnet-4-6' }, realtime: true });
+    dir = await mkdtemp(join(tmpdir(), 'zekka-cli-'));
+    requestFile = join(dir, 'inventory.md');
+    await writeFile(requestFile, await readFile('examples/api-only.md', 'utf8'));
+    const registered = await api.user('cli');
+    user = { email: registered.email, password: registered.password };
+  });
+  after(async () => {
+    if (api) api.engine.provider.intercept = undefined;
+    await api?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('logs in (password on stdin), submits --follow to completion with exit 0 and a summary, lists the project and writes its artifacts under --out', async () => {
+    const env = { ZEKKA_CONFIG_DIR: join(dir, 'stdin') };
+    const login = await zekka(['login', '--email', user.email], env, `${user.password}\n`);
+    expect(login.code, login.stderr).to.equal(0);
+    expect(login.stdout).to.match(new RegExp(`^logged in to ${api.url} as ${user.email} until `));
+    const credentials = join(dir, 'stdin', 'credentials.json');
+    expect((await stat(credentials)).mode & 0o777).to.equal(0o600);
+    expect(JSON.parse(await readFile(credentials, 'utf8'))).to.have.nested.property(`servers.${api.url.replaceAll('.', '\\.')}.kind`, 'jwt');
+
+    const run = await zekka(['submit', requestFile, '--budget', '50', '--follow'], env);
+    expect(run.code, run.stderr + run.stdout).to.equal(0);
+    const id = projectIdIn(run.stdout);
+    expect(run.stdout).to.include(`submitted ${id} (Inventory API), budget $50.0000`);
+    expect(run.stdout).to.match(/▸ Stage {2}1\/10 Requirements Analysis\s+\d+ agents/);
+    expect(run.stdout).to.match(/✔ Stage 10\/10 Quality Assurance\s+\d+\/\d+ agents.*\$\d+\.\d{4} of \$50\.0000/);
+    expect(run.stdout).to.include('✔ project completed');
+    expect(run.stdout).to.match(/Status: +completed\n/);
+    expect(run.stdout).to.match(/Stages: +10\/10 completed/);
+    expect(run.stdout, 'plain lines when stdout is not a terminal').not.to.match(ANSI);
+    const project = await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id } });
+    expect(project.spentMicros > 0n).to.equal(true);
+    expect(run.stdout).to.include(`Cost:       $${(Number(project.spentMicros) / 1e6).toFixed(4)} of $50.0000 budget`);
+
+    const list = await zekka(['status'], env);
+    expect(list.code, list.stderr).to.equal(0);
+    expect(list.stdout).to.match(new RegExp(`^${id}\\s+completed\\s+10/10 Quality Assurance`, 'm'));
+    const one = await zekka(['status', id], env);
+    expect(one.stdout).to.match(/^status +completed$/m);
+
+    const out = join(dir, 'out');
+    const written = await zekka(['artifacts', id, '--out', out], env);
+    expect(written.code, written.stderr).to.equal(0);
+    const files = await api.engine.deps.artifacts.snapshot(id);
+    expect(written.stdout).to.equal(`${files.length} files written to ${out}\n`);
+    for (const file of files) expect(await readFile(join(out, file.path), 'utf8'), file.path).to.equal(file.content);
+
+    const archived = await zekka(['artifacts', id, '--out', out, '--archive'], env);
+    expect(archived.code, archived.stderr).to.equal(0);
+    const archive = await readFile(join(out, 'inventory-api.tar.gz'));
+    expect([...archive.subarray(0, 2)]).to.deep.equal([0x1f, 0x8b]);
+  });
+
+  it('follow exits non-zero for a project that ran out of budget, and for a cancelled one', async () => {
+    const env = await session('budget');
+    const exhausted = await zekka(['submit', requestFile, '--budget', '0.4', '--follow'], env);
+    expect(exhausted.code).to.equal(1);
+    expect(exhausted.stdout).to.match(/✖ budget exhausted: budget exhausted at stage \d+/);
+    expect(exhausted.stdout).to.match(/Status: +budget_exhausted \(budget exhausted at stage/);
+
+    // Hold every model call until the project is cancelled, so the cancel lands mid-run.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    api.engine.provider.intercept = async (_request, offline) => {
+      await gate;
+      return offline();
+    };
+    try {
+      const submitted = await zekka(['submit', requestFile], env);
+      expect(submitted.code, submitted.stderr).to.equal(0);
+      const id = projectIdIn(submitted.stdout);
+      expect(submitted.stdout).to.include(`follow it with: zekka follow ${id}`);
+      const cancelled = await zekka(['cancel', id], env);
+      expect(cancelled.code, cancelled.stderr).to.equal(0);
+      expect(cancelled.stdout).to.equal(`cancelled ${id} (Inventory API)\n`);
+      release();
+      const followed = await zekka(['follow', id], env);
+      expect(followed.code).to.equal(1);
+      expect(followed.stdout).to.include('✖ project cancelled');
+      expect(followed.stdout).to.match(/Status: +cancelled \(cancelled by the user\)/);
+      const again = await zekka(['cancel', id], env);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.equal('zekka: a cancelled project cannot be cancelled\n');
+    } finally {
+      release();
+      api.engine.provider.intercept = undefined;
+    }
+  });
+
+  it('says in one line what went wrong: server down, wrong password, not logged in, refused credentials, missing file, a refused request', async () => {
+    const port = await freePort();
+    const down = await zekka(['login', '--email', user.email, '--password', user.password, '--api-url', `http://127.0.0.1:${port}`]);
+    expect(down.code).to.equal(1);
+    expect(down.stderr).to.equal(`zekka: cannot reach the Zekka API at http://127.0.0.1:${port}: connection refused\n`);
+
+    const wrong = await zekka(['login', '--email', user.email, '--password', 'not the password']);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.equal('zekka: invalid email or password\n');
+
+    const fresh = { ZEKKA_CONFIG_DIR: join(dir, 'nobody') };
+    const anonymous = await zekka(['status'], fresh);
+    expect(anonymous.code).to.equal(1);
+    expect(anonymous.stderr).to.equal(`zekka: not logged in to ${api.url}: run zekka login --api-url ${api.url}\n`);
+
+    const revoked = { ZEKKA_CONFIG_DIR: join(dir, 'revoked') };
+    expect((await zekka(['login', '--email', user.email, '--password', user.password, '--create-api-key'], revoked)).code).to.equal(0);
+    await api.engine.deps.prisma.apiKey.updateMany({ where: { user: { email: user.email } }, data: { revokedAt: new Date() } });
+    const refused = await zekka(['status'], revoked);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.equal(`zekka: ${api.url} refused the stored credentials (expired or revoked): run zekka login --api-url ${api.url}\n`);
+
+    const env = await session('errors');
+    const missing = await zekka(['submit', join(dir, 'nope.md')], env);
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.equal(`zekka: cannot read the request file ${join(dir, 'nope.md')}: no such file\n`);
+
+    const tiny = join(dir, 'tiny.md');
+    await writeFile(tiny, 'todo');
+    const invalid = await zekka(['submit', tiny], env);
+    expect(invalid.code).to.equal(1);
+    expect(invalid.stderr).to.match(/^zekka: [\w.]*requirements: must describe the software \(at least 10 characters\)\n$/);
+
+    const unknown = await zekka(['status', '6f1c1c1e-0d7e-4a55-9a55-3b1a3a0e2f11'], env);
+    expect(unknown.code).to.equal(1);
+    expect(unknown.stderr).to.equal('zekka: project not found\n');
+
+    const usage = await zekka(['submit', requestFile, '--budget', 'lots']);
+    expect(usage.code).to.equal(2);
+    expect((await zekka(['follow', 'not-an-id'])).code).to.equal(2);
+  });
+});
