@@ -2,8 +2,10 @@
  * rate-limit-redis's store, made to survive Redis being away. The store loads its Lua scripts
  * once and keeps the promise: a load that failed (Redis down when the API started, or the API's
  * fail-fast connection refusing while Redis restarts) would fail every later request forever.
- * Here a failed call starts a fresh load, so the limiter works again as soon as Redis answers,
- * and a failed load is never left as an unhandled rejection.
+ * Here a failed call starts a fresh load and tries once more, so the limiter works again as soon
+ * as Redis answers — including the first request after start-up, when the scripts were loaded
+ * before the fail-fast connection was up — and a failed load is never left as an unhandled
+ * rejection. With Redis really away the second try fails as fast as the first.
  */
 import type { Options as RateLimitOptions } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
@@ -20,18 +22,18 @@ export class ResilientRedisStore extends RedisStore {
   override async increment(key: string): ReturnType<RedisStore['increment']> {
     try {
       return await super.increment(key);
-    } catch (error) {
+    } catch {
       this.reloadScripts();
-      throw error;
+      return super.increment(key);
     }
   }
 
   override async get(key: string): ReturnType<RedisStore['get']> {
     try {
       return await super.get(key);
-    } catch (error) {
+    } catch {
       this.reloadScripts();
-      throw error;
+      return super.get(key);
     }
   }
 
