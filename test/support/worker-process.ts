@@ -53,14 +53,15 @@ async function startZekkaProcess(command: keyof typeof PORT_VARIABLE, env: Recor
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core machine loading the engine alone can take tens of seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited early (${child.exitCode}):\n${output}`);
     const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${command} not ready within 30 s:\n${output}`);
+      throw new Error(`${command} not ready within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
