@@ -30,7 +30,9 @@ async function freePort(): Promise<number> {
 
 export async function startWorker(env: BenchEnvironment, extra: Record<string, string> = {}): Promise<WorkerChild> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/zekka.js', 'worker'], {
+  // BENCH_WORKER_PROFILE=<dir>: each worker writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, 'bin/zekka.js', 'worker'], {
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,
