@@ -4,15 +4,13 @@
  */
 import type { ProjectTotals } from '../../engine/project-finisher.js';
 
-export interface RunSummary {
+/** The run's totals as the root job computes them, plus what the reader did with the files. */
+export interface RunSummary extends Pick<ProjectTotals, 'agents' | 'conflicts' | 'tokens'> {
   status: string;
   reason: string | null;
   stagesCompleted: number;
-  agents: { completed: number; failed: number; total: number };
   /** What became of the files, e.g. `87 files written to out/<id>/`. */
   files: string;
-  conflicts: { total: number; byStrategy: Record<string, number> };
-  tokens: { input: number; output: number };
   costMicros: bigint;
   budgetMicros?: bigint;
 }
