@@ -47,6 +47,10 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
   if (data.step === 'dispatch') {
     const waiting = await dispatch(deps, job, token, data, project);
     if (waiting) throw new WaitingChildrenError();
+  } else if (await job.moveToWaitingChildren(token)) {
+    // A collect that runs again after its worker died or its lock lapsed (the job was saved as
+    // `collect` just before it first waited) must not judge agents that are still pending or running.
+    throw new WaitingChildrenError();
   }
   if (await raiseRecordConflicts(deps, job, token, data)) throw new WaitingChildrenError();
   return collect(deps, job, data);

@@ -48,7 +48,9 @@ describe('engine: worker processes', function () {
       }
       await workers[0]?.stop('SIGKILL');
     });
-    expect(await ended).to.equal('project.completed');
+    const outcome = await ended;
+    const failure = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { failureReason: true } });
+    expect(outcome, failure.failureReason ?? '').to.equal('project.completed');
     const versions = await h.deps.prisma.artifactVersion.groupBy({ by: ['artifactId', 'author'], where: { artifact: { projectId } }, _count: { _all: true } });
     expect(versions.filter((v) => v._count._all !== 1), 'files written more than once by one author').to.have.length(0);
     const runs = await h.deps.prisma.agentRun.findMany({ where: { projectId } });
