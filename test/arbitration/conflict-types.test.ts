@@ -138,8 +138,10 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     h = await createHarness({ modelForTier: () => 'claude-sonnet-4-6' });
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md', budgetUsd: 0.000_01 });
     expect(await h.runToEnd(projectId)).to.equal('project.budget_exhausted');
-    await waitFor(async () => (await h.deps.prisma.conflict.count({ where: { projectId, status: 'needs_review' } })) > 0);
-    const refused = await h.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, topic: 'budget:requirements-parser' } });
+    // Every critical agent of the stage is refused and raises one; wait for this agent's, not the first.
+    const mine = { projectId, topic: 'budget:requirements-parser', status: 'needs_review' } as const;
+    await waitFor(async () => (await h.deps.prisma.conflict.count({ where: mine })) > 0);
+    const refused = await h.deps.prisma.conflict.findFirstOrThrow({ where: mine });
     expect(refused).to.include({ type: 'resource', raisedBy: 'requirements-parser' });
     const refusedAnswer = await resolveConflict(h.deps, projectId, refused.id, { take: 'theirs' }).catch((error: unknown) => error);
     expect(String(refusedAnswer)).to.match(/raising the project budget and resuming/);
