@@ -5,9 +5,8 @@
  * renders a reply in its own wire protocol. `hang` never answers (the client must time out) and
  * `reset` drops the connection; `close()` ends both.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 
 export type FakeReply =
   | { kind: 'ok'; text?: string; inputTokens?: number; outputTokens?: number }
@@ -41,24 +40,17 @@ export interface Rendered {
 export const DEFAULT_INPUT_TOKENS = 11;
 export const DEFAULT_OUTPUT_TOKENS = 7;
 
-export abstract class FakeModelServer {
+export abstract class FakeModelServer extends LoopbackServer {
   readonly requests: RecordedRequest[] = [];
   defaultReply: FakeReply = { kind: 'ok' };
   private readonly queue: FakeReply[] = [];
   private readonly perModel = new Map<string, FakeReply[]>();
-  private server: Server | undefined;
-  private port = 0;
-
   /** `body` is the parsed JSON request body (Anthropic and Ollama name the model there). */
   protected abstract route(method: string, path: string, body: unknown): Route;
   protected abstract render(reply: FakeReply, model: string): Rendered;
   protected abstract renderList(): unknown;
   /** A request the real service would refuse for missing credentials; undefined when acceptable. */
   protected abstract unauthorized(request: IncomingMessage): Rendered | undefined;
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
 
   /** Completion requests received (list calls excluded). */
   get completions(): RecordedRequest[] {
@@ -77,31 +69,11 @@ export abstract class FakeModelServer {
     return this;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        response.destroy(error instanceof Error ? error : new Error(String(error)));
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  }
-
   private next(model: string): FakeReply {
     return this.perModel.get(model)?.shift() ?? this.queue.shift() ?? this.defaultReply;
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');

@@ -13,7 +13,7 @@
  * `route` is the matched route template (or `unmatched`), so label sets stay bounded.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SystemSnapshot } from './system-snapshot.js';
+import type { SystemFigures, SystemSnapshot } from './system-snapshot.js';
 
 export interface ZekkaMetrics {
   registry: Registry;
@@ -47,90 +47,77 @@ export function createApiMetrics(system: SystemSnapshot, registry = new Registry
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  // A store that does not answer leaves these metrics at their last values; the scrape still succeeds.
-  const read = () => system.get().catch(() => undefined);
+  // The store-derived metrics are refilled from one snapshot at each scrape. A store that does not
+  // answer leaves them at their last values; the scrape still succeeds.
+  const refill =
+    <M extends { reset(): void }>(fill: (metric: M, figures: SystemFigures) => void) =>
+    async function (this: M): Promise<void> {
+      const figures = await system.get().catch(() => undefined);
+      if (!figures) return;
+      this.reset();
+      fill(this, figures);
+    };
   const httpRequests = new Counter({ name: 'zekka_http_requests_total', help: 'HTTP requests by method, route template and status', labelNames: labels, registers: [registry] });
 
   new Gauge({
     name: 'zekka_active_projects',
     help: 'Projects queued, running or waiting for review',
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (figures) this.set(figures.activeProjects);
-    },
+    collect: refill<Gauge>((gauge, figures) => gauge.set(figures.activeProjects)),
   });
   new Gauge({
     name: 'zekka_active_agents',
     help: 'Agent jobs running now',
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (figures) this.set(figures.activeAgents);
-    },
+    collect: refill<Gauge>((gauge, figures) => gauge.set(figures.activeAgents)),
   });
   new Counter({
     name: 'zekka_token_cost_usd_total',
     help: 'Money spent on model calls, by provider and model (from the cost ledger)',
     labelNames: ['provider', 'model'] as const,
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (!figures) return;
-      this.reset();
-      for (const c of figures.costByModel) this.inc({ provider: c.provider, model: c.model }, Number(c.costMicros) * USD_PER_MICRO);
-    },
+    collect: refill<Counter<string>>((metric, figures) => {
+      for (const c of figures.costByModel) metric.inc({ provider: c.provider, model: c.model }, Number(c.costMicros) * USD_PER_MICRO);
+    }),
   });
   new Counter({
     name: 'zekka_conflicts_detected_total',
     help: 'Conflicts detected, by type',
     labelNames: ['type'] as const,
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (!figures) return;
-      this.reset();
-      for (const c of figures.conflicts) this.inc({ type: c.type }, c.count);
-    },
+    collect: refill<Counter<string>>((metric, figures) => {
+      for (const c of figures.conflicts) metric.inc({ type: c.type }, c.count);
+    }),
   });
   new Counter({
     name: 'zekka_conflicts_resolved_total',
     help: 'Conflicts resolved, by type and strategy',
     labelNames: ['type', 'strategy'] as const,
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (!figures) return;
-      this.reset();
-      for (const c of figures.conflicts) if (c.status === 'resolved') this.inc({ type: c.type, strategy: c.strategy }, c.count);
-    },
+    collect: refill<Counter<string>>((metric, figures) => {
+      for (const c of figures.conflicts) if (c.status === 'resolved') metric.inc({ type: c.type, strategy: c.strategy }, c.count);
+    }),
   });
   new Gauge({
     name: 'zekka_conflict_resolution_rate',
     help: 'Share of the conflicts of a type resolved by each strategy (0..1)',
     labelNames: ['type', 'strategy'] as const,
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (!figures) return;
-      this.reset();
+    collect: refill<Gauge<string>>((metric, figures) => {
       const conflicts = figures.conflicts;
       const detected = new Map<string, number>();
       for (const c of conflicts) detected.set(c.type, (detected.get(c.type) ?? 0) + c.count);
-      for (const c of conflicts) if (c.status === 'resolved') this.inc({ type: c.type, strategy: c.strategy }, c.count / (detected.get(c.type) ?? 1));
-    },
+      for (const c of conflicts) if (c.status === 'resolved') metric.inc({ type: c.type, strategy: c.strategy }, c.count / (detected.get(c.type) ?? 1));
+    }),
   });
   new Gauge({
     name: 'zekka_queue_jobs',
     help: 'Jobs per queue and state',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
-    async collect() {
-      const figures = await read();
-      if (!figures) return;
-      this.reset();
-      for (const q of figures.queues) for (const [state, count] of Object.entries(q.counts)) this.set({ queue: q.name, state }, count);
-    },
+    collect: refill<Gauge<string>>((metric, figures) => {
+      for (const q of figures.queues) for (const [state, count] of Object.entries(q.counts)) metric.set({ queue: q.name, state }, count);
+    }),
   });
   return { ...base, httpDuration, httpRequests };
 }

@@ -19,21 +19,20 @@ export class ResilientRedisStore extends RedisStore {
     }
   }
 
-  override async increment(key: string): ReturnType<RedisStore['increment']> {
-    try {
-      return await super.increment(key);
-    } catch {
-      this.reloadScripts();
-      return super.increment(key);
-    }
+  override increment(key: string): ReturnType<RedisStore['increment']> {
+    return this.retriedOnce(() => super.increment(key));
   }
 
-  override async get(key: string): ReturnType<RedisStore['get']> {
+  override get(key: string): ReturnType<RedisStore['get']> {
+    return this.retriedOnce(() => super.get(key));
+  }
+
+  private async retriedOnce<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await super.get(key);
+      return await call();
     } catch {
       this.reloadScripts();
-      return super.get(key);
+      return call();
     }
   }
 
