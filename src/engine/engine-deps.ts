@@ -11,6 +11,7 @@ import type { ModelRouter } from '../models/model-router.js';
 import { createPriceTable, type PriceTable } from '../economics/pricing.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
 import { AgentRunRecords } from './agent-run-records.js';
+import { StageRunRecords } from './stage-run-records.js';
 import { EventBus } from './events/event-bus.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
@@ -43,6 +44,7 @@ export interface EngineDeps {
   artifacts: ArtifactStore;
   snapshots: StageSnapshotCache;
   agentRuns: AgentRunRecords;
+  stageRuns: StageRunRecords;
   limits: EngineLimits;
 }
 
@@ -80,6 +82,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     artifacts,
     snapshots: new StageSnapshotCache(artifacts),
     agentRuns: new AgentRunRecords(sql),
+    stageRuns: new StageRunRecords(sql),
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
   };
 }

@@ -18,27 +18,37 @@ export interface ProjectTotals {
   costMicros: string;
 }
 
+/** The run's totals in one statement (the root job is on the critical path; the demo prints them too). */
 export async function computeTotals(deps: EngineDeps, projectId: string): Promise<ProjectTotals> {
-  const [stages, agents, artifacts, conflicts, tokens, cost] = await Promise.all([
-    deps.prisma.stageRun.count({ where: { projectId, status: 'completed' } }),
-    deps.prisma.agentRun.groupBy({ by: ['status'], where: { projectId }, _count: { _all: true } }),
-    deps.prisma.artifact.count({ where: { projectId } }),
-    deps.prisma.conflict.groupBy({ by: ['strategy'], where: { projectId }, _count: { _all: true } }),
-    deps.prisma.agentRun.aggregate({ where: { projectId }, _sum: { inputTokens: true, outputTokens: true } }),
-    deps.prisma.costLedgerEntry.aggregate({ where: { projectId }, _sum: { costMicros: true } }),
-  ]);
-  const count = (status: string) => agents.find((a) => a.status === status)?._count._all ?? 0;
+  const rows = await deps.sql.query<{ stages: number; agents: unknown; artifacts: number; conflicts: unknown; input_tokens: string; output_tokens: string; cost: string }>(
+    `SELECT (SELECT count(*)::int FROM "StageRun" WHERE "projectId" = $1::uuid AND "status" = 'completed') AS stages,
+            (SELECT COALESCE(json_object_agg(status, n), '{}') FROM (SELECT "status"::text AS status, count(*)::int AS n FROM "AgentRun" WHERE "projectId" = $1::uuid GROUP BY 1) a) AS agents,
+            (SELECT count(*)::int FROM "Artifact" WHERE "projectId" = $1::uuid) AS artifacts,
+            (SELECT COALESCE(json_object_agg(strategy, n), '{}')
+               FROM (SELECT COALESCE("strategy", 'unresolved') AS strategy, count(*)::int AS n FROM "Conflict" WHERE "projectId" = $1::uuid GROUP BY 1) c) AS conflicts,
+            (SELECT COALESCE(sum("inputTokens"), 0)::text FROM "AgentRun" WHERE "projectId" = $1::uuid) AS input_tokens,
+            (SELECT COALESCE(sum("outputTokens"), 0)::text FROM "AgentRun" WHERE "projectId" = $1::uuid) AS output_tokens,
+            (SELECT COALESCE(sum("costMicros"), 0)::text FROM "CostLedgerEntry" WHERE "projectId" = $1::uuid) AS cost`,
+    [projectId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no totals for project ${projectId}`);
+  const agents = counts(row.agents);
+  const byStrategy = counts(row.conflicts);
+  const sum = (values: Record<string, number>): number => Object.values(values).reduce((total, n) => total + n, 0);
   return {
-    stages,
-    agents: { total: agents.reduce((sum, a) => sum + a._count._all, 0), completed: count('completed'), failed: count('failed') },
-    artifacts,
-    conflicts: {
-      total: conflicts.reduce((sum, c) => sum + c._count._all, 0),
-      byStrategy: Object.fromEntries(conflicts.map((c) => [c.strategy ?? 'unresolved', c._count._all])),
-    },
-    tokens: { input: tokens._sum.inputTokens ?? 0, output: tokens._sum.outputTokens ?? 0 },
-    costMicros: (cost._sum.costMicros ?? 0n).toString(),
+    stages: Number(row.stages),
+    agents: { total: sum(agents), completed: agents.completed ?? 0, failed: agents.failed ?? 0 },
+    artifacts: Number(row.artifacts),
+    conflicts: { total: sum(byStrategy), byStrategy },
+    tokens: { input: Number(row.input_tokens), output: Number(row.output_tokens) },
+    costMicros: BigInt(row.cost).toString(),
   };
+}
+
+/** A `{key: count}` JSON object as it arrives (parsed, or as text through Prisma's raw API). */
+function counts(value: unknown): Record<string, number> {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, number>;
 }
 
 export async function finishProject(deps: EngineDeps, data: ProjectJobData): Promise<ProjectTotals> {
@@ -63,11 +73,12 @@ export async function finishProject(deps: EngineDeps, data: ProjectJobData): Pro
   await deps.locks.withLock(projectId, MANIFEST_PATH, jobIds.project(projectId, runId), (lock) =>
     deps.artifacts.write({ projectId, path: MANIFEST_PATH, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: 'zekka', stage: 10 }),
   );
-  const completed = await deps.prisma.project.updateMany({
-    where: { id: projectId, runId, status: { in: ['queued', 'running'] } },
-    data: { status: 'completed', completedAt: new Date(), currentStage: 10, failureReason: null },
-  });
+  const completed = await deps.sql.query(
+    `UPDATE "Project" SET "status" = 'completed', "completedAt" = timezone('UTC', now()), "updatedAt" = timezone('UTC', now()), "currentStage" = 10, "failureReason" = NULL
+      WHERE "id" = $1::uuid AND "runId" = $2 AND "status" IN ('queued', 'running') RETURNING "id"`,
+    [projectId, runId],
+  );
   await deps.state.set(projectId, { status: 'completed' });
-  if (completed.count > 0) await deps.events.publish({ type: 'project.completed', projectId, data: { ...totals, artifacts: files.length + 1 } });
+  if (completed.length > 0) await deps.events.publish({ type: 'project.completed', projectId, data: { ...totals, artifacts: files.length + 1 } });
   return { ...totals, artifacts: files.length + 1 };
 }

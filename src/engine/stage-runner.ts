@@ -16,13 +16,13 @@ import { getRole, producedPaths } from '../agents/catalog/index.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
-import type { AgentInstance, SelectionOptions } from '../agents/types.js';
+import type { SelectionOptions } from '../agents/types.js';
 import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, type ArbitrationJobData, type StageJobData } from '../../queues/job-catalog.js';
-import type { Project } from '../db/prisma-types.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { raiseRecordConflicts } from './conflicts/record-disputes.js';
 import { RunCancelledError } from './project-service.js';
+import type { StageProject } from './stage-run-records.js';
 
 export interface StageResult {
   stage: number;
@@ -34,7 +34,7 @@ export interface StageResult {
 
 export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<StageResult> {
   // Independent reads go out together: a stage job sits on the project's critical path.
-  const [cancelled, project] = await Promise.all([deps.state.isCancelled(data.projectId, data.runId), deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId } })]);
+  const [cancelled, project] = await Promise.all([deps.state.isCancelled(data.projectId, data.runId), deps.stageRuns.project(data.projectId)]);
   if (cancelled) {
     await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
     throw new RunCancelledError();
@@ -57,74 +57,32 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
 }
 
 /** Returns true when the job now waits for its children. */
-async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: Project): Promise<boolean> {
+async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: StageProject): Promise<boolean> {
   const { projectId, runId, stage } = data;
   const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
-  const now = new Date();
-  const [earlier, stageRun] = await Promise.all([
-    // Runs left by an earlier run of this stage: completed ones are not redone, the others are reset.
-    deps.prisma.agentRun.findMany({ where: { projectId, instanceKey: { in: plan.map((a) => a.instanceKey) } }, select: { instanceKey: true, status: true } }),
-    deps.prisma.stageRun.upsert({
-      where: { projectId_stage: { projectId, stage } },
-      create: { projectId, stage, status: 'running', agentsTotal: plan.length, startedAt: now },
-      update: { status: 'running', agentsTotal: plan.length, error: null, startedAt: now, completedAt: null, attempt: { increment: 1 } },
+  const planned = plan.map((a) => ({ instanceKey: a.instanceKey, agentId: a.agentId, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical }));
+  const [begun] = await Promise.all([deps.stageRuns.begin(projectId, stage, planned), deps.state.set(projectId, { status: 'running', currentStage: stage, runId })]);
+  const todo = plan.filter((a) => !begun.done.has(a.instanceKey));
+  // Announced before any agent of the stage can start (and announce itself).
+  await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
+  const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
+  const children = [
+    ...todo.map((agent) => {
+      const queueName = agentQueueName(agent.agentId);
+      const definition = queueDefinition(queueName);
+      const child: AgentJobData = { projectId, runId, stage, agentId: agent.agentId, instanceKey: agent.instanceKey, subject: agent.subject, critical: agent.critical };
+      return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: jobIds.agent(projectId, runId, agent.instanceKey), parent } };
     }),
-    deps.prisma.project.updateMany({ where: { id: projectId, status: { in: ['queued', 'running'] } }, data: { status: 'running', currentStage: stage, startedAt: project.startedAt ?? now } }),
-    deps.state.set(projectId, { status: 'running', currentStage: stage, runId }),
-  ]);
-  const done = new Set(earlier.filter((r) => r.status === 'completed').map((r) => r.instanceKey));
-  const known = new Set(earlier.map((r) => r.instanceKey));
-  const todo = plan.filter((a) => !done.has(a.instanceKey));
-  await Promise.all([
-    recordAgentRuns(deps, projectId, runId, stageRun.id, todo, known),
-    deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } }),
-  ]);
-
-  if (todo.length > 0) {
-    const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
-    await deps.queues.flows.addBulk(
-      todo.map((agent) => {
-        const queueName = agentQueueName(agent.agentId);
-        const definition = queueDefinition(queueName);
-        const child: AgentJobData = { projectId, runId, stage, agentId: agent.agentId, instanceKey: agent.instanceKey, subject: agent.subject, critical: agent.critical };
-        return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: jobIds.agent(projectId, runId, agent.instanceKey), parent } };
-      }),
-    );
-  }
-  await requeueUnsettledConflicts(deps, job, data, stageRun.id);
+    // Conflicts an earlier run of this stage left unsettled are arbitrated again, as children of this run's stage job.
+    ...begun.unsettledConflictIds.map((conflictId) => {
+      const definition = queueDefinition(ARBITRATION_QUEUE);
+      const child: ArbitrationJobData = { projectId, runId, stage, conflictId };
+      return { name: definition.jobName, queueName: ARBITRATION_QUEUE, data: child, opts: { ...definition.jobOptions, jobId: jobIds.arbitration(projectId, runId, conflictId), parent } };
+    }),
+  ];
+  if (children.length > 0) await deps.queues.flows.addBulk(children);
   await job.updateData({ ...data, step: 'collect' });
   return job.moveToWaitingChildren(token);
-}
-
-/** Conflicts an earlier run of this stage left unsettled are arbitrated again, as children of this run's stage job. */
-async function requeueUnsettledConflicts(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData, stageRunId: string): Promise<void> {
-  const unsettled = await deps.prisma.conflict.findMany({ where: { stageRunId, status: { not: 'resolved' } }, select: { id: true } });
-  if (unsettled.length === 0) return;
-  const definition = queueDefinition(ARBITRATION_QUEUE);
-  const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
-  await deps.queues.flows.addBulk(
-    unsettled.map((conflict) => {
-      const child: ArbitrationJobData = { projectId: data.projectId, runId: data.runId, stage: data.stage, conflictId: conflict.id };
-      return { name: definition.jobName, queueName: ARBITRATION_QUEUE, data: child, opts: { ...definition.jobOptions, jobId: jobIds.arbitration(data.projectId, data.runId, conflict.id), parent } };
-    }),
-  );
-}
-
-/** Creates the stage's agent runs in one statement; runs left from an earlier run are reset. */
-async function recordAgentRuns(deps: EngineDeps, projectId: string, runId: string, stageRunId: string, agents: AgentInstance[], known: ReadonlySet<string>): Promise<void> {
-  if (agents.length === 0) return;
-  await deps.prisma.agentRun.createMany({
-    data: agents
-      .filter((a) => !known.has(a.instanceKey))
-      .map((a) => ({ projectId, stageRunId, agentId: a.agentId, instanceKey: a.instanceKey, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical })),
-    skipDuplicates: true,
-  });
-  for (const agent of agents.filter((a) => known.has(a.instanceKey))) {
-    await deps.prisma.agentRun.update({
-      where: { projectId_instanceKey: { projectId, instanceKey: agent.instanceKey } },
-      data: { jobId: jobIds.agent(projectId, runId, agent.instanceKey), status: 'pending', error: null, attempt: 0, startedAt: null, completedAt: null },
-    });
-  }
 }
 
 async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData): Promise<StageResult> {
@@ -138,14 +96,7 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
     await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
   }
 
-  const ofThisStage = { stageRun: { projectId, stage } };
-  const [stageRun, runs, artifactRows, raised] = await Promise.all([
-    deps.prisma.stageRun.findUniqueOrThrow({ where: { projectId_stage: { projectId, stage } }, select: { id: true } }),
-    deps.prisma.agentRun.findMany({ where: ofThisStage }),
-    deps.prisma.artifact.findMany({ where: { projectId }, select: { path: true } }),
-    deps.prisma.conflict.findMany({ where: ofThisStage, select: { type: true, path: true, topic: true, status: true } }),
-  ]);
-  const artifacts = new Set(artifactRows.map((a) => a.path));
+  const { stageRunId, runs, artifactPaths: artifacts, conflicts: raised } = await deps.stageRuns.outcome(projectId, stage);
   const problems: string[] = [];
   const failed: string[] = [];
   for (const run of runs) {
@@ -165,13 +116,10 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
   const result: StageResult = { stage, agents: runs.length, succeeded: runs.length - failed.length, failed, conflicts };
   if (problems.length > 0) {
     const reason = `stage ${stage} ${stageDef.name}: ${problems.join('; ')}`;
-    await failStage(deps, data, stageRun.id, result, reason);
+    await failStage(deps, data, stageRunId, result, reason);
     throw new UnrecoverableError(reason);
   }
-  await deps.prisma.stageRun.update({
-    where: { id: stageRun.id },
-    data: { status: 'completed', completedAt: new Date(), agentsSucceeded: result.succeeded, agentsFailed: failed.length, result: { ...result } },
-  });
+  await deps.stageRuns.complete({ stageRunId, succeeded: result.succeeded, failed: failed.length, result: { ...result } });
   await deps.events.publish({ type: 'stage.completed', projectId, data: { ...result, name: stageDef.name } });
   return result;
 }
