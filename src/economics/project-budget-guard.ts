@@ -6,7 +6,8 @@
  *          tokens: prompts are counted before the call with a tokenizer approximation), plus the
  *          full maxOutputTokens (providers enforce it, so output needs no margin).
  * settle   1. the ledger has a row for this call → it was settled before: return its charge and
- *             touch nothing (a retried job never charges a settled call twice);
+ *             touch nothing (a retried job never charges a settled call twice); with
+ *             `recordedCalls` (read once per attempt) a call's first settle skips this lookup;
  *          2. Redis settles atomically (itself idempotent per callId, so a settle retried after a
  *             crash between 2 and 3 gets the same charge back and does not charge again);
  *          3. one SQL statement inserts the ledger row and adds it to Project.spentMicros;
@@ -48,6 +49,11 @@ export interface BudgetGuardOptions {
   agentRunId?: string | null;
   /** Unique per guard, e.g. `<jobId>#<attempt>`. */
   callKeyPrefix: string;
+  /**
+   * The ledger rows of this prefix's calls, read when the attempt started (AgentRunRecords.start).
+   * Given, the first settle of each call trusts it instead of looking the call up in the ledger.
+   */
+  recordedCalls?: ReadonlyMap<string, bigint>;
   events?: { publish(event: NewEvent): Promise<unknown> };
   /** Default: the built-in table without overrides; pass `createPriceTable(env.MODEL_PRICES)`. */
   prices?: PriceTable;
@@ -84,6 +90,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     load: () => loadBudgetFromDatabase(prisma, projectId),
   });
   let calls = 0;
+  const settling = new Set<string>();
 
   const worstCaseMicros = (estimate: CallEstimate): bigint => {
     const inputTokens = Math.ceil(estimate.inputTokens * (1 + margin.ratio)) + margin.tokens;
@@ -115,7 +122,10 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
 
     async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
       const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
-      const recorded = await recordedCost(sql, reservation.callId);
+      // A settle tried again (it threw before) looks in the ledger: its first try may have written the row.
+      const known = settling.has(reservation.callId) ? undefined : options.recordedCalls;
+      settling.add(reservation.callId);
+      const recorded = known ? known.get(reservation.callId) : await recordedCost(sql, reservation.callId);
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
       const settled = await budget.settle(reservation.callId, listCostMicros);

@@ -48,12 +48,16 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
 
   const started = Date.now();
   const attempt = meta.attemptsMade + 1;
-  const run = await deps.agentRuns.start(projectId, instanceKey, attempt);
+  const callKeyPrefix = `${meta.jobId}#${attempt}`;
+  const run = await deps.agentRuns.start(projectId, instanceKey, attempt, callKeyPrefix);
   if (!run) throw new UnrecoverableError(`agent run ${instanceKey} of project ${projectId} does not exist`);
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
-  await deps.state.agentStarted(projectId, instanceKey);
-  await deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
+  // Independent context-bus writes go out together (one write on the auto-pipelined connection).
+  await Promise.all([
+    deps.state.agentStarted(projectId, instanceKey),
+    deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } }),
+  ]);
 
   try {
     // Another agent's call already found the budget spent: this one is refused like that call was.
@@ -80,7 +84,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       projectId,
       userId: project.ownerId,
       agentRunId: agentRun.id,
-      callKeyPrefix: `${meta.jobId}#${attempt}`,
+      callKeyPrefix,
+      recordedCalls: run.recordedCalls,
       events: deps.events,
       prices: deps.prices,
       logger: deps.logger,
@@ -145,12 +150,14 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       outputTokens: completion.usage.outputTokens,
       switches: completion.switches,
     });
-    await deps.state.agentFinished(projectId, instanceKey);
-    await deps.events.publish({
-      type: 'agent.completed',
-      projectId,
-      data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
-    });
+    await Promise.all([
+      deps.state.agentFinished(projectId, instanceKey),
+      deps.events.publish({
+        type: 'agent.completed',
+        projectId,
+        data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
+      }),
+    ]);
     return { instanceKey, status: 'completed', written, conflicts, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
   } catch (error) {
     if (error instanceof BudgetExceededError) {

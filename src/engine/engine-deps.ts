@@ -29,6 +29,7 @@ export interface EngineDeps {
   prisma: PrismaClient;
   /** Plain SQL on the same database, for statements every agent job runs. */
   sql: SqlExecutor;
+  /** The context bus: events, project state, file locks, budgets. */
   redis: Redis;
   namespace: string;
   logger: Logger;
@@ -53,6 +54,8 @@ export interface EngineDepsInput {
   /** Plain SQL for the hot path (`Database.sql`); without it, the same statements go through Prisma's raw API. */
   sql?: SqlExecutor;
   redis: Redis;
+  /** BullMQ's connection for the producers (default `redis`); must not auto-pipeline (src/redis/connection.ts). */
+  queueRedis?: Redis;
   prefix: string;
   namespace: string;
   logger: Logger;
@@ -75,7 +78,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     models: input.models,
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
-    queues: new QueueRegistry(input.redis, input.prefix),
+    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
     events: new EventBus(input.redis, input.namespace),
     state: new ProjectState(input.redis, input.namespace),
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs }),

@@ -22,6 +22,7 @@ import { jobIds } from './job-ids.js';
 import { projectOptionsSchema } from './project-options.js';
 import { raiseProjectBudget } from '../economics/budget-raise.js';
 import { budgetEventData } from '../economics/project-budget-guard.js';
+import { loadBudgetFromDatabase, ProjectBudget } from '../economics/project-budget.js';
 
 export const MICROS_PER_USD = 1_000_000;
 
@@ -102,6 +103,8 @@ export class ProjectService {
     }
     await this.deps.state.clearCancelled(project.id);
     await this.deps.state.rebuild(this.deps.prisma, project.id);
+    // On the context bus before the first agent asks (else the first stage's agents all load it at once).
+    await new ProjectBudget(this.deps.redis, project.id, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, project.id));
     await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, Math.min(firstStage, 10)));
     await this.deps.events.publish({ type: 'project.started', projectId: project.id, data: { runId, fromStage: firstStage } });
     this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });

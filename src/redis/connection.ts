@@ -1,6 +1,12 @@
 /**
  * The one Redis connection factory. BullMQ needs `maxRetriesPerRequest: null` on the
  * connections its workers block on; every connection is named so `CLIENT LIST` shows who is who.
+ *
+ * A process holds two: BullMQ's (queues, flows, workers), and the context bus (events, project
+ * state, file locks, budgets, rate limits) with auto-pipelining: the commands a busy worker's
+ * agents issue in one event-loop turn leave in one write. BullMQ's connection stays without it
+ * (users of Bull/BullMQ with auto-pipelining report jobs read back empty and "not in the active
+ * list" errors: taskforcesh/bullmq#457, OptimalBits/bull#2276).
  */
 import { Redis, type RedisOptions } from 'ioredis';
 
@@ -10,14 +16,17 @@ export interface RedisConnectionOptions {
   name: string;
   /** Fail fast (commands rejected while disconnected) instead of queueing: for probes and the API. */
   failFast?: boolean;
+  /** ioredis `enableAutoPipelining`: for the context bus only, never for a connection BullMQ uses. */
+  autoPipelining?: boolean;
 }
 
-export function createRedis({ url, name, failFast = false }: RedisConnectionOptions): Redis {
+export function createRedis({ url, name, failFast = false, autoPipelining = false }: RedisConnectionOptions): Redis {
   const options: RedisOptions = {
     connectionName: name,
     maxRetriesPerRequest: failFast ? 1 : null,
     enableOfflineQueue: !failFast,
     enableReadyCheck: true,
+    enableAutoPipelining: autoPipelining,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   };
   return new Redis(url, options);

@@ -20,7 +20,10 @@ export interface Runtime {
   logger: Logger;
   shutdown: ShutdownManager;
   database: Database;
+  /** BullMQ's connection (queues, flows, workers). */
   redis: Redis;
+  /** The context bus (src/redis/connection.ts): `deps.redis`. */
+  bus: Redis;
   deps: EngineDeps;
 }
 
@@ -46,19 +49,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
   // workers and arbitrators wait for it (BullMQ's own loops retry).
-  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast: options.service === 'api' });
+  const failFast = options.service === 'api';
+  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast });
+  const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true });
   const prices = createPriceTable(env.MODEL_PRICES);
   const { router: models } = createModelRouter({
     env,
-    redis,
+    redis: bus,
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
     onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }),
   });
   // Same keyring as the API: workers and arbitrators decrypt project owners' own provider keys.
   const keyring = parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY);
   const credentials = new OwnerCredentials({ prisma: database.prisma, opener: keyring ? new ProviderKeyVault(database.prisma, keyring) : undefined });
-  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices, credentials });
-  return { env, logger, shutdown, database, redis, deps };
+  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis: bus, queueRedis: redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices, credentials });
+  return { env, logger, shutdown, database, redis, bus, deps };
 }
 
 /** Registers the closing of the shared resources; call after the process registered its own. */
@@ -66,6 +71,6 @@ export function registerRuntimeShutdown(runtime: Runtime): void {
   runtime.shutdown.register('queue handles', () => runtime.deps.queues.close());
   runtime.shutdown.register('database', () => runtime.database.close());
   runtime.shutdown.register('redis', async () => {
-    await runtime.redis.quit();
+    await Promise.all([runtime.redis.quit(), runtime.bus.quit()]);
   });
 }

@@ -171,7 +171,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
 
   // The API's own connection fails fast while Redis is down; the subscriber must instead wait and
   // resubscribe by itself when Redis is back.
-  const subscriber: Redis = engine.redis.duplicate({ connectionName: 'zekka:realtime', enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const subscriber: Redis = engine.redis.duplicate({ connectionName: 'zekka:realtime', enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
   subscriber.on('error', (error: Error) => logger.warn('realtime: subscriber error', { error: error.message }));
   subscriber.on('message', (_channel: string, message: string) => {
     const event = parseEvent(message);

@@ -10,7 +10,7 @@ import type { EventType, ProjectEvent } from '../../engine/events/event-schema.j
 const STOP_AT: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
 
 export async function followProject(redis: Redis, bus: EventBus, projectId: string, onEvent: (event: ProjectEvent) => void, afterSeq = 0): Promise<EventType> {
-  const subscriber = redis.duplicate({ connectionName: 'zekka:follow' });
+  const subscriber = redis.duplicate({ connectionName: 'zekka:follow', enableAutoPipelining: false });
   let next = afterSeq + 1;
   const pending = new Map<number, ProjectEvent>();
   let finish: (type: EventType) => void = () => undefined;
