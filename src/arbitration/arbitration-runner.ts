@@ -15,11 +15,12 @@
  * Every write goes through the file lock and the artifact store's version check, merging against
  * the file as it is *now*, so two arbitrations of one file cannot lose each other's edits.
  */
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Conflict } from '../db/prisma-types.js';
 import type { ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { RunCancelledError } from '../engine/project-service.js';
+import { loadArbitrationSubject } from '../engine/conflicts/conflict-rows.js';
 import { arbitrationServicesOf, type ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
 import { isBudgetConflict, settleBudgetConflict } from './budget-conflicts.js';
@@ -38,9 +39,10 @@ export interface ArbitrationResult {
 export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
   const services = arbitrationServicesOf(deps);
   if (await deps.state.isCancelled(data.projectId, data.runId)) throw new RunCancelledError();
-  const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: data.projectId }, select: { runId: true, name: true } });
+  const subject = await loadArbitrationSubject(deps.sql, data.conflictId);
+  if (!subject) throw new UnrecoverableError(`conflict ${data.conflictId} of project ${data.projectId} no longer exists`);
+  const { project, conflict } = subject;
   if (project.runId !== data.runId) return { conflictId: data.conflictId, status: 'superseded', strategy: 'none' };
-  const conflict = await deps.prisma.conflict.findUniqueOrThrow({ where: { id: data.conflictId } });
   if (conflict.status === 'resolved') return { conflictId: conflict.id, status: 'resolved', strategy: conflict.strategy ?? 'unknown' };
   if (isBudgetConflict(conflict)) {
     const settled = await settleBudgetConflict(deps, services, conflict);

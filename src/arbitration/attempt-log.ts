@@ -20,19 +20,22 @@ export interface AttemptRecord {
   error?: string;
 }
 
+/** Plain SQL: every conflict leaves at least one row, inside its stage's critical path. */
 export async function recordAttempt(deps: EngineDeps, services: ArbitrationServices, attempt: AttemptRecord): Promise<void> {
-  await deps.prisma.arbitrationAttempt.create({
-    data: {
-      conflictId: attempt.conflictId,
-      strategy: attempt.strategy,
-      outcome: attempt.outcome,
-      provider: attempt.provider,
-      model: attempt.model,
-      inputTokens: attempt.inputTokens ?? 0,
-      outputTokens: attempt.outputTokens ?? 0,
-      costMicros: attempt.costMicros ?? 0n,
-      error: attempt.error?.slice(0, 2_000),
-    },
-  });
+  await deps.sql.query(
+    `INSERT INTO "ArbitrationAttempt" ("id", "conflictId", "strategy", "outcome", "provider", "model", "inputTokens", "outputTokens", "costMicros", "error", "createdAt")
+     VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::int, $7::int, $8::bigint, $9, timezone('UTC', now()))`,
+    [
+      attempt.conflictId,
+      attempt.strategy,
+      attempt.outcome,
+      attempt.provider ?? null,
+      attempt.model ?? null,
+      attempt.inputTokens ?? 0,
+      attempt.outputTokens ?? 0,
+      (attempt.costMicros ?? 0n).toString(),
+      attempt.error?.slice(0, 2_000) ?? null,
+    ],
+  );
   services.metrics?.attempts.inc({ strategy: attempt.strategy, outcome: attempt.outcome });
 }

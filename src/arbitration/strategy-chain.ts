@@ -16,6 +16,7 @@ import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { StageNumber } from '../agents/types.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
+import { markConflictResolved } from '../engine/conflicts/conflict-rows.js';
 import { BudgetExceededError } from '../errors/app-error.js';
 import { PROVIDER_OF, type ArbitrationServices, type LlmStrategyName } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
@@ -193,7 +194,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
 }
 
 export async function markResolved(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, strategy: string, resolution: string): Promise<void> {
-  await deps.prisma.conflict.update({ where: { id: conflict.id }, data: { status: 'resolved', strategy, resolution, resolvedAt: new Date() } });
+  await markConflictResolved(deps.sql, conflict.id, strategy, resolution);
   services.metrics?.resolutions.inc({ strategy, type: conflict.type });
   await deps.events.publish({ type: 'conflict.resolved', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, strategy } });
 }

@@ -11,6 +11,7 @@ import type { ConflictType, Prisma } from '../db/prisma-types.js';
 import { ARBITRATION_QUEUE, queueDefinition, type ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
+import { insertConflict } from './conflicts/conflict-rows.js';
 
 export interface ConflictInput {
   type: ConflictType;
@@ -42,27 +43,21 @@ export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictIn
 
 export async function recordConflict(deps: EngineDeps, input: ConflictInput): Promise<string> {
   const dedupeKey = `${input.projectId}.${input.runId}.${input.dedupeKey ?? `${input.raisedBy}.${input.path ?? input.topic ?? input.type}`}`;
-  const existing = await deps.prisma.conflict.findUnique({ where: { dedupeKey }, select: { id: true } });
-  const conflict =
-    existing ??
-    (await deps.prisma.conflict.create({
-      data: {
-        projectId: input.projectId,
-        stageRunId: input.stageRunId,
-        type: input.type,
-        path: input.path,
-        topic: input.topic,
-        baseVersion: input.baseVersion,
-        base: input.base,
-        ours: input.ours,
-        theirs: input.theirs,
-        raisedBy: input.raisedBy,
-        dedupeKey,
-        details: input.details,
-      },
-      select: { id: true },
-    }));
-  if (!existing) {
+  const conflict = await insertConflict(deps.sql, {
+    projectId: input.projectId,
+    stageRunId: input.stageRunId,
+    type: input.type,
+    path: input.path,
+    topic: input.topic,
+    baseVersion: input.baseVersion,
+    base: input.base,
+    ours: input.ours,
+    theirs: input.theirs,
+    raisedBy: input.raisedBy,
+    dedupeKey,
+    details: input.details,
+  });
+  if (conflict.created) {
     await deps.events.publish({
       type: 'conflict.detected',
       projectId: input.projectId,
