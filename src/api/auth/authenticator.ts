@@ -79,16 +79,25 @@ export interface Authentication {
 
 type UserRow = { id: string; email: string; role: Principal['role'] };
 
-/** A small TTL cache of user rows by id, bounded in size. */
+/**
+ * A small TTL cache of user rows by id, bounded in size. Concurrent misses for one user share one
+ * query: otherwise every request in flight when an entry expires (a hundred, under load) would
+ * look the same user up at once.
+ */
 function userLookup(prisma: PrismaClient, ttlMs: number): (id: string) => Promise<UserRow | null> {
-  const cache = new Map<string, { row: UserRow | null; until: number }>();
-  return async (id) => {
+  const cache = new Map<string, { row: Promise<UserRow | null>; until: number }>();
+  return (id) => {
     const hit = cache.get(id);
     if (hit && hit.until > Date.now()) return hit.row;
-    const row = await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
+    const row = prisma.user.findUnique({ where: { id }, select: { id: true, email: true, role: true } });
     if (ttlMs > 0) {
       if (cache.size >= 10_000) cache.clear();
-      cache.set(id, { row, until: Date.now() + ttlMs });
+      const entry = { row, until: Date.now() + ttlMs };
+      cache.set(id, entry);
+      // A failed lookup is not cached: the next request asks again.
+      row.catch(() => {
+        if (cache.get(id) === entry) cache.delete(id);
+      });
     }
     return row;
   };
