@@ -174,6 +174,8 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
   const subscriber: Redis = engine.redis.duplicate({ connectionName: 'zekka:realtime', enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
   subscriber.on('error', (error: Error) => logger.warn('realtime: subscriber error', { error: error.message }));
   subscriber.on('message', (_channel: string, message: string) => {
+    // Every project's events reach every replica: parse them only while someone here listens.
+    if (byProject.size === 0) return;
     const event = parseEvent(message);
     if (!event) return;
     const subscriptions = byProject.get(event.projectId);
