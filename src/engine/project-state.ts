@@ -6,8 +6,15 @@
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { projectKeys } from '../redis/keys.js';
+import { runScript } from '../redis/run-script.js';
 
 const TTL_SECONDS = 7 * 24 * 3600;
+
+// KEYS[1] the project's active agents; ARGV[1] instance key, ARGV[2] ttl seconds.
+const AGENT_STARTED = `
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+`;
 
 export class ProjectState {
   constructor(
@@ -28,9 +35,9 @@ export class ProjectState {
     return this.redis.hgetall(this.keys(projectId).state);
   }
 
+  /** One script, not MULTI/SADD/EXPIRE/EXEC: every agent job passes here. */
   async agentStarted(projectId: string, instanceKey: string): Promise<void> {
-    const { agents } = this.keys(projectId);
-    await this.redis.multi().sadd(agents, instanceKey).expire(agents, TTL_SECONDS).exec();
+    await runScript(this.redis, AGENT_STARTED, [this.keys(projectId).agents], [instanceKey, TTL_SECONDS]);
   }
 
   async agentFinished(projectId: string, instanceKey: string): Promise<void> {

@@ -100,14 +100,10 @@ export async function raiseRecordConflicts(deps: EngineDeps, job: Job<StageJobDa
 }
 
 async function recordFiles(deps: EngineDeps, projectId: string, dir: string): Promise<RecordFile[]> {
-  const artifacts = await deps.prisma.artifact.findMany({
-    where: { projectId, path: { startsWith: dir, endsWith: '.json' } },
-    orderBy: { path: 'asc' },
-    select: { path: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { content: true } } },
-  });
-  return artifacts
-    .filter((a) => !a.path.slice(dir.length).includes('/'))
-    .map((a) => ({ path: a.path, agent: a.path.slice(dir.length, -'.json'.length), content: a.versions[0]?.content ?? '' }));
+  const files = await deps.artifacts.currentFiles(projectId, dir, '.json');
+  return files
+    .filter((f) => !f.path.slice(dir.length).includes('/'))
+    .map((f) => ({ path: f.path, agent: f.path.slice(dir.length, -'.json'.length), content: f.content }));
 }
 
 async function writeSettled(deps: EngineDeps, projectId: string, stage: number, path: string, content: string): Promise<void> {

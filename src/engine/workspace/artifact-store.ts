@@ -79,23 +79,31 @@ export class ArtifactStore {
   }
 
   async current(projectId: string, path: string): Promise<{ version: number; content: string } | undefined> {
-    const artifact = await this.prisma.artifact.findUnique({ where: { projectId_path: { projectId, path } }, select: { id: true, currentVersion: true } });
-    if (!artifact) return undefined;
-    const version = await this.prisma.artifactVersion.findUniqueOrThrow({
-      where: { artifactId_version: { artifactId: artifact.id, version: artifact.currentVersion } },
-      select: { content: true },
-    });
-    return { version: artifact.currentVersion, content: version.content };
+    const rows = await this.sql.query<{ version: number; content: string }>(
+      `SELECT a."currentVersion" AS version, v."content"
+         FROM "Artifact" a JOIN "ArtifactVersion" v ON v."artifactId" = a."id" AND v."version" = a."currentVersion"
+        WHERE a."projectId" = $1::uuid AND a."path" = $2`,
+      [projectId, path],
+    );
+    const row = rows[0];
+    return row ? { version: Number(row.version), content: row.content } : undefined;
   }
 
-  /** Every current file of a project, with its content. */
+  /** Every current file of a project, with its content, in path order. */
   async snapshot(projectId: string): Promise<{ path: string; version: number; content: string; sha256: string }[]> {
-    const artifacts = await this.prisma.artifact.findMany({
-      where: { projectId },
-      orderBy: { path: 'asc' },
-      select: { path: true, currentVersion: true, sha256: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { content: true } } },
-    });
-    return artifacts.map((a) => ({ path: a.path, version: a.currentVersion, sha256: a.sha256, content: a.versions[0]?.content ?? '' }));
+    return this.currentFiles(projectId, '', '');
+  }
+
+  /** The current files whose path starts with `prefix` and ends with `suffix`, in path order. */
+  async currentFiles(projectId: string, prefix: string, suffix: string): Promise<{ path: string; version: number; content: string; sha256: string }[]> {
+    const rows = await this.sql.query<{ path: string; version: number; content: string; sha256: string }>(
+      `SELECT a."path", a."currentVersion" AS version, a."sha256", v."content"
+         FROM "Artifact" a JOIN "ArtifactVersion" v ON v."artifactId" = a."id" AND v."version" = a."currentVersion"
+        WHERE a."projectId" = $1::uuid AND left(a."path", length($2)) = $2 AND right(a."path", length($3)) = $3
+        ORDER BY a."path"`,
+      [projectId, prefix, suffix],
+    );
+    return rows.map((r) => ({ path: r.path, version: Number(r.version), content: r.content, sha256: r.sha256 }));
   }
 
   async write(request: WriteRequest): Promise<WriteOutcome> {
