@@ -8,7 +8,8 @@
  *
  * Everything runs in a throwaway database and Redis namespace (bench/bench-environment.ts) that
  * are removed at the end, on failure and on Ctrl-C too. `--profile` (or a missed target) adds an
- * in-process profile of one project: SQL statements and Redis commands per job kind, time per stage.
+ * in-process profile of one project: SQL statements and Redis commands per job kind, time per stage;
+ * `--profile-only` runs just that (a quick look while changing the engine).
  */
 import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
@@ -118,6 +119,15 @@ async function main(): Promise<void> {
 
     const memBefore = await usedMemory(memory);
     const keysBefore = await keyFootprint(memory, env.keyPatterns, env.prefix);
+
+    if (process.argv.includes('--profile-only')) {
+      // A quick look while changing the engine: just the in-process profile of one project.
+      database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 5 });
+      const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
+      out('profile (--profile-only): one project, workers in this process, every SQL statement and Redis command counted');
+      for (const line of await runProfile({ env, request: BENCH_REQUEST, options: BENCH_OPTIONS, ownerId: owner.id })) out(`  ${line}`);
+      return;
+    }
 
     out('running baseline (raw BullMQ, concurrency 50 per queue, one process)…');
     const baseline = await runBaseline({ redisUrl: env.redisUrl, prefix: env.prefix, warmup: 3, sequential: SEQUENTIAL, concurrent: CONCURRENT, memory });

@@ -161,7 +161,7 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
     const arbitration = t('arbitration');
     if (arbitration.sql > 0) lines.push(per('arbitration', 1, 'arbitration jobs (total)'));
 
-    const runs = await database.prisma.agentRun.findMany({ where: { projectId: result.id }, select: { durationMs: true, stageRun: { select: { stage: true } } } });
+    const runs = await database.prisma.agentRun.findMany({ where: { projectId: result.id }, select: { durationMs: true, instanceKey: true, stageRun: { select: { stage: true } } } });
     const events = await deps.events.replay(result.id);
     const first = (type: string, stage?: number) => events.find((e) => e.type === type && (stage === undefined || e.data.stage === stage))?.at;
     const allOf = (type: string, stage: number) => events.filter((e) => e.type === type && e.data.stage === stage).map((e) => at(e.at));
@@ -172,7 +172,9 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
       const done = at(first('stage.completed', stage));
       const agentStarts = allOf('agent.started', stage);
       const agentEnds = allOf('agent.completed', stage);
-      const durations = runs.filter((r) => r.stageRun.stage === stage).map((r) => r.durationMs ?? 0);
+      const ofStage = runs.filter((r) => r.stageRun.stage === stage);
+      const durations = ofStage.map((r) => r.durationMs ?? 0);
+      const slowest = ofStage.reduce((a, b) => ((b.durationMs ?? 0) > (a?.durationMs ?? -1) ? b : a), ofStage[0]);
       const lastAgent = Math.max(...agentEnds);
       if (agentStarts.length === 0 || agentEnds.length === 0) {
         stageLines.push(`s${String(stage).padStart(2, '0')}: ${done - previousEnd} ms (no agent ran)`);
@@ -180,7 +182,7 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
         continue;
       }
       stageLines.push(
-        `s${String(stage).padStart(2, '0')}: ${done - previousEnd} ms = to dispatch ${started - previousEnd} + to 1st agent ${Math.min(...agentStarts) - started} + agents ${lastAgent - Math.min(...agentStarts)} (${durations.length}, each ${Math.min(...durations)}–${Math.max(...durations)} ms) + collect ${done - lastAgent}`,
+        `s${String(stage).padStart(2, '0')}: ${done - previousEnd} ms = to dispatch ${started - previousEnd} + to 1st agent ${Math.min(...agentStarts) - started} + agents ${lastAgent - Math.min(...agentStarts)} (${durations.length}, each ${Math.min(...durations)}–${Math.max(...durations)} ms, slowest ${slowest?.instanceKey ?? '-'}) + collect ${done - lastAgent}`,
       );
       previousEnd = done;
     }
