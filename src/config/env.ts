@@ -24,6 +24,11 @@ const DEV_JWT_SECRET = 'zekka-development-secret-change-me-0123456789';
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LISTEN_ADDRESS: z
+      .string()
+      .trim()
+      .regex(/^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:]+)$/, 'an address or host name to listen on, e.g. 0.0.0.0, 127.0.0.1, :: or localhost')
+      .default('0.0.0.0'),
     PORT: port(3000),
     ARBITRATOR_PORT: port(3001),
     WORKER_METRICS_PORT: port(9464),
@@ -81,6 +86,8 @@ export const envSchema = z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88}(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,88})*$/, 'a comma-separated list of <id>:<base64 of 32 bytes>, the current key first')
+      // Checked here, not when the first key is sealed or opened: a wrong-length key stops the process at start.
+      .refine((spec) => spec.split(',').every((entry) => Buffer.from(entry.slice(entry.indexOf(':') + 1).trim(), 'base64').length === 32), 'each key must be exactly 32 bytes (base64: 44 characters)')
       .optional(),
     ARBITRATION_STRATEGIES: z
       .string()

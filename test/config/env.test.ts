@@ -42,6 +42,28 @@ describe('configuration', () => {
     expect(problems).to.not.contain('hunter2');
   });
 
+  it('refuses a provider key that is not 32 bytes when the process starts, without echoing it', () => {
+    const long = Buffer.alloc(64, 7).toString('base64');
+    const problems = (() => {
+      try {
+        parseEnv({ PROVIDER_KEYS_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')},k0:${long}` });
+        return '';
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+    })();
+    expect(problems).to.match(/^PROVIDER_KEYS_ENCRYPTION_KEY=\(value hidden\): each key must be exactly 32 bytes/m);
+    expect(problems).to.not.contain(long);
+    expect(parseEnv({ PROVIDER_KEYS_ENCRYPTION_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}` }).PROVIDER_KEYS_ENCRYPTION_KEY).to.match(/^k1:/);
+  });
+
+  it('listens on every address unless LISTEN_ADDRESS says otherwise', () => {
+    expect(parseEnv({}).LISTEN_ADDRESS).to.equal('0.0.0.0');
+    expect(parseEnv({ LISTEN_ADDRESS: '127.0.0.1' }).LISTEN_ADDRESS).to.equal('127.0.0.1');
+    expect(parseEnv({ LISTEN_ADDRESS: '::1' }).LISTEN_ADDRESS).to.equal('::1');
+    expect(() => parseEnv({ LISTEN_ADDRESS: 'http://0.0.0.0' })).to.throw(ConfigError, /LISTEN_ADDRESS="http:\/\/0.0.0.0": an address or host name/);
+  });
+
   it('requires a real JWT secret in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET is missing: must be set in production/);
     expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).to.equal('production');

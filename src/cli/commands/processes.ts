@@ -52,6 +52,7 @@ async function serve(runtime: Runtime, port: number, withWorkers: string, arbitr
   const routes = arbitrator ? webhook : undefined;
   const health = await startHealthServer({
     port,
+    host: runtime.env.LISTEN_ADDRESS,
     routes,
     registry: metrics.registry,
     checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
@@ -91,6 +92,7 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   );
   const server = await startApiServer(app, {
     port: runtime.env.PORT,
+    host: runtime.env.LISTEN_ADDRESS,
     attach: (http) =>
       attachRealtime(http, {
         engine: runtime.deps,
