@@ -61,7 +61,7 @@ export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobDa
   const { reason } = outcome;
   const claimed = await deps.prisma.conflict.updateMany({ where: { id: conflict.id, status: 'open' }, data: { status: 'needs_review', details: { reason, ...outcome.details } } });
   if (claimed.count > 0) {
-    await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'needs_review' });
+    await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy: 'human', outcome: 'needs_review' });
     await openReview(deps, services, conflict, project.name, reason);
   }
   const paused = await deps.prisma.project.updateMany({ where: { id: conflict.projectId, status: { in: ['running', 'queued'] } }, data: { status: 'needs_review', failureReason: reason } });
@@ -107,6 +107,6 @@ async function applyContent(deps: EngineDeps, services: ArbitrationServices, con
       await deps.artifacts.write({ projectId: conflict.projectId, path, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: `arbitrator:${strategy}:${conflict.id}`, stage });
     });
   }
-  await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'resolved' });
+  await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy: 'human', outcome: 'resolved' });
   await markResolved(deps, services, conflict, strategy, content);
 }

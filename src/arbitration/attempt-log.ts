@@ -10,6 +10,8 @@ export type AttemptOutcome = 'resolved' | 'rejected' | 'failed' | 'skipped' | 'n
 
 export interface AttemptRecord {
   conflictId: string;
+  /** The conflict's type: a label of the attempts counter, so rates can be read per type. */
+  type: string;
   strategy: string;
   outcome: AttemptOutcome;
   provider?: string;
@@ -37,5 +39,5 @@ export async function recordAttempt(deps: EngineDeps, services: ArbitrationServi
       attempt.error?.slice(0, 2_000) ?? null,
     ],
   );
-  services.metrics?.attempts.inc({ strategy: attempt.strategy, outcome: attempt.outcome });
+  services.metrics?.attempts.inc({ strategy: attempt.strategy, outcome: attempt.outcome, type: attempt.type });
 }

@@ -23,11 +23,11 @@ export async function settleBudgetConflict(deps: EngineDeps, services: Arbitrati
   if (project.status === 'budget_exhausted') {
     const reason = `the budget refused ${conflict.raisedBy}, a critical agent: raise the budget and resume the project`;
     const waiting = await deps.prisma.conflict.updateMany({ where: { id: conflict.id, status: 'open' }, data: { status: 'needs_review', details: { ...(conflict.details as object | null), reason } } });
-    if (waiting.count > 0) await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'needs_review' });
+    if (waiting.count > 0) await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy: 'human', outcome: 'needs_review' });
     return 'deferred';
   }
   const resolution = JSON.stringify({ decision: 'budget raised and project resumed', budgetUsd: microsToUsd(project.budgetMicros), retried: conflict.raisedBy });
-  await recordAttempt(deps, services, { conflictId: conflict.id, strategy: 'human', outcome: 'resolved' });
+  await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy: 'human', outcome: 'resolved' });
   await markResolved(deps, services, conflict, 'manual', resolution);
   return 'resolved';
 }

@@ -58,14 +58,14 @@ export async function runStrategyChain(deps: EngineDeps, services: ArbitrationSe
       const recorded = conflict.type === 'resource' ? 'retry' : (RECORDED_STRATEGY.merge ?? strategy);
       const merged = await mergeStrategy(deps, conflict, path, context);
       if (merged.clean) {
-        await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'resolved' });
+        await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy, outcome: 'resolved' });
         await markResolved(deps, services, conflict, recorded, merged.content);
         return { resolved: true, strategy: recorded };
       }
       regions = merged.regions;
       const lines = merged.regions.map((r) => r.baseLine).join(', ');
       reasons.push(`${conflict.raisedBy}'s edit overlaps another change near line ${lines}`);
-      await recordAttempt(deps, services, { conflictId: conflict.id, strategy, outcome: 'rejected', error: `overlapping edits near line ${lines}` });
+      await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy, outcome: 'rejected', error: `overlapping edits near line ${lines}` });
       continue;
     }
     const target = path !== null ? await fileTarget(deps, services, conflict, path, context) : isRecordConflict(conflict) ? await recordTarget(deps, services, conflict) : undefined;
@@ -152,7 +152,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
     prices: deps.prices,
     logger: deps.logger,
   });
-  const base = { conflictId: conflict.id, strategy, provider: providerName, model };
+  const base = { conflictId: conflict.id, type: conflict.type, strategy, provider: providerName, model };
   let proposal;
   try {
     proposal = await requestProposal(target.request, {

@@ -58,6 +58,10 @@ describe('arbitration: the strategy chain', function () {
       expect(settled).to.include({ status: 'resolved', strategy });
       const resolutions = await chain.metrics.resolutions.get();
       expect(resolutions.values).to.deep.equal([{ value: 1, labels: { strategy, type: 'code' } }]);
+      // Attempts carry the conflict type too, so a resolution rate can be read per type and strategy.
+      const tried = (await chain.metrics.attempts.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+      expect(tried).to.deep.include({ strategy, outcome: 'resolved', type: 'code', value: 1 });
+      expect(tried).to.deep.include({ strategy: 'merge', outcome: 'rejected', type: 'code', value: 1 });
     });
   }
 
