@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { parseKeyring, ProviderKeyVault } from '../../src/api/auth/provider-key-vault.js';
+import { OwnerCredentials } from '../../src/models/credentials/owner-credentials.js';
+import { ProviderKeysUnavailableError } from '../../src/models/credentials/provider-credentials.js';
 import { REQUIREMENTS, startApiHarness, TEST_JWT_SECRET, TEST_KEYRING, type ApiHarness } from './api-harness.js';
 
 /** A token signed like the server's but with other claims or algorithm. */
@@ -117,19 +119,26 @@ describe('api/auth', function () {
     expect(rows).to.have.length(2);
     for (const row of rows) expect(JSON.stringify(row)).to.not.include(secret.slice(8));
     expect(rows.every((r) => r.keyId === 'k2')).to.equal(true);
-    const vault = new ProviderKeyVault(api.engine.deps.prisma, parseKeyring(TEST_KEYRING));
+    // Decrypted the way workers do (OwnerCredentials over the vault), for the project's owner.
+    const prisma = api.engine.deps.prisma;
+    const credentialsWith = (keyring: string) => new OwnerCredentials({ prisma, opener: new ProviderKeyVault(prisma, parseKeyring(keyring)), ttlMs: 1 });
     const project = await api.request('POST', '/api/projects', { token: user.token, body: { name: 'byok', requirements: REQUIREMENTS } });
-    expect(await vault.keysForProject(project.json.id)).to.deep.equal({ anthropic: secret, gemini: 'AIzaSyTest-0123456789' });
+    expect(project.json.ownerId).to.equal(user.id);
+    expect(await credentialsWith(TEST_KEYRING).forOwner(user.id)).to.deep.equal({ anthropic: secret, gemini: 'AIzaSyTest-0123456789' });
     // Rotation: a new key first, the old ones still decrypt; rotate() re-encrypts under the new one.
-    const rotated = new ProviderKeyVault(api.engine.deps.prisma, parseKeyring(`k3:${randomBytes(32).toString('base64')},${TEST_KEYRING}`));
-    expect(await rotated.rotate()).to.be.at.least(2);
-    expect((await api.engine.deps.prisma.providerKey.findMany({ where: { userId: user.id } })).every((r) => r.keyId === 'k3')).to.equal(true);
-    expect((await rotated.keysForUser(user.id)).anthropic).to.equal(secret);
+    const rotatedRing = `k3:${randomBytes(32).toString('base64')},${TEST_KEYRING}`;
+    expect(await new ProviderKeyVault(prisma, parseKeyring(rotatedRing)).rotate()).to.be.at.least(2);
+    expect((await prisma.providerKey.findMany({ where: { userId: user.id } })).every((r) => r.keyId === 'k3')).to.equal(true);
+    expect((await credentialsWith(rotatedRing).forOwner(user.id))?.anthropic).to.equal(secret);
     // A ciphertext moved to another user's row does not decrypt (the AAD binds user and provider).
     const other = await api.user();
     const row = rows[0]!;
     await api.engine.deps.prisma.providerKey.create({ data: { userId: other.id, provider: row.provider, keyId: 'k2', iv: row.iv, ciphertext: row.ciphertext, authTag: row.authTag } });
-    expect(await vault.keysForUser(other.id)).to.deep.equal({});
+    const moved = await credentialsWith(TEST_KEYRING).forOwner(other.id).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(moved).to.be.instanceOf(ProviderKeysUnavailableError);
 
     const got = await api.request('GET', '/api/auth/provider-keys', { token: user.token });
     expect(got.text).to.not.include(secret);

@@ -6,7 +6,8 @@
  * `rotate()` (re-encrypts every row still under an old key), then drop the old keys.
  * Each row has a fresh 96-bit IV; the additional authenticated data binds the ciphertext to its
  * user and provider, so a ciphertext copied onto another row does not decrypt.
- * Plaintext keys leave this module only through `keysForUser`/`keysForProject`, for the model layer.
+ * Plaintext keys leave this module only through `open`, called by the workers' OwnerCredentials
+ * (src/models/credentials/owner-credentials.ts), which refuses to run a project whose keys it cannot open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma-types.js';
@@ -89,26 +90,6 @@ export class ProviderKeyVault {
   async list(userId: string): Promise<{ provider: KeyProvider; updatedAt: Date }[]> {
     const rows = await this.prisma.providerKey.findMany({ where: { userId }, select: { provider: true, updatedAt: true }, orderBy: { provider: 'asc' } });
     return rows.map((r) => ({ provider: r.provider as KeyProvider, updatedAt: r.updatedAt }));
-  }
-
-  /** The user's decrypted keys, for the model layer. A row that fails to decrypt is left out. */
-  async keysForUser(userId: string): Promise<Partial<Record<KeyProvider, string>>> {
-    if (!this.keyring) return {};
-    const rows = await this.prisma.providerKey.findMany({ where: { userId } });
-    const keys: Partial<Record<KeyProvider, string>> = {};
-    for (const row of rows) {
-      try {
-        keys[row.provider as KeyProvider] = this.open(userId, row.provider, row);
-      } catch {
-        // Tampered row or retired server key: the user's project falls back to the server's providers.
-      }
-    }
-    return keys;
-  }
-
-  async keysForProject(projectId: string): Promise<Partial<Record<KeyProvider, string>>> {
-    const project = await this.prisma.project.findUnique({ where: { id: projectId }, select: { ownerId: true } });
-    return project ? this.keysForUser(project.ownerId) : {};
   }
 
   /** Re-encrypts every row not under the current server key; returns how many changed. */
