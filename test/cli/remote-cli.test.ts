@@ -19,6 +19,7 @@ describe('zekka CLI against a running API', function () {
   let api: ApiHarness;
   let dir: string;
   let user: { email: string; password: string };
+  let userToken: string;
   let requestFile: string;
 
   /** The CLI with this suite's config folder and API. */
@@ -40,6 +41,7 @@ describe('zekka CLI against a running API', function () {
     await writeFile(requestFile, await readFile('examples/api-only.md', 'utf8'));
     const registered = await api.user('cli');
     user = { email: registered.email, password: registered.password };
+    userToken = registered.token;
   });
   after(async () => {
     if (api) api.engine.provider.intercept = undefined;
@@ -123,6 +125,23 @@ describe('zekka CLI against a running API', function () {
       release();
       api.engine.provider.intercept = undefined;
     }
+  });
+
+  it('follow says a created project was never started; start --follow runs it to completion', async () => {
+    const env = await session('start');
+    const created = await api.request('POST', '/api/projects', { token: userToken, body: { name: 'Later', requirements: await readFile(requestFile, 'utf8') } });
+    expect(created.status).to.equal(201);
+    const { id } = created.json as { id: string };
+    const waiting = await zekka(['follow', id], env);
+    expect(waiting.code).to.equal(1);
+    expect(waiting.stderr).to.equal(`zekka: project ${id} has not been started; start it with: zekka start ${id} --follow\n`);
+    const started = await zekka(['start', id, '--follow'], env);
+    expect(started.code, started.stderr + started.stdout).to.equal(0);
+    expect(started.stdout).to.match(new RegExp(`^started ${id} \\(Later\\), run r1\n`));
+    expect(started.stdout).to.include('✔ project completed');
+    const again = await zekka(['start', id], env);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.equal('zekka: project already completed\n');
   });
 
   it('says in one line what went wrong: server down, wrong password, not logged in, refused credentials, missing file, a refused request', async () => {

@@ -1,5 +1,5 @@
 /**
- * Projects on a Zekka API, for people: `zekka submit`, `zekka follow`, `zekka status`,
+ * Projects on a Zekka API, for people: `zekka submit`, `zekka start`, `zekka follow`, `zekka status`,
  * `zekka cancel`. REST for everything but the live progress, which comes over the /ws stream.
  * `follow` (and `submit --follow`) exits 0 only when the project completed.
  */
@@ -51,7 +51,24 @@ async function submit(requestFile: string, options: RemoteOptions & { name?: str
 
 async function follow(id: string, options: RemoteOptions): Promise<void> {
   const remote = await openRemote(options);
-  await followToEnd(remote, await getProject(remote.client, id));
+  const project = await getProject(remote.client, id);
+  if (project.status === 'created') {
+    // Nothing would ever arrive: say so instead of waiting.
+    process.stderr.write(`zekka: project ${id} has not been started; start it with: zekka start ${id} --follow\n`);
+    process.exitCode = 1;
+    return;
+  }
+  await followToEnd(remote, project);
+}
+
+/** Starts a created project, or resumes a failed, cancelled or budget-exhausted one from its first unfinished stage. */
+async function start(id: string, options: RemoteOptions & { follow?: boolean }): Promise<void> {
+  const remote = await openRemote(options);
+  const run = await remote.client.json<{ runId: string; started: boolean }>('POST', projectPath(id, '/execute'));
+  const project = await getProject(remote.client, id);
+  out(`${run.started ? 'started' : 'already running:'} ${project.id} (${project.name}), run ${run.runId}`);
+  if (options.follow) return followToEnd(remote, project);
+  out(`follow it with: zekka follow ${project.id}`);
 }
 
 function stageOf(project: ProjectView): string {
@@ -113,6 +130,13 @@ export function registerRemoteProjectCommands(program: Command): void {
       .description('show a project’s progress live until it ends; exit code 0 only when it completed')
       .argument('<id>', 'the project id', parseProjectId),
   ).action(follow);
+  withApiUrlOption(
+    program
+      .command('start')
+      .description('start a project that was created but not started, or resume a failed, cancelled or budget-exhausted one from its first unfinished stage')
+      .argument('<id>', 'the project id', parseProjectId)
+      .option('--follow', 'follow the progress until the project ends (exit code 0 only when it completed)'),
+  ).action(start);
   withApiUrlOption(
     program
       .command('status')
