@@ -7,32 +7,18 @@
  * not take its file lock, or the budget refused a critical agent), design and requirement (the
  * stage's collect step found agents' records disagree, ./conflicts/stage-conflicts.ts).
  */
-import type { ConflictType, Prisma } from '../db/prisma-types.js';
 import { ARBITRATION_QUEUE, queueDefinition, type ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
-import { insertConflict } from './conflicts/conflict-rows.js';
+import { insertConflict, type NewConflictRow } from './conflicts/conflict-rows.js';
 
-export interface ConflictInput {
-  type: ConflictType;
-  projectId: string;
+export interface ConflictInput extends Omit<NewConflictRow, 'dedupeKey'> {
   runId: string;
   stage: number;
-  stageRunId: string;
-  /** The file, for code conflicts and resource conflicts on a file's lock. */
-  path?: string;
-  /** What a non-file conflict is about (a decision or requirement topic, `budget:<agent>`). */
-  topic?: string;
-  baseVersion?: number | null;
-  base?: string;
-  ours?: string;
-  theirs?: string;
-  raisedBy: string;
   /** Unique per conflict within the run (default: raisedBy + path). */
   dedupeKey?: string;
   /** The stage job (BullMQ parent reference: id and qualified queue name). */
   stageJob: { id: string; queue: string };
-  details?: Prisma.InputJsonValue;
 }
 
 export type CodeConflictInput = Omit<ConflictInput, 'type' | 'path'> & { path: string };
@@ -43,20 +29,8 @@ export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictIn
 
 export async function recordConflict(deps: EngineDeps, input: ConflictInput): Promise<string> {
   const dedupeKey = `${input.projectId}.${input.runId}.${input.dedupeKey ?? `${input.raisedBy}.${input.path ?? input.topic ?? input.type}`}`;
-  const conflict = await insertConflict(deps.sql, {
-    projectId: input.projectId,
-    stageRunId: input.stageRunId,
-    type: input.type,
-    path: input.path,
-    topic: input.topic,
-    baseVersion: input.baseVersion,
-    base: input.base,
-    ours: input.ours,
-    theirs: input.theirs,
-    raisedBy: input.raisedBy,
-    dedupeKey,
-    details: input.details,
-  });
+  const { runId: _runId, stage: _stage, stageJob: _stageJob, dedupeKey: _dedupeKey, ...row } = input;
+  const conflict = await insertConflict(deps.sql, { ...row, dedupeKey });
   if (conflict.created) {
     await deps.events.publish({
       type: 'conflict.detected',

@@ -15,7 +15,9 @@ export interface NewConflictRow {
   projectId: string;
   stageRunId: string;
   type: ConflictType;
+  /** The file, for code conflicts and resource conflicts on a file's lock. */
   path?: string;
+  /** What a non-file conflict is about (a decision or requirement topic, `budget:<agent>`). */
   topic?: string;
   baseVersion?: number | null;
   base?: string;
