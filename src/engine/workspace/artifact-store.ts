@@ -67,10 +67,16 @@ export class ArtifactStore {
   /** For each file, the newest version written by a stage before `stage`: what that stage's agents start from. */
   async stageInputs(projectId: string, stage: number): Promise<StageInputs> {
     const rows = await this.sql.query<{ path: string; version: number; content: string }>(
-      `SELECT DISTINCT ON (a."path") a."path", v."version", v."content"
-         FROM "Artifact" a JOIN "ArtifactVersion" v ON v."artifactId" = a."id"
-        WHERE a."projectId" = $1::uuid AND v."stage" < $2
-        ORDER BY a."path", v."version" DESC`,
+      // Per file, walk its versions newest first (the artifactId+version index) and stop at the first
+      // one an earlier stage wrote: no sort of every version of every file, no content read twice.
+      `SELECT a."path", v."version", v."content"
+         FROM "Artifact" a
+         CROSS JOIN LATERAL (
+           SELECT v."version", v."content" FROM "ArtifactVersion" v
+            WHERE v."artifactId" = a."id" AND v."stage" < $2
+            ORDER BY v."version" DESC LIMIT 1
+         ) v
+        WHERE a."projectId" = $1::uuid`,
       [projectId, stage],
     );
     // Sorted here, not by PostgreSQL, so the order does not depend on the database's collation.
