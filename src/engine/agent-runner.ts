@@ -109,20 +109,29 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       role.writes,
     );
 
-    if (await deps.state.isCancelled(projectId, runId)) return await markCancelled(deps, data, idle);
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
+    // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
+    // now writes nothing. Its rejection is handled where it is awaited, even if locking fails first.
+    const cancelled = deps.state.isCancelled(projectId, runId);
+    cancelled.catch(() => undefined);
+    let abandoned = false;
     const outcomes = await guardLocks(paths.length, () =>
-      deps.locks.withLocks(projectId, paths, meta.jobId, (locks) =>
-        deps.artifacts.writeAll({
+      deps.locks.withLocks(projectId, paths, meta.jobId, async (locks) => {
+        if (await cancelled) {
+          abandoned = true;
+          return [];
+        }
+        return deps.artifacts.writeAll({
           projectId,
           author: instanceKey,
           agentRunId: agentRun.id,
           stage: data.stage,
           files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
-        }),
-      ),
+        });
+      }),
     );
+    if (abandoned) return await markCancelled(deps, data, idle);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {

@@ -78,7 +78,9 @@ export async function finishProject(deps: EngineDeps, data: ProjectJobData): Pro
       WHERE "id" = $1::uuid AND "runId" = $2 AND "status" IN ('queued', 'running') RETURNING "id"`,
     [projectId, runId],
   );
-  await deps.state.set(projectId, { status: 'completed' });
-  if (completed.length > 0) await deps.events.publish({ type: 'project.completed', projectId, data: { ...totals, artifacts: files.length + 1 } });
+  await Promise.all([
+    deps.state.set(projectId, { status: 'completed' }),
+    completed.length > 0 ? deps.events.publish({ type: 'project.completed', projectId, data: { ...totals, artifacts: files.length + 1 } }) : undefined,
+  ]);
   return { ...totals, artifacts: files.length + 1 };
 }

@@ -89,14 +89,18 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
   const { projectId, stage } = data;
   const stageDef = getStage(stage);
 
-  // Agents whose last attempt died with its worker never recorded their failure: do it here.
-  const ignored = await job.getIgnoredChildrenFailures();
-  for (const [jobKey, reason] of Object.entries(ignored)) {
-    const childId = jobKey.slice(jobKey.lastIndexOf(':') + 1);
-    await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
+  // Read together: the stage's outcome, and the agents whose last attempt died with its worker and
+  // so never recorded their failure. Those (rare) are recorded here and the outcome read again.
+  const [ignored, firstRead] = await Promise.all([job.getIgnoredChildrenFailures(), deps.stageRuns.outcome(projectId, stage)]);
+  let outcome = firstRead;
+  if (Object.keys(ignored).length > 0) {
+    for (const [jobKey, reason] of Object.entries(ignored)) {
+      const childId = jobKey.slice(jobKey.lastIndexOf(':') + 1);
+      await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
+    }
+    outcome = await deps.stageRuns.outcome(projectId, stage);
   }
-
-  const { stageRunId, runs, artifactPaths: artifacts, conflicts: raised } = await deps.stageRuns.outcome(projectId, stage);
+  const { stageRunId, runs, artifactPaths: artifacts, conflicts: raised } = outcome;
   const problems: string[] = [];
   const failed: string[] = [];
   for (const run of runs) {
