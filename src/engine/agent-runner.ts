@@ -44,25 +44,27 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   const { projectId, runId, instanceKey } = data;
   const role = getRole(data.agentId);
   const idle: AgentResult = { instanceKey, status: 'cancelled', written: [], conflicts: [], inputTokens: 0, outputTokens: 0 };
-  if (await deps.state.isCancelled(projectId, runId)) return markCancelled(deps, data, idle);
-
   const started = Date.now();
   const attempt = meta.attemptsMade + 1;
   const callKeyPrefix = `${meta.jobId}#${attempt}`;
-  const run = await deps.agentRuns.start(projectId, instanceKey, attempt, callKeyPrefix);
+  // The cancel check and the start go out together; a run found cancelled is marked so at once
+  // (its attempt counted as started, no model called, nothing written).
+  const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt, callKeyPrefix)]);
+  if (cancelledBefore) return markCancelled(deps, data, idle);
   if (!run) throw new UnrecoverableError(`agent run ${instanceKey} of project ${projectId} does not exist`);
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
-  // Independent context-bus writes go out together (one write on the auto-pipelined connection).
-  await Promise.all([
+  // Independent context-bus writes go out together (one write on the auto-pipelined connection),
+  // awaited with the stage snapshot, which does not depend on them.
+  const announced = Promise.all([
     deps.state.agentStarted(projectId, instanceKey),
     deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } }),
   ]);
 
   try {
+    const [snapshot] = await Promise.all([deps.snapshots.get(projectId, runId, data.stage), announced]);
     // Another agent's call already found the budget spent: this one is refused like that call was.
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
-    const snapshot = await deps.snapshots.get(projectId, runId, data.stage);
     const earlier = snapshot.versions;
     const context = selectContext(deps, role, snapshot);
     const task: AgentTask = {
