@@ -53,6 +53,8 @@ export const envSchema = z
       .regex(/^\s*[^=,\s]+\s*=\s*\d+\s*(,\s*[^=,\s]+\s*=\s*\d+\s*)*$/, 'must be a list like "agent.frontend-*=5,stage.*=20"')
       .optional(),
     JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
+    FILE_LOCK_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
+    FILE_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     LOG_LEVEL: level.default('info'),
     MODEL_PRICES: modelPricesEnv.optional(),
     MODELS_PREMIUM: modelList,

@@ -63,7 +63,10 @@ export interface EngineDepsInput {
   credentials?: CredentialLookup;
   prices?: PriceTable;
   limits?: Partial<EngineLimits>;
+  /** A file lock's lease: how long a crashed agent can keep a file from others (default 5 s). */
   lockLeaseMs?: number;
+  /** How long an agent waits for a file another agent holds before recording a resource conflict (default 30 s). */
+  lockWaitMs?: number;
 }
 
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
@@ -81,7 +84,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
     events: new EventBus(input.redis, input.namespace),
     state: new ProjectState(input.redis, input.namespace),
-    locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs }),
+    locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs, waitMs: input.lockWaitMs }),
     artifacts,
     snapshots: new StageSnapshotCache(artifacts),
     agentRuns: new AgentRunRecords(sql),

@@ -62,7 +62,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Same keyring as the API: workers and arbitrators decrypt project owners' own provider keys.
   const keyring = parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY);
   const credentials = new OwnerCredentials({ prisma: database.prisma, opener: keyring ? new ProviderKeyVault(database.prisma, keyring) : undefined });
-  const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis: bus, queueRedis: redis, prefix: env.QUEUE_PREFIX, namespace: env.REDIS_NAMESPACE, logger, models, prices, credentials });
+  const deps = createEngineDeps({
+    prisma: database.prisma,
+    sql: database.sql,
+    redis: bus,
+    queueRedis: redis,
+    prefix: env.QUEUE_PREFIX,
+    namespace: env.REDIS_NAMESPACE,
+    logger,
+    models,
+    prices,
+    credentials,
+    lockLeaseMs: env.FILE_LOCK_LEASE_MS,
+    lockWaitMs: env.FILE_LOCK_WAIT_MS,
+  });
   return { env, logger, shutdown, database, redis, bus, deps };
 }
 

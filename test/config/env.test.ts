@@ -11,6 +11,8 @@ describe('configuration', () => {
     expect(env.QUEUE_PREFIX).to.equal('{zekka}');
     expect(env.DATABASE_URL).to.equal(undefined);
     expect(env.WORKER_QUEUES).to.equal('*');
+    expect(env.FILE_LOCK_LEASE_MS).to.equal(5_000);
+    expect(env.FILE_LOCK_WAIT_MS).to.equal(30_000);
   });
 
   it('names the variable at fault and what it expects', () => {
