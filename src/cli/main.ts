@@ -8,6 +8,7 @@ import { CliError } from './cli-error.js';
 import { registerArtifactsCommand } from './commands/artifacts.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerRemoteProjectCommands } from './commands/remote-projects.js';
+import { registerRemoteConflictCommands } from './commands/remote-conflicts.js';
 
 /** The commands that only talk to a Zekka API over HTTP (src/cli/remote/). */
 const REMOTE_COMMANDS = new Set(['login', 'logout', 'submit', 'follow', 'status', 'cancel', 'artifacts']);
@@ -38,6 +39,7 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   }
   registerLoginCommands(program);
   registerRemoteProjectCommands(program);
+  registerRemoteConflictCommands(program);
   registerArtifactsCommand(program);
   program.commands.forEach(applyStrictness);
   return program;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
+import { clashOnSharedServerFile } from '../support/clashing-edits.js';
 import { runZekka, type CliResult } from '../support/run-cli.js';
 import { freePort } from '../support/worker-process.js';
 
@@ -142,6 +143,45 @@ describe('zekka CLI against a running API', function () {
     const again = await zekka(['start', id], env);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.equal('zekka: project already completed\n');
+  });
+
+  it('a project waiting for a person: conflicts shows why and how to answer, resolve answers, follow then sees it complete; budget sets the budget', async () => {
+    const env = await session('review');
+    // Two stage-4 agents rewrite the same line of one file: no merge settles it, so it waits for a person.
+    api.engine.provider.intercept = clashOnSharedServerFile;
+    try {
+      const paused = await zekka(['submit', requestFile, '--follow'], env);
+      expect(paused.code).to.equal(1);
+      const id = projectIdIn(paused.stdout);
+      expect(paused.stderr).to.include(`zekka: the project waits for a person to settle a conflict: zekka conflicts ${id} shows it and how to answer`);
+
+      const listed = await zekka(['conflicts', id], env);
+      expect(listed.code, listed.stderr).to.equal(0);
+      const waiting = await api.engine.deps.prisma.conflict.findFirstOrThrow({ where: { projectId: id, status: 'needs_review' } });
+      expect(listed.stdout).to.match(/^ID\s+STATUS\s+TYPE\s+STAGE\s+SETTLED BY\s+RAISED BY\s+ON$/m);
+      expect(listed.stdout).to.match(new RegExp(`^${waiting.id}\\s+needs_review\\s+code\\s+4\\s+-\\s+\\S+\\s+src/server/app\\.ts$`, 'm'));
+      expect(listed.stdout).to.include(`${waiting.id} waits for a person: conflict on src/server/app.ts:`);
+      expect(listed.stdout).to.include(`answer: zekka resolve ${id} ${waiting.id} --take ours|theirs`);
+
+      const noAnswer = await zekka(['resolve', id, waiting.id], env);
+      expect(noAnswer.code).to.equal(2);
+      expect(noAnswer.stderr).to.equal('zekka: give exactly one answer: --take ours|theirs, or --file <the merged file>\n');
+      const answered = await zekka(['resolve', id, waiting.id, '--take', 'theirs'], env);
+      expect(answered.code, answered.stderr).to.equal(0);
+      expect(answered.stdout).to.equal(`answered ${waiting.id} (src/server/app.ts): take theirs; an arbitrator applies it now\n`);
+      const finished = await zekka(['follow', id], env);
+      expect(finished.code, finished.stderr + finished.stdout).to.equal(0);
+      expect(finished.stdout).to.include('✔ project completed');
+      const settled = await api.engine.deps.prisma.conflict.findUniqueOrThrow({ where: { id: waiting.id } });
+      expect(settled).to.include({ status: 'resolved', strategy: 'manual' });
+
+      const raised = await zekka(['budget', id, '7'], env);
+      expect(raised.code, raised.stderr).to.equal(0);
+      expect(raised.stdout).to.match(new RegExp(`^budget of ${id} \\(Inventory API\\) is now \\$7\\.0000; spent \\$\\d+\\.\\d{4}\n$`));
+      expect((await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id } })).budgetMicros).to.equal(7_000_000n);
+    } finally {
+      api.engine.provider.intercept = undefined;
+    }
   });
 
   it('says in one line what went wrong: server down, wrong password, not logged in, refused credentials, missing file, a refused request', async () => {

@@ -74,6 +74,7 @@ export const conflictSchema = z
     type: z.enum(CONFLICT_TYPES),
     status: z.enum(CONFLICT_STATUSES),
     path: z.string().nullable(),
+    topic: z.string().nullable().meta({ description: 'what a conflict without a file is about: a decision or requirement topic, `budget:<agent>`, `lock:<path>`' }),
     stage: z.number().int().nullable(),
     raisedBy: z.string(),
     strategy: z.string().nullable(),

@@ -50,6 +50,7 @@ export function conflictView(c: ConflictRow) {
     type: c.type,
     status: c.status,
     path: c.path,
+    topic: c.topic,
     stage: c.stageRun?.stage ?? null,
     raisedBy: c.raisedBy,
     strategy: c.strategy,

@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatSummary, formatUsd } from '../progress/run-summary.js';
 import { openRemote, withApiUrlOption, type Remote, type RemoteOptions } from '../remote/remote-context.js';
+import { formatTable } from '../remote/table.js';
 import { fetchRunSummary, getProject, parseProjectId, projectPath, type ProjectDetailView, type ProjectView } from '../remote/remote-project.js';
 import { followRemoteProject } from '../remote/stream-follower.js';
 import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
@@ -33,7 +34,7 @@ async function followToEnd(remote: Remote, project: ProjectView): Promise<void> 
   const summary = await fetchRunSummary(remote.client, project.id);
   process.stdout.write(formatSummary(summary));
   if (end === 'project.needs_review') {
-    process.stderr.write(`zekka: the project waits for a person to settle a conflict (GET ${projectPath(project.id, '/conflicts')}); follow it again afterwards\n`);
+    process.stderr.write(`zekka: the project waits for a person to settle a conflict: zekka conflicts ${project.id} shows it and how to answer; follow it again afterwards\n`);
   }
   process.exitCode = end === 'project.completed' ? 0 : 1;
 }
@@ -92,9 +93,7 @@ function printProject(project: ProjectDetailView): void {
 function printProjectList(items: ProjectView[], more: boolean): void {
   if (items.length === 0) return out('no projects yet: zekka submit <request.md>');
   const rows = items.map((p) => [p.id, p.status, stageOf(p), `${money(p.spent)} / ${money(p.budget)}`, p.createdAt.slice(0, 19).replace('T', ' '), p.name]);
-  const header = ['ID', 'STATUS', 'STAGE', 'SPENT / BUDGET', 'CREATED (UTC)', 'NAME'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  for (const row of [header, ...rows]) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  out(formatTable(['ID', 'STATUS', 'STAGE', 'SPENT / BUDGET', 'CREATED (UTC)', 'NAME'], rows));
   if (more) out(`(newest ${items.length} shown; --limit shows more)`);
 }
 
