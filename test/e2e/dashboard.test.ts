@@ -20,6 +20,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { clashOnSharedServerFile } from '../support/clashing-edits.js';
 import { waitFor } from '../support/wait-for.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -154,6 +155,45 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     const hosts = requested.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')).map((url) => new URL(url).host.replace(/:\d+$/, ''));
     expect(hosts.length).to.be.greaterThan(10);
     expect(hosts.filter((host) => !LOOPBACK.has(host))).to.deep.equal([]);
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('answers a conflict that waits for a person and sets the budget, from the project page', async () => {
+    const user = await api.user('web-review');
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+
+    // Two stage-4 agents rewrite the same line of one file: no merge settles it, a person must.
+    api.engine.provider.intercept = clashOnSharedServerFile;
+    try {
+      await page.getByLabel('Name').fill('needs a person');
+      await page.getByLabel('Requirements').fill(await readFile('examples/api-only.md', 'utf8'));
+      await page.getByLabel('Budget (USD)').fill('20');
+      await page.getByRole('button', { name: 'Submit and start' }).click();
+      await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+      const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
+
+      await page.getByRole('button', { name: /^Take theirs: / }).waitFor({ timeout: RUN_TIMEOUT_MS });
+      const waiting = await api.engine.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, status: 'needs_review' } });
+      await page.getByRole('button', { name: `Take theirs: ${waiting.path ?? ''}` }).click();
+      await page.getByRole('status').filter({ hasText: 'Project completed' }).waitFor({ timeout: RUN_TIMEOUT_MS });
+      const settled = await api.engine.deps.prisma.conflict.findUniqueOrThrow({ where: { id: waiting.id } });
+      expect(settled).to.include({ status: 'resolved', strategy: 'manual', resolution: waiting.theirs });
+      // A completed project offers neither cancel nor resume.
+      expect(await page.getByRole('button', { name: /^(Cancel project|Resume|Start)$/ }).count()).to.equal(0);
+
+      await page.getByLabel('New budget (USD)').fill('9');
+      await page.getByRole('button', { name: 'Set budget' }).click();
+      await page.locator('p.summary').filter({ hasText: 'of $9.00' }).waitFor();
+      expect((await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).budgetMicros).to.equal(9_000_000n);
+    } finally {
+      api.engine.provider.intercept = undefined;
+    }
     expect(consoleErrors).to.deep.equal([]);
   });
 });

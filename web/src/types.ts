@@ -33,6 +33,7 @@ export interface Conflict {
   type: string;
   status: 'open' | 'resolving' | 'resolved' | 'needs_review' | 'dismissed';
   path: string | null;
+  topic: string | null;
   stage: number | null;
   raisedBy: string;
   strategy: string | null;

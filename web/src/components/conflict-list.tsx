@@ -1,13 +1,18 @@
-/** Conflicts between agents' edits and how each was settled (strategy, resolution text on demand). */
+/**
+ * Conflicts between agents' edits and how each was settled (strategy, resolution text on demand);
+ * one that waits for a person is answered here (take ours: the file as it is; theirs: the colliding edit).
+ */
 import { useState } from 'preact/hooks';
 import { apiJson } from '../api-client.js';
 import { dateTime } from '../format.js';
 import type { Conflict, ConflictDetail } from '../types.js';
 import { useSession } from './session-context.js';
+import { FormError } from './field.js';
 import { StatusBadge } from './status-badge.js';
 import { useApiData, useErrorMessage } from './use-api-data.js';
+import { useForm } from './use-form.js';
 
-export function ConflictList({ projectId, revision }: { projectId: string; revision: number }) {
+export function ConflictList({ projectId, revision, onChanged }: { projectId: string; revision: unknown; onChanged: () => void }) {
   const list = useApiData<{ items: Conflict[] }>(`/api/projects/${projectId}/conflicts`, revision);
   const items = list.data?.items ?? [];
   return (
@@ -19,7 +24,7 @@ export function ConflictList({ projectId, revision }: { projectId: string; revis
         <table>
           <thead>
             <tr>
-              <th scope="col">File</th>
+              <th scope="col">File or topic</th>
               <th scope="col">Stage</th>
               <th scope="col">Raised by</th>
               <th scope="col">Status</th>
@@ -29,7 +34,7 @@ export function ConflictList({ projectId, revision }: { projectId: string; revis
           </thead>
           <tbody>
             {items.map((c) => (
-              <ConflictRow key={c.id} projectId={projectId} conflict={c} />
+              <ConflictRow key={c.id} projectId={projectId} conflict={c} onChanged={onChanged} />
             ))}
           </tbody>
         </table>
@@ -38,7 +43,7 @@ export function ConflictList({ projectId, revision }: { projectId: string; revis
   );
 }
 
-function ConflictRow({ projectId, conflict }: { projectId: string; conflict: Conflict }) {
+function ConflictRow({ projectId, conflict, onChanged }: { projectId: string; conflict: Conflict; onChanged: () => void }) {
   const { session } = useSession();
   const messageOf = useErrorMessage();
   const [detail, setDetail] = useState<ConflictDetail>();
@@ -53,15 +58,33 @@ function ConflictRow({ projectId, conflict }: { projectId: string; conflict: Con
       setError(messageOf(caught));
     }
   };
+  const answer = useForm([], messageOf);
+  const take = (side: 'ours' | 'theirs') =>
+    void answer.run(async () => {
+      await apiJson(`/api/projects/${projectId}/conflicts/${conflict.id}/resolve`, { method: 'POST', token: session.token, body: { take: side } });
+      onChanged();
+    });
   const regionId = `conflict-${conflict.id}`;
+  const subject = conflict.path ?? conflict.topic ?? conflict.type;
   return (
     <>
       <tr>
-        <th scope="row">{conflict.path ?? '—'}</th>
+        <th scope="row">{subject}</th>
         <td>{conflict.stage ?? '—'}</td>
         <td>{conflict.raisedBy}</td>
         <td>
           <StatusBadge status={conflict.status} />
+          {conflict.status === 'needs_review' && (
+            <div class="actions">
+              <button type="button" disabled={answer.busy} aria-label={`Take ours: ${subject}`} onClick={() => take('ours')}>
+                Take ours
+              </button>
+              <button type="button" disabled={answer.busy} aria-label={`Take theirs: ${subject}`} onClick={() => take('theirs')}>
+                Take theirs
+              </button>
+            </div>
+          )}
+          <FormError message={answer.error} />
         </td>
         <td>
           {conflict.strategy ?? '—'}

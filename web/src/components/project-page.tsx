@@ -1,10 +1,11 @@
 /**
  * One project, live: the header (status, spend) re-read from REST when the stream says the status
  * changed; the ten stages with each agent's state, the spend chart, the conflicts and the files
- * from the stream and REST together; the archive download. The latest change is announced in a
+ * from the stream and REST together; the archive download; the owner's actions (cancel, start or
+ * resume, budget, answering a conflict that waits for a person). The latest change is announced in a
  * polite live region, so screen-reader users hear progress without losing their place.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { apiJson } from '../api-client.js';
 import { statusLabel, usd } from '../format.js';
 import { withAgentRuns } from '../live/project-timeline.js';
@@ -13,6 +14,7 @@ import type { AgentRun, ProjectDetail } from '../types.js';
 import { ArchiveDownload } from './archive-download.js';
 import { ArtifactBrowser } from './artifact-browser.js';
 import { ConflictList } from './conflict-list.js';
+import { ProjectActions } from './project-actions.js';
 import { useSession } from './session-context.js';
 import { SpendChart } from './spend-chart.js';
 import { StageBoard } from './stage-board.js';
@@ -25,7 +27,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   const { session } = useSession();
   const stream = useProjectStream(projectId, session.token);
   const { live } = stream;
-  const project = useApiData<ProjectDetail>(`/api/projects/${projectId}`, `${live.status ?? ''}:${live.filesRevision}`);
+  // Re-read when the stream says the status or the files changed, and after an action taken here.
+  const [changes, setChanges] = useState(0);
+  const project = useApiData<ProjectDetail>(`/api/projects/${projectId}`, `${live.status ?? ''}:${live.filesRevision}:${changes}`);
 
   useEffect(() => {
     // Agents no event describes (a trimmed stream, a resumed run): from the REST list, once.
@@ -72,7 +76,8 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <ArchiveDownload projectId={projectId} />
         </div>
       </div>
-      <ConflictList projectId={projectId} revision={live.conflictEvents} />
+      {p && <ProjectActions project={{ ...p, status: status ?? p.status }} onChanged={() => setChanges((n) => n + 1)} />}
+      <ConflictList projectId={projectId} revision={`${live.conflictEvents}:${status ?? ''}:${changes}`} onChanged={() => setChanges((n) => n + 1)} />
       <ArtifactBrowser projectId={projectId} revision={live.filesRevision} />
       {p && (
         <details class="card">
