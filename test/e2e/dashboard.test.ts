@@ -78,12 +78,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     expect(consoleErrors.splice(0)).to.have.length(1);
 
     // Submit a request with a budget; the page opens the live view.
-    await page.getByLabel('Name').fill('todo from the browser');
-    await page.getByLabel('Requirements').fill(await readFile('examples/todo-app.md', 'utf8'));
-    await page.getByLabel('Budget (USD)').fill('25');
-    await page.getByRole('button', { name: 'Submit and start' }).click();
-    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
-    const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const projectId = await submitRequest(page, 'todo from the browser', 'examples/todo-app.md', '25');
     await page.getByRole('heading', { name: 'todo from the browser', level: 1 }).waitFor();
 
     // The server drops every socket mid-run (as an API process does when it shuts down): the page
@@ -171,12 +166,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     // Two stage-4 agents rewrite the same line of one file: no merge settles it, a person must.
     api.engine.provider.intercept = clashOnSharedServerFile;
     try {
-      await page.getByLabel('Name').fill('needs a person');
-      await page.getByLabel('Requirements').fill(await readFile('examples/api-only.md', 'utf8'));
-      await page.getByLabel('Budget (USD)').fill('20');
-      await page.getByRole('button', { name: 'Submit and start' }).click();
-      await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
-      const projectId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      const projectId = await submitRequest(page, 'needs a person', 'examples/api-only.md', '20');
 
       await page.getByRole('button', { name: /^Take theirs: / }).waitFor({ timeout: RUN_TIMEOUT_MS });
       const waiting = await api.engine.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, status: 'needs_review' } });
@@ -197,6 +187,16 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     expect(consoleErrors).to.deep.equal([]);
   });
 });
+
+/** Fills the new-request form, submits it, and returns the id of the project the page opened. */
+async function submitRequest(page: Page, name: string, requestFile: string, budgetUsd: string): Promise<string> {
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Requirements').fill(await readFile(requestFile, 'utf8'));
+  await page.getByLabel('Budget (USD)').fill(budgetUsd);
+  await page.getByRole('button', { name: 'Submit and start' }).click();
+  await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname.split('/').pop() ?? '';
+}
 
 async function openFile(page: Page, path: string): Promise<void> {
   const button = page.locator(`nav[aria-label="File tree"] button.file-link[title="${path}"]`);
