@@ -31,7 +31,7 @@ export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
         const maxAttempts = job.opts.attempts ?? 1;
         const stageJob = job.parent ? { id: job.parent.id, queue: job.parent.queueKey } : undefined;
         if (!stageJob) throw new UnrecoverableError(`agent job ${job.id} has no parent stage`);
-        return runAgent(deps, parse(agentJobSchema, job), { jobId: job.id ?? '', attemptsMade: job.attemptsMade, maxAttempts, stageJob: { id: stageJob.id ?? '', queue: stageJob.queue } });
+        return runAgent(deps, parse(agentJobSchema, job), { jobId: job.id ?? '', attemptsMade: job.attemptsMade, delivery: job.attemptsStarted, maxAttempts, stageJob: { id: stageJob.id ?? '', queue: stageJob.queue } });
       }
       case 'arbitration':
         return runArbitration(deps, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));

@@ -23,7 +23,8 @@ import { RunCancelledError } from '../engine/project-service.js';
 import { loadArbitrationSubject } from '../engine/conflicts/conflict-rows.js';
 import { arbitrationServicesOf, type ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
-import { isBudgetConflict, settleBudgetConflict } from './budget-conflicts.js';
+import { settleBudgetConflict } from './budget-conflicts.js';
+import { isBudgetConflict } from '../engine/conflicts/budget-conflict-kind.js';
 import { markResolved, runStrategyChain } from './strategy-chain.js';
 
 export interface ArbitrationResult {
@@ -54,7 +55,9 @@ export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobDa
   }
   if (conflict.status === 'needs_review') return waitForReview(deps, job, token);
 
-  const owner = `${job.id ?? conflict.id}#${job.attemptsMade}`;
+  // Unique per delivery (attemptsStarted also counts a delivery whose worker died): the lock owner,
+  // and the prefix of the model calls' ids, which must not collide with a dead delivery's calls.
+  const owner = `${job.id ?? conflict.id}#${job.attemptsStarted}`;
   const outcome = await runStrategyChain(deps, services, conflict, { stage: data.stage, owner });
   if (outcome.resolved) return { conflictId: conflict.id, status: 'resolved', strategy: outcome.strategy };
 

@@ -16,7 +16,6 @@ import type { ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
 import { markResolved } from './strategy-chain.js';
 
-export const isBudgetConflict = (conflict: Pick<Conflict, 'type' | 'topic'>): boolean => conflict.type === 'resource' && (conflict.topic ?? '').startsWith('budget:');
 
 export async function settleBudgetConflict(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict): Promise<'resolved' | 'deferred'> {
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { status: true, budgetMicros: true } });

@@ -8,7 +8,7 @@ import { ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { jobIds } from '../engine/job-ids.js';
-import { isBudgetConflict } from './budget-conflicts.js';
+import { isBudgetConflict } from '../engine/conflicts/budget-conflict-kind.js';
 import { isRecordConflict, validateRecordProposal } from './record-proposals.js';
 
 export type ReviewAnswer = { take: 'ours' | 'theirs' } | { content: string };

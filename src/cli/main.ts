@@ -11,7 +11,7 @@ import { registerRemoteProjectCommands } from './commands/remote-projects.js';
 import { registerRemoteConflictCommands } from './commands/remote-conflicts.js';
 
 /** The commands that only talk to a Zekka API over HTTP (src/cli/remote/). */
-const REMOTE_COMMANDS = new Set(['login', 'logout', 'submit', 'follow', 'status', 'cancel', 'artifacts']);
+const REMOTE_COMMANDS = new Set(['login', 'logout', 'submit', 'start', 'follow', 'status', 'cancel', 'conflicts', 'resolve', 'budget', 'artifacts']);
 
 /**
  * The program with every command, or — when `argv` names a remote command — with the remote

@@ -29,7 +29,8 @@ export class AgentRunRecords {
   constructor(private readonly sql: SqlExecutor) {}
 
   /**
-   * Marks the run `running` for this attempt; undefined when the project has no such agent run.
+   * Marks the run `running` for this attempt; undefined when the project has no such agent run or
+   * the run is already completed (a completed run is never reopened: see `status`).
    * Also reads the ledger rows of this attempt's calls (ids starting with `callKeyPrefix`), so the
    * budget guard need not look each call up before settling it.
    */
@@ -38,7 +39,7 @@ export class AgentRunRecords {
       `UPDATE "AgentRun" r
           SET "status" = 'running', "attempt" = $3, "startedAt" = timezone('UTC', now()), "error" = NULL
          FROM "Project" p
-        WHERE r."projectId" = $1::uuid AND r."instanceKey" = $2 AND p."id" = r."projectId"
+        WHERE r."projectId" = $1::uuid AND r."instanceKey" = $2 AND r."status" <> 'completed' AND p."id" = r."projectId"
         RETURNING r."id", r."stageRunId" AS stage_run_id, p."name", p."requirements", p."ownerId" AS owner_id, p."status"::text AS status,
                   (SELECT COALESCE(json_object_agg(l."idempotencyKey", l."costMicros"::text), '{}') FROM "CostLedgerEntry" l
                     WHERE l."agentRunId" = r."id" AND left(l."idempotencyKey", length($4)) = $4) AS recorded`,
@@ -53,6 +54,12 @@ export class AgentRunRecords {
       project: { name: row.name, requirements: row.requirements, ownerId: row.owner_id, status: row.status },
       recordedCalls: new Map(Object.entries(recorded).map(([callId, cost]) => [callId, BigInt(cost)])),
     };
+  }
+
+  /** The run's status, or undefined when the project has no such agent run. */
+  async status(projectId: string, instanceKey: string): Promise<string | undefined> {
+    const rows = await this.sql.query<{ status: string }>(`SELECT "status"::text AS status FROM "AgentRun" WHERE "projectId" = $1::uuid AND "instanceKey" = $2`, [projectId, instanceKey]);
+    return rows[0]?.status;
   }
 
   async complete(run: CompletedAgentRun): Promise<void> {

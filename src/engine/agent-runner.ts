@@ -27,6 +27,11 @@ export interface AgentJobMeta {
   jobId: string;
   /** Attempts already made before this one. */
   attemptsMade: number;
+  /**
+   * Deliveries of this job so far, this one included (BullMQ's attemptsStarted): it also counts a
+   * delivery whose worker died, which attemptsMade does not. Default: attemptsMade + 1.
+   */
+  delivery?: number;
   maxAttempts: number;
   stageJob: { id: string; queue: string };
 }
@@ -46,12 +51,20 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   const idle: AgentResult = { instanceKey, status: 'cancelled', written: [], conflicts: [], inputTokens: 0, outputTokens: 0 };
   const started = Date.now();
   const attempt = meta.attemptsMade + 1;
-  const callKeyPrefix = `${meta.jobId}#${attempt}`;
+  // Model-call ids are unique per delivery: a job delivered again after its worker died calls the
+  // model again (the answer was lost with the worker) and must not collide with the calls, maybe
+  // already settled, of the delivery that died.
+  const callKeyPrefix = `${meta.jobId}#${meta.delivery ?? attempt}`;
   // The cancel check and the start go out together; a run found cancelled is marked so at once
   // (its attempt counted as started, no model called, nothing written).
   const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt, callKeyPrefix)]);
   if (cancelledBefore) return markCancelled(deps, data, idle);
-  if (!run) throw new UnrecoverableError(`agent run ${instanceKey} of project ${projectId} does not exist`);
+  if (!run) {
+    // A job delivered again after its run completed (its worker died before BullMQ recorded the
+    // job as done): the work is done and recorded; doing it again would pay for the model again.
+    if ((await deps.agentRuns.status(projectId, instanceKey)) === 'completed') return { ...idle, status: 'completed' };
+    throw new UnrecoverableError(`agent run ${instanceKey} of project ${projectId} does not exist`);
+  }
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
   // Independent context-bus writes go out together (one write on the auto-pipelined connection),
@@ -133,7 +146,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
         });
       }),
     );
-    if (abandoned) return await markCancelled(deps, data, idle);
+    // Also when the locks were not taken (the callback never ran): a cancelled run records nothing more.
+    if (abandoned || (await cancelled)) return await markCancelled(deps, data, idle);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { runAgent } from '../../src/engine/agent-runner.js';
+import { FileLocks } from '../../src/engine/workspace/file-locks.js';
+import type { AgentJobData } from '../../queues/job-catalog.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -91,5 +94,45 @@ describe('engine: failure policy, retry and cancel', function () {
     expect(h.provider.calls - callsAtCancel, 'at most the in-flight calls finish').to.be.lessThanOrEqual(20);
     expect(await h.deps.prisma.stageRun.count({ where: { projectId, stage: { gt: 2 } } })).to.equal(0);
     expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: { in: ['pending', 'running'] } } })).to.equal(0);
+  });
+
+  /** A finished project, and one of its agents as a job would carry it (to run `runAgent` by hand). */
+  async function finishedAgent(agentId: string) {
+    const projectId = await h.createProject();
+    expect(await h.runToEnd(projectId)).to.equal('project.completed');
+    const run = await h.deps.prisma.agentRun.findFirstOrThrow({ where: { projectId, agentId }, include: { stageRun: true } });
+    const { runId } = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    const data: AgentJobData = { projectId, runId: runId ?? '', stage: run.stageRun.stage, agentId, instanceKey: run.instanceKey, critical: run.critical };
+    // The same attempt, delivered again (as after its worker died).
+    const meta = { jobId: run.jobId, attemptsMade: run.attempt - 1, delivery: run.attempt + 1, maxAttempts: 5, stageJob: { id: 'stage-job', queue: 'stage-queue' } };
+    return { projectId, runId: runId ?? '', run, data, meta };
+  }
+
+  it('an agent job delivered again after its run completed does nothing: no second model call', async () => {
+    h = await createHarness();
+    const { run, data, meta } = await finishedAgent('route-creator');
+    const calls = h.provider.calls;
+    expect(await runAgent(h.deps, data, meta)).to.include({ status: 'completed' });
+    expect(h.provider.calls).to.equal(calls);
+    expect(await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { id: run.id } })).to.include({ status: 'completed', attempt: run.attempt });
+  });
+
+  it('a run cancelled while another writer holds its files records nothing and ends cancelled', async () => {
+    h = await createHarness();
+    const { projectId, runId, run, data, meta } = await finishedAgent('route-creator');
+    await h.deps.prisma.agentRun.update({ where: { id: run.id }, data: { status: 'pending' } });
+    h.deps.locks = new FileLocks({ redis: h.redis, namespace: h.deps.namespace, waitMs: 50 });
+    // While the model answers, the project is cancelled and another writer takes the agent's files.
+    h.provider.intercept = async (_request, offline) => {
+      const answer = await offline();
+      const paths = (JSON.parse(answer.text) as { files: { path: string }[] }).files.map((f) => f.path);
+      await h.deps.locks.acquireAll(projectId, paths, 'another-writer');
+      await h.deps.state.markCancelled(projectId, runId);
+      return answer;
+    };
+    const conflicts = await h.deps.prisma.conflict.count({ where: { projectId } });
+    expect(await runAgent(h.deps, data, meta)).to.include({ status: 'cancelled' });
+    expect(await h.deps.prisma.conflict.count({ where: { projectId } }), 'no lock conflict recorded').to.equal(conflicts);
+    expect((await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { id: run.id } })).status).to.equal('cancelled');
   });
 });

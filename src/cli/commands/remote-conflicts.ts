@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { z } from 'zod';
 import type { conflictDetailSchema, conflictListSchema } from '../../api/schemas/runs.js';
+import { isBudgetConflict } from '../../engine/conflicts/budget-conflict-kind.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { formatUsd } from '../progress/run-summary.js';
 import { openRemote, withApiUrlOption, type RemoteOptions } from '../remote/remote-context.js';
@@ -37,7 +38,9 @@ async function conflicts(id: string, options: RemoteOptions & { json?: boolean }
   for (const waiting of items.filter((c) => c.status === 'needs_review')) {
     out(`\n${waiting.id} waits for a person: ${reasonOf(waiting.details) ?? 'no automatic strategy settled it'}`);
     if (waiting.reviewUrl) out(`  review: ${waiting.reviewUrl}`);
-    out(`  answer: zekka resolve ${id} ${waiting.id} --take ours|theirs   (or --file <the merged file>)`);
+    // Only money settles a budget conflict: it has no sides to take.
+    if (isBudgetConflict(waiting)) out(`  answer: zekka budget ${id} <usd>, then zekka start ${id}`);
+    else out(`  answer: zekka resolve ${id} ${waiting.id} --take ours|theirs   (or --file <the merged file>)`);
   }
 }
 

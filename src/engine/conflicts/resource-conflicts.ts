@@ -15,6 +15,7 @@ import type { AgentJobData } from '../../../queues/job-catalog.js';
 import { StaleLockError } from '../../errors/app-error.js';
 import { recordConflict, type CodeConflictInput } from '../conflict-recorder.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { BUDGET_TOPIC_PREFIX } from './budget-conflict-kind.js';
 import { LockBusyError } from '../workspace/file-locks.js';
 import type { WriteOutcome } from '../workspace/artifact-store.js';
 
@@ -54,7 +55,7 @@ export async function recordBudgetConflict(deps: EngineDeps, data: AgentJobData,
     runId: data.runId,
     stage: data.stage,
     stageRunId: where.stageRunId,
-    topic: `budget:${data.instanceKey}`,
+    topic: `${BUDGET_TOPIC_PREFIX}${data.instanceKey}`,
     raisedBy: data.instanceKey,
     dedupeKey: `resource.budget.${data.instanceKey}`,
     stageJob: where.stageJob,

@@ -3,6 +3,7 @@
  * one that waits for a person is answered here (take ours: the file as it is; theirs: the colliding edit).
  */
 import { useState } from 'preact/hooks';
+import { isBudgetConflict } from '../../../src/engine/conflicts/budget-conflict-kind.js';
 import { apiJson } from '../api-client.js';
 import { dateTime } from '../format.js';
 import type { Conflict, ConflictDetail } from '../types.js';
@@ -74,7 +75,8 @@ function ConflictRow({ projectId, conflict, onChanged }: { projectId: string; co
         <td>{conflict.raisedBy}</td>
         <td>
           <StatusBadge status={conflict.status} />
-          {conflict.status === 'needs_review' && (
+          {conflict.status === 'needs_review' && isBudgetConflict(conflict) && <p class="hint">Raise the budget, then resume the project.</p>}
+          {conflict.status === 'needs_review' && !isBudgetConflict(conflict) && (
             <div class="actions">
               <button type="button" disabled={answer.busy} aria-label={`Take ours: ${subject}`} onClick={() => take('ours')}>
                 Take ours
