@@ -55,6 +55,11 @@ function statementName(sql: string): string {
   return name;
 }
 
+/** A json/jsonb column's value: parsed by node-postgres and PGlite, text through some raw APIs. */
+export function jsonColumn(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
 /** Statements through Prisma's raw API: for code given only a Prisma client (some tests). */
 export function prismaExecutor(prisma: PrismaClient): SqlExecutor {
   return {

@@ -7,7 +7,7 @@
  *          full maxOutputTokens (providers enforce it, so output needs no margin).
  * settle   1. the ledger has a row for this call → it was settled before: return its charge and
  *             touch nothing (a retried job never charges a settled call twice); with
- *             `recordedCalls` (read once per attempt) a call's first settle skips this lookup;
+ *             `freshCallIds` a call's first settle skips this lookup;
  *          2. Redis settles atomically (itself idempotent per callId, so a settle retried after a
  *             crash between 2 and 3 gets the same charge back and does not charge again);
  *          3. one SQL statement inserts the ledger row and adds it to Project.spentMicros;
@@ -50,10 +50,10 @@ export interface BudgetGuardOptions {
   /** Unique per guard, e.g. `<jobId>#<attempt>`. */
   callKeyPrefix: string;
   /**
-   * The ledger rows of this prefix's calls, read when the attempt started (AgentRunRecords.start).
-   * Given, the first settle of each call trusts it instead of looking the call up in the ledger.
+   * No other guard ever used this prefix (it names one delivery of one job), so a call's first
+   * settle cannot find a ledger row and skips the lookup; a settle tried again still looks.
    */
-  recordedCalls?: ReadonlyMap<string, bigint>;
+  freshCallIds?: boolean;
   events?: { publish(event: NewEvent): Promise<unknown> };
   /** Default: the built-in table without overrides; pass `createPriceTable(env.MODEL_PRICES)`. */
   prices?: PriceTable;
@@ -123,9 +123,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
       const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
       // A settle tried again (it threw before) looks in the ledger: its first try may have written the row.
-      const known = settling.has(reservation.callId) ? undefined : options.recordedCalls;
+      const firstSettle = !settling.has(reservation.callId);
       settling.add(reservation.callId);
-      const recorded = known ? known.get(reservation.callId) : await recordedCost(sql, reservation.callId);
+      const recorded = firstSettle && options.freshCallIds ? undefined : await recordedCost(sql, reservation.callId);
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
       const settled = await budget.settle(reservation.callId, listCostMicros);

@@ -11,8 +11,6 @@ export interface StartedAgentRun {
   agentRunId: string;
   stageRunId: string;
   project: { name: string; requirements: string; ownerId: string; status: string };
-  /** Model calls of this attempt the ledger already holds (a re-run after a crash), by call id. */
-  recordedCalls: ReadonlyMap<string, bigint>;
 }
 
 export interface CompletedAgentRun {
@@ -31,29 +29,19 @@ export class AgentRunRecords {
   /**
    * Marks the run `running` for this attempt; undefined when the project has no such agent run or
    * the run is already completed (a completed run is never reopened: see `status`).
-   * Also reads the ledger rows of this attempt's calls (ids starting with `callKeyPrefix`), so the
-   * budget guard need not look each call up before settling it.
    */
-  async start(projectId: string, instanceKey: string, attempt: number, callKeyPrefix: string): Promise<StartedAgentRun | undefined> {
-    const rows = await this.sql.query<{ id: string; stage_run_id: string; name: string; requirements: string; owner_id: string; status: string; recorded: unknown }>(
+  async start(projectId: string, instanceKey: string, attempt: number): Promise<StartedAgentRun | undefined> {
+    const rows = await this.sql.query<{ id: string; stage_run_id: string; name: string; requirements: string; owner_id: string; status: string }>(
       `UPDATE "AgentRun" r
           SET "status" = 'running', "attempt" = $3, "startedAt" = timezone('UTC', now()), "error" = NULL
          FROM "Project" p
         WHERE r."projectId" = $1::uuid AND r."instanceKey" = $2 AND r."status" <> 'completed' AND p."id" = r."projectId"
-        RETURNING r."id", r."stageRunId" AS stage_run_id, p."name", p."requirements", p."ownerId" AS owner_id, p."status"::text AS status,
-                  (SELECT COALESCE(json_object_agg(l."idempotencyKey", l."costMicros"::text), '{}') FROM "CostLedgerEntry" l
-                    WHERE l."agentRunId" = r."id" AND left(l."idempotencyKey", length($4)) = $4) AS recorded`,
-      [projectId, instanceKey, attempt, `${callKeyPrefix}:`],
+        RETURNING r."id", r."stageRunId" AS stage_run_id, p."name", p."requirements", p."ownerId" AS owner_id, p."status"::text AS status`,
+      [projectId, instanceKey, attempt],
     );
     const row = rows[0];
     if (!row) return undefined;
-    const recorded = (typeof row.recorded === 'string' ? JSON.parse(row.recorded) : row.recorded) as Record<string, string>;
-    return {
-      agentRunId: row.id,
-      stageRunId: row.stage_run_id,
-      project: { name: row.name, requirements: row.requirements, ownerId: row.owner_id, status: row.status },
-      recordedCalls: new Map(Object.entries(recorded).map(([callId, cost]) => [callId, BigInt(cost)])),
-    };
+    return { agentRunId: row.id, stageRunId: row.stage_run_id, project: { name: row.name, requirements: row.requirements, ownerId: row.owner_id, status: row.status } };
   }
 
   /** The run's status, or undefined when the project has no such agent run. */

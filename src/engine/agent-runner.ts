@@ -57,7 +57,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   const callKeyPrefix = `${meta.jobId}#${meta.delivery ?? attempt}`;
   // The cancel check and the start go out together; a run found cancelled is marked so at once
   // (its attempt counted as started, no model called, nothing written).
-  const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt, callKeyPrefix)]);
+  const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt)]);
   if (cancelledBefore) return markCancelled(deps, data, idle);
   if (!run) {
     // A job delivered again after its run completed (its worker died before BullMQ recorded the
@@ -100,7 +100,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       userId: project.ownerId,
       agentRunId: agentRun.id,
       callKeyPrefix,
-      recordedCalls: run.recordedCalls,
+      // Only this delivery uses these call ids: a call's first settle cannot find a ledger row.
+      freshCallIds: meta.delivery !== undefined,
       events: deps.events,
       prices: deps.prices,
       logger: deps.logger,

@@ -3,6 +3,7 @@
  * version and hash, and the run's totals), marks the project completed and announces it.
  */
 import type { ProjectJobData } from '../../queues/job-catalog.js';
+import { jsonColumn } from '../db/sql-executor.js';
 import type { EngineDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { RunCancelledError } from './project-service.js';
@@ -33,8 +34,8 @@ export async function computeTotals(deps: EngineDeps, projectId: string): Promis
   );
   const row = rows[0];
   if (!row) throw new Error(`no totals for project ${projectId}`);
-  const agents = counts(row.agents);
-  const byStrategy = counts(row.conflicts);
+  const agents = jsonColumn(row.agents) as Record<string, number>;
+  const byStrategy = jsonColumn(row.conflicts) as Record<string, number>;
   const sum = (values: Record<string, number>): number => Object.values(values).reduce((total, n) => total + n, 0);
   return {
     stages: Number(row.stages),
@@ -44,11 +45,6 @@ export async function computeTotals(deps: EngineDeps, projectId: string): Promis
     tokens: { input: Number(row.input_tokens), output: Number(row.output_tokens) },
     costMicros: BigInt(row.cost).toString(),
   };
-}
-
-/** A `{key: count}` JSON object as it arrives (parsed, or as text through Prisma's raw API). */
-function counts(value: unknown): Record<string, number> {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, number>;
 }
 
 export async function finishProject(deps: EngineDeps, data: ProjectJobData): Promise<ProjectTotals> {

@@ -7,7 +7,7 @@
  * few round trips as the logic allows (see src/engine/agent-run-records.ts for the agent side).
  * Rare transitions (cancel, budget exhaustion, failure) stay with Prisma in the stage runner.
  */
-import type { SqlExecutor } from '../db/sql-executor.js';
+import { jsonColumn, type SqlExecutor } from '../db/sql-executor.js';
 
 export interface StageProject {
   status: string;
@@ -65,7 +65,7 @@ export class StageRunRecords {
     );
     const row = rows[0];
     if (!row) throw new Error(`project ${projectId} does not exist`);
-    return { status: row.status, requirements: row.requirements, options: json(row.options) };
+    return { status: row.status, requirements: row.requirements, options: jsonColumn(row.options) };
   }
 
   /**
@@ -103,7 +103,7 @@ export class StageRunRecords {
     );
     const row = rows[0];
     if (!row) throw new Error(`stage ${stage} of project ${projectId} was not recorded`);
-    return { stageRunId: row.stage_run_id, done: new Set(json(row.done) as string[]), unsettledConflictIds: json(row.unsettled) as string[] };
+    return { stageRunId: row.stage_run_id, done: new Set(jsonColumn(row.done) as string[]), unsettledConflictIds: jsonColumn(row.unsettled) as string[] };
   }
 
   /** What collect judges: the stage's agent runs and conflicts, and every artifact path of the project. */
@@ -123,9 +123,9 @@ export class StageRunRecords {
     if (!row) throw new Error(`stage ${stage} of project ${projectId} has no stage run`);
     return {
       stageRunId: row.id,
-      runs: json(row.runs) as StageAgentRun[],
-      artifactPaths: new Set(json(row.artifacts) as string[]),
-      conflicts: json(row.conflicts) as StageOutcome['conflicts'],
+      runs: jsonColumn(row.runs) as StageAgentRun[],
+      artifactPaths: new Set(jsonColumn(row.artifacts) as string[]),
+      conflicts: jsonColumn(row.conflicts) as StageOutcome['conflicts'],
     };
   }
 
@@ -135,9 +135,4 @@ export class StageRunRecords {
       [run.stageRunId, run.succeeded, run.failed, JSON.stringify(run.result)],
     );
   }
-}
-
-/** json/jsonb columns arrive parsed from node-postgres and PGlite, as text through some raw APIs. */
-function json(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
 }

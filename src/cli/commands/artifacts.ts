@@ -13,8 +13,8 @@ import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { targetUnder, writeUnder } from '../output/safe-files.js';
 import type { ApiClient } from '../remote/api-client.js';
-import { openRemote, withApiUrlOption, type RemoteOptions } from '../remote/remote-context.js';
-import { parseProjectId, projectPath, type ArtifactList } from '../remote/remote-project.js';
+import { openRemote, type RemoteOptions } from '../remote/remote-context.js';
+import { projectCommand, projectPath, type ArtifactList } from '../remote/remote-project.js';
 
 /** Files fetched at once: enough to hide latency, few enough to stay far from the rate limit. */
 const PARALLEL_DOWNLOADS = 4;
@@ -72,13 +72,9 @@ async function artifacts(id: string, options: ArtifactsOptions): Promise<void> {
 }
 
 export function registerArtifactsCommand(program: Command): void {
-  withApiUrlOption(
-    program
-      .command('artifacts')
-      .description("write a project's files under a folder (paths that would leave it are refused)")
-      .argument('<id>', 'the project id', parseProjectId)
-      .requiredOption('--out <dir>', 'the folder to write into (created if missing)')
-      .option('--archive', 'save the whole project as one archive file instead')
-      .addOption(new Option('--format <format>', 'archive format, with --archive').choices(['tar.gz', 'zip']).default('tar.gz')),
-  ).action(artifacts);
+  projectCommand(program, 'artifacts', "write a project's files under a folder (paths that would leave it are refused)")
+    .requiredOption('--out <dir>', 'the folder to write into (created if missing)')
+    .option('--archive', 'save the whole project as one archive file instead')
+    .addOption(new Option('--format <format>', 'archive format, with --archive').choices(['tar.gz', 'zip']).default('tar.gz'))
+    .action(artifacts);
 }

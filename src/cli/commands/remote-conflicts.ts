@@ -12,8 +12,8 @@ import type { conflictDetailSchema, conflictListSchema } from '../../api/schemas
 import { isBudgetConflict } from '../../engine/conflicts/budget-conflict-kind.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { formatUsd } from '../progress/run-summary.js';
-import { openRemote, withApiUrlOption, type RemoteOptions } from '../remote/remote-context.js';
-import { parseProjectId, projectPath, type ProjectView } from '../remote/remote-project.js';
+import { openRemote, type RemoteOptions } from '../remote/remote-context.js';
+import { parseProjectId, projectCommand, projectPath, type ProjectView } from '../remote/remote-project.js';
 import { parseBudgetUsd } from '../request-file.js';
 import { formatTable } from '../remote/table.js';
 
@@ -76,27 +76,13 @@ function parseConflictId(value: string): string {
 }
 
 export function registerRemoteConflictCommands(program: Command): void {
-  withApiUrlOption(
-    program
-      .command('conflicts')
-      .description('a project’s conflicts, and how to answer those waiting for a person')
-      .argument('<id>', 'the project id', parseProjectId)
-      .option('--json', 'print the API’s JSON'),
-  ).action(conflicts);
-  withApiUrlOption(
-    program
-      .command('resolve')
-      .description('answer a conflict waiting for a person: take a side, or supply the merged file')
-      .argument('<id>', 'the project id', parseProjectId)
-      .argument('<conflictId>', 'the conflict id (zekka conflicts <id> lists them)', parseConflictId)
-      .addOption(new Option('--take <side>', 'ours: the file as it is; theirs: the colliding edit').choices(['ours', 'theirs']))
-      .option('--file <path>', 'a file holding the merged content'),
-  ).action(resolve);
-  withApiUrlOption(
-    program
-      .command('budget')
-      .description('set a project’s budget (a budget-exhausted project then resumes with zekka start)')
-      .argument('<id>', 'the project id', parseProjectId)
-      .argument('<usd>', 'the new budget in US dollars', parseBudgetUsd),
-  ).action(budget);
+  projectCommand(program, 'conflicts', 'a project’s conflicts, and how to answer those waiting for a person').option('--json', 'print the API’s JSON').action(conflicts);
+  projectCommand(program, 'resolve', 'answer a conflict waiting for a person: take a side, or supply the merged file')
+    .argument('<conflictId>', 'the conflict id (zekka conflicts <id> lists them)', parseConflictId)
+    .addOption(new Option('--take <side>', 'ours: the file as it is; theirs: the colliding edit').choices(['ours', 'theirs']))
+    .option('--file <path>', 'a file holding the merged content')
+    .action(resolve);
+  projectCommand(program, 'budget', 'set a project’s budget (a budget-exhausted project then resumes with zekka start)')
+    .argument('<usd>', 'the new budget in US dollars', parseBudgetUsd)
+    .action(budget);
 }

@@ -8,7 +8,7 @@ import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatSummary, formatUsd } from '../progress/run-summary.js';
 import { openRemote, withApiUrlOption, type Remote, type RemoteOptions } from '../remote/remote-context.js';
 import { formatTable } from '../remote/table.js';
-import { fetchRunSummary, getProject, parseProjectId, projectPath, type ProjectDetailView, type ProjectView } from '../remote/remote-project.js';
+import { fetchRunSummary, FOLLOW_OPTION_HELP, getProject, parseProjectId, projectCommand, projectPath, type ProjectDetailView, type ProjectView } from '../remote/remote-project.js';
 import { followRemoteProject } from '../remote/stream-follower.js';
 import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
 
@@ -121,21 +121,12 @@ export function registerRemoteProjectCommands(program: Command): void {
       .argument('<request>', 'a markdown file with the software request')
       .option('--name <name>', "the project's name (default: the request's first heading)")
       .option('--budget <usd>', 'budget in US dollars (default: the server’s)', parseBudgetUsd)
-      .option('--follow', 'follow the progress until the project ends (exit code 0 only when it completed)'),
+      .option('--follow', FOLLOW_OPTION_HELP),
   ).action(submit);
-  withApiUrlOption(
-    program
-      .command('follow')
-      .description('show a project’s progress live until it ends; exit code 0 only when it completed')
-      .argument('<id>', 'the project id', parseProjectId),
-  ).action(follow);
-  withApiUrlOption(
-    program
-      .command('start')
-      .description('start a project that was created but not started, or resume a failed, cancelled or budget-exhausted one from its first unfinished stage')
-      .argument('<id>', 'the project id', parseProjectId)
-      .option('--follow', 'follow the progress until the project ends (exit code 0 only when it completed)'),
-  ).action(start);
+  projectCommand(program, 'follow', 'show a project’s progress live until it ends; exit code 0 only when it completed').action(follow);
+  projectCommand(program, 'start', 'start a project that was created but not started, or resume a failed, cancelled or budget-exhausted one from its first unfinished stage')
+    .option('--follow', FOLLOW_OPTION_HELP)
+    .action(start);
   withApiUrlOption(
     program
       .command('status')
@@ -144,7 +135,7 @@ export function registerRemoteProjectCommands(program: Command): void {
       .addOption(new Option('--limit <n>', 'how many projects to list').argParser(parseLimit).default(20))
       .option('--json', 'print the API’s JSON'),
   ).action(status);
-  withApiUrlOption(program.command('cancel').description('cancel a project: no new agents start').argument('<id>', 'the project id', parseProjectId)).action(cancel);
+  projectCommand(program, 'cancel', 'cancel a project: no new agents start').action(cancel);
 }
 
 function parseLimit(value: string): number {

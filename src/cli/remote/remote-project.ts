@@ -7,9 +7,10 @@ import type { ProjectDetailView, ProjectView } from '../../api/schemas/projects.
 import type { artifactListSchema } from '../../api/schemas/artifacts.js';
 import type { projectCostsSchema } from '../../api/schemas/costs.js';
 import type { conflictListSchema } from '../../api/schemas/runs.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { RunSummary } from '../progress/run-summary.js';
 import type { ApiClient } from './api-client.js';
+import { withApiUrlOption } from './remote-context.js';
 
 export type { ProjectDetailView, ProjectView };
 export type ArtifactList = z.infer<typeof artifactListSchema>;
@@ -23,6 +24,13 @@ export function parseProjectId(value: string): string {
 }
 
 export const projectPath = (id: string, rest = '') => `/api/projects/${id}${rest}`;
+
+/** `zekka <name> <id> …`: a remote command about one project (its `--api-url` option included). */
+export function projectCommand(program: Command, name: string, description: string): Command {
+  return withApiUrlOption(program.command(name).description(description).argument('<id>', 'the project id', parseProjectId));
+}
+
+export const FOLLOW_OPTION_HELP = 'follow the progress until the project ends (exit code 0 only when it completed)';
 
 export function getProject(client: ApiClient, id: string): Promise<ProjectDetailView> {
   return client.json<ProjectDetailView>('GET', projectPath(id));

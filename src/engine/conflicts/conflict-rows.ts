@@ -9,7 +9,7 @@
  * as epoch milliseconds, so no driver's notion of a zone-less timestamp gets a say.
  */
 import type { Conflict, ConflictType, Prisma } from '../../db/prisma-types.js';
-import type { SqlExecutor } from '../../db/sql-executor.js';
+import { jsonColumn, type SqlExecutor } from '../../db/sql-executor.js';
 
 export interface NewConflictRow {
   projectId: string;
@@ -91,7 +91,7 @@ export async function loadArbitrationSubject(sql: SqlExecutor, conflictId: strin
     theirs: (row.theirs as string | null) ?? null,
     raisedBy: row.raisedBy as string,
     dedupeKey: row.dedupeKey as string,
-    details: (typeof details === 'string' ? JSON.parse(details) : (details ?? null)) as Conflict['details'],
+    details: jsonColumn(details) ?? null,
     strategy: (row.strategy as string | null) ?? null,
     resolution: (row.resolution as string | null) ?? null,
     reviewUrl: (row.reviewUrl as string | null) ?? null,
