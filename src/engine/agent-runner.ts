@@ -128,16 +128,13 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
     // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
-    // now writes nothing. Its rejection is handled where it is awaited, even if locking fails first.
+    // now writes nothing, and records nothing either when its locks were not taken. Its rejection is
+    // handled where it is awaited, even if locking fails first.
     const cancelled = deps.state.isCancelled(projectId, runId);
     cancelled.catch(() => undefined);
-    let abandoned = false;
     const outcomes = await guardLocks(paths.length, () =>
       deps.locks.withLocks(projectId, paths, meta.jobId, async (locks) => {
-        if (await cancelled) {
-          abandoned = true;
-          return [];
-        }
+        if (await cancelled) return [];
         return deps.artifacts.writeAll({
           projectId,
           author: instanceKey,
@@ -147,8 +144,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
         });
       }),
     );
-    // Also when the locks were not taken (the callback never ran): a cancelled run records nothing more.
-    if (abandoned || (await cancelled)) return await markCancelled(deps, data, idle);
+    if (await cancelled) return await markCancelled(deps, data, idle);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
