@@ -9,6 +9,7 @@
  * list" errors: taskforcesh/bullmq#457, OptimalBits/bull#2276).
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../logging/logger.js';
 
 export interface RedisConnectionOptions {
   url: string;
@@ -18,9 +19,11 @@ export interface RedisConnectionOptions {
   failFast?: boolean;
   /** ioredis `enableAutoPipelining`: for the context bus only, never for a connection BullMQ uses. */
   autoPipelining?: boolean;
+  /** Where connection errors go; without it they are dropped (never ioredis's "Unhandled error event"). */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
-export function createRedis({ url, name, failFast = false, autoPipelining = false }: RedisConnectionOptions): Redis {
+export function createRedis({ url, name, failFast = false, autoPipelining = false, logger }: RedisConnectionOptions): Redis {
   const options: RedisOptions = {
     connectionName: name,
     maxRetriesPerRequest: failFast ? 1 : null,
@@ -29,7 +32,28 @@ export function createRedis({ url, name, failFast = false, autoPipelining = fals
     enableAutoPipelining: autoPipelining,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   };
-  return new Redis(url, options);
+  const redis = new Redis(url, options);
+  watchConnectionErrors(redis, name, logger);
+  return redis;
+}
+
+/**
+ * Every client needs an `error` listener: without one ioredis prints "Unhandled error event" on
+ * each failed reconnect. An outage is logged once when it starts and once when it ends, not on
+ * every retry.
+ */
+function watchConnectionErrors(redis: Redis, name: string, logger: RedisConnectionOptions['logger']): void {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger?.warn('redis connection error', { connection: name, error: error.message });
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger?.info('redis connection restored', { connection: name });
+  });
 }
 
 /**

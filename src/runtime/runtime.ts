@@ -50,8 +50,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
   // workers and arbitrators wait for it (BullMQ's own loops retry).
   const failFast = options.service === 'api';
-  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast });
-  const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true });
+  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast, logger });
+  const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true, logger });
   const prices = createPriceTable(env.MODEL_PRICES);
   const { router: models } = createModelRouter({
     env,
