@@ -19,7 +19,7 @@ function readManifest(files: ReadonlyMap<string, string>): PackageManifest {
   if (text === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as PackageManifest) : {};
+    return parsed !== null && typeof parsed === 'object' ? (parsed) : {};
   } catch {
     return {};
   }
