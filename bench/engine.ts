@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../src/db/database.js';
 import { createEngineDeps, type EngineDeps } from '../src/engine/engine-deps.js';
 import { ProjectService } from '../src/engine/project-service.js';
 import { SingleProviderRouter } from '../src/models/model-router.js';
-import { OfflineProvider } from '../src/models/offline-provider.js';
+import { OfflineProvider } from '../src/offline-model/offline-provider.js';
 import { createRedis } from '../src/redis/connection.js';
 import { QUEUES } from '../queues/job-catalog.js';
 import { databaseExists, deleteKeys, describeEnvironment, scanKeys, setUp, silentLogger, tearDown } from './bench-environment.js';

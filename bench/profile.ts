@@ -15,7 +15,7 @@ import { ProjectService } from '../src/engine/project-service.js';
 import { followProject } from '../src/cli/progress/follow-project.js';
 import { currentCorrelationId } from '../src/logging/logger.js';
 import { SingleProviderRouter } from '../src/models/model-router.js';
-import { OfflineProvider } from '../src/models/offline-provider.js';
+import { OfflineProvider } from '../src/offline-model/offline-provider.js';
 import { createRedis } from '../src/redis/connection.js';
 import { WorkerPool } from '../workers/worker-pool.js';
 import { silentLogger, type BenchEnvironment } from './bench-environment.js';

@@ -11,6 +11,7 @@ import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
+import { OfflineProvider } from '../offline-model/offline-provider.js';
 import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
 import { parseKeyring, ProviderKeyVault } from '../api/auth/provider-key-vault.js';
 import { createRedis } from '../redis/connection.js';
@@ -58,6 +59,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis: bus,
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
     onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }),
+    offline: new OfflineProvider({ latencyMs: env.OFFLINE_LATENCY_MS }),
   });
   // Same keyring as the API: workers and arbitrators decrypt project owners' own provider keys.
   const keyring = parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY);

@@ -6,7 +6,7 @@ import { parseAgentOutput } from '../../src/agents/output.js';
 import { analyzeRequest } from '../../src/agents/request-analysis.js';
 import { selectAgents } from '../../src/agents/selection.js';
 import type { AgentInstance, RequestAnalysis } from '../../src/agents/types.js';
-import { ROLE_GENERATORS, generateOffline } from '../../src/models/offline/index.js';
+import { ROLE_GENERATORS, generateOffline } from '../../src/offline-model/index.js';
 import { NotFoundError } from '../../src/errors/app-error.js';
 import { LARGE_REQUEST } from './fixtures.js';
 import { matches, simulate, taskFor } from './simulate.js';

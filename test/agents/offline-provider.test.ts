@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { parseAgentOutput } from '../../src/agents/output.js';
 import { analyzeRequest } from '../../src/agents/request-analysis.js';
 import { selectAgents } from '../../src/agents/selection.js';
-import { OfflineProvider, estimateTokens } from '../../src/models/offline-provider.js';
+import { OfflineProvider, estimateTokens } from '../../src/offline-model/offline-provider.js';
 import type { CompletionRequest } from '../../src/models/provider.js';
 import { taskFor } from './simulate.js';
 

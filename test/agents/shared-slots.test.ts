@@ -4,8 +4,8 @@ import { merge } from 'node-diff3';
 import { analyzeRequest } from '../../src/agents/request-analysis.js';
 import { selectAgents } from '../../src/agents/selection.js';
 import type { AgentInstance } from '../../src/agents/types.js';
-import { generateOffline } from '../../src/models/offline/index.js';
-import { APP_SHELL_PATH, APP_SHELL_SLOTS, WEB_SHELL_PATH, WEB_SHELL_SLOTS, fillSlots } from '../../src/models/offline/slots.js';
+import { generateOffline } from '../../src/offline-model/index.js';
+import { APP_SHELL_PATH, APP_SHELL_SLOTS, WEB_SHELL_PATH, WEB_SHELL_SLOTS, fillSlots } from '../../src/offline-model/slots.js';
 import type { ContextFile } from '../../src/models/provider.js';
 import { taskFor } from './simulate.js';
 

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { OwnerCredentials } from '../../src/models/credentials/owner-credentials.js';
 import { ProviderKeysUnavailableError } from '../../src/models/credentials/provider-credentials.js';
 import { createModelRouter } from '../../src/models/router/create-router.js';
+import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import { FakeAnthropicServer } from '../support/fake-anthropic-server.js';
 import { silentLogger, testDatabaseUrl } from '../support/environment.js';
 import { REQUIREMENTS, startApiHarness, TEST_KEYRING, type ApiHarness, type HttpResult, type RequestOptions } from './api-harness.js';
@@ -50,7 +51,7 @@ async function start(workerKeyring: string | undefined): Promise<Setup> {
   const credentials = new OwnerCredentials({ prisma: database.prisma, opener: keyring ? new ProviderKeyVault(database.prisma, keyring) : undefined });
   // The server has no Anthropic key of its own: only a user's key makes Claude usable.
   const env = parseEnv({ ANTHROPIC_BASE_URL: fake.url, MODEL_TIMEOUT_MS: '5000' });
-  const { router } = createModelRouter({ env, onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }) });
+  const { router } = createModelRouter({ env, offline: new OfflineProvider(), onAttempt: (attempt) => logger.debug('model attempt', { ...attempt }) });
   const api = await startApiHarness({ engine: { workers: true, database, logger, models: router, credentials } });
   const responses: HttpResult[] = [];
   const request = async (method: string, path: string, options?: RequestOptions) => {

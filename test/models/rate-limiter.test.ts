@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { parseModelList } from '../../src/models/model-catalog.js';
-import { OfflineProvider } from '../../src/models/offline-provider.js';
+import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { LlmProvider } from '../../src/models/provider.js';
 import { RedisRateLimiter } from '../../src/models/router/rate-limiter.js';
 import { TieredRouter } from '../../src/models/router/tiered-router.js';

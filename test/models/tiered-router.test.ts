@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { BudgetExceededError } from '../../src/errors/app-error.js';
 import { parseModelList, type ModelCatalog } from '../../src/models/model-catalog.js';
 import { SingleProviderRouter } from '../../src/models/model-router.js';
-import { OfflineProvider } from '../../src/models/offline-provider.js';
+import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { LlmProvider } from '../../src/models/provider.js';
 import { ProviderError } from '../../src/models/providers/provider-error.js';
 import { CircuitBreakers } from '../../src/models/router/circuit-breaker.js';

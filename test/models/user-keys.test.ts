@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parseEnv } from '../../src/config/env.js';
 import { UserProviderCache } from '../../src/models/credentials/user-provider-cache.js';
 import { createModelRouter } from '../../src/models/router/create-router.js';
+import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import { FakeAnthropicServer } from '../support/fake-anthropic-server.js';
 import { FakeBudgetGuard, routedRequest, startFakeServers, type FakeServers } from './model-fixtures.js';
 
@@ -22,7 +23,7 @@ describe('models: users\' own provider keys', () => {
   });
 
   const routerFor = (extra: Record<string, string> = {}) =>
-    createModelRouter({ env: parseEnv({ ANTHROPIC_BASE_URL: servers.anthropic.url, GEMINI_BASE_URL: servers.gemini.url, MODEL_TIMEOUT_MS: '2000', ...extra }) }).router;
+    createModelRouter({ env: parseEnv({ ANTHROPIC_BASE_URL: servers.anthropic.url, GEMINI_BASE_URL: servers.gemini.url, MODEL_TIMEOUT_MS: '2000', ...extra }), offline: new OfflineProvider() }).router;
   const anthropicKeys = () => servers.anthropic.completions.map((r) => FakeAnthropicServer.keyOf(r.headers));
 
   it('makes a provider the server has no key for usable by a request that brings one, and only by that request', async () => {
@@ -62,6 +63,7 @@ describe('models: users\' own provider keys', () => {
     const router = createModelRouter({
       env: parseEnv({ ANTHROPIC_API_KEY: 'sk-ant-fake-key', ANTHROPIC_BASE_URL: servers.anthropic.url, MODELS_STANDARD: 'anthropic:claude-sonnet-4-6,offline:offline-standard' }),
       circuits: { failureThreshold: 1 },
+      offline: new OfflineProvider(),
     }).router;
     // A revoked key: the fake answers 401, the router falls back to the offline model.
     const revoked = await router.complete(routedRequest('standard', { credentials: { anthropic: 'sk-ant-revoked-0123456789' } }));

@@ -14,7 +14,7 @@ import { followProject } from '../../src/cli/progress/follow-project.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { CredentialLookup } from '../../src/models/credentials/provider-credentials.js';
 import { SingleProviderRouter, type ModelRouter } from '../../src/models/model-router.js';
-import { OfflineProvider } from '../../src/models/offline-provider.js';
+import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
 import type { ModelTier } from '../../src/agents/types.js';

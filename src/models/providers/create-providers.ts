@@ -1,9 +1,10 @@
 /**
  * The providers this environment configures, by name: Anthropic when ANTHROPIC_API_KEY is set,
- * Gemini when GEMINI_API_KEY is set, Ollama when OLLAMA_HOST is set, and always the offline model.
+ * Gemini when GEMINI_API_KEY is set, Ollama when OLLAMA_HOST is set. The offline model is not among
+ * them: it lives in src/offline-model (it knows the agents; providers do not) and the process's
+ * composition root adds it (createModelRouter's `offline`).
  */
 import type { Env } from '../../config/env.js';
-import { OfflineProvider } from '../offline-provider.js';
 import type { LlmProvider } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { GeminiProvider } from './gemini-provider.js';
@@ -11,7 +12,7 @@ import { OllamaProvider } from './ollama-provider.js';
 
 export type ProviderEnv = Pick<
   Env,
-  'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'GEMINI_API_KEY' | 'GEMINI_BASE_URL' | 'OLLAMA_HOST' | 'OFFLINE_LATENCY_MS' | 'MODEL_TIMEOUT_MS'
+  'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'GEMINI_API_KEY' | 'GEMINI_BASE_URL' | 'OLLAMA_HOST' | 'MODEL_TIMEOUT_MS'
 >;
 
 export function createProviders(env: ProviderEnv): Map<string, LlmProvider> {
@@ -20,6 +21,5 @@ export function createProviders(env: ProviderEnv): Map<string, LlmProvider> {
   if (env.GEMINI_API_KEY) providers.set('gemini', new GeminiProvider({ apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL, timeoutMs }));
   if (env.ANTHROPIC_API_KEY) providers.set('anthropic', new AnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, timeoutMs }));
   if (env.OLLAMA_HOST) providers.set('ollama', new OllamaProvider({ host: env.OLLAMA_HOST, timeoutMs }));
-  providers.set('offline', new OfflineProvider({ latencyMs: env.OFFLINE_LATENCY_MS }));
   return providers;
 }

@@ -26,10 +26,13 @@ export interface CreateModelRouterOptions {
   circuits?: CircuitBreakerOptions;
   price?: TieredRouterOptions['price'];
   onAttempt?: TieredRouterOptions['onAttempt'];
+  /** The offline model (src/offline-model), the provider of last resort. */
+  offline: LlmProvider;
 }
 
-export function createModelRouter({ env, redis, circuits, price, onAttempt }: CreateModelRouterOptions): ModelRouterSetup {
+export function createModelRouter({ env, redis, circuits, price, onAttempt, offline }: CreateModelRouterOptions): ModelRouterSetup {
   const providers = createProviders(env);
+  providers.set('offline', offline);
   const catalog = buildModelCatalog(env);
   const limits = limitsFromEnv(env);
   const limited = Object.values(limits).some((limit) => limit.requestsPerMinute !== undefined || limit.tokensPerMinute !== undefined);

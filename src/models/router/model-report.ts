@@ -79,6 +79,8 @@ export async function buildModelReport(env: ReportEnv, options: ModelReportOptio
   const providers = options.providers ?? createProviders(env);
   const statuses = await Promise.all(
     PROVIDER_NAMES.map(async (name): Promise<ProviderStatus> => {
+      // The offline model is built in (src/offline-model): always there, nothing to probe.
+      if (name === 'offline') return { name, configured: true, answers: true, latencyMs: 0 };
       const provider = providers.get(name);
       if (!provider) return { name, configured: false, reason: MISSING[name] };
       return { name, configured: true, endpoint: endpointOf(name, env), ...(await probe(provider, timeoutMs)) };

@@ -2,10 +2,10 @@
  * What every offline generator shares: the generator signature, the "generated offline" marker
  * each file starts with (in the comment syntax of its type), and lookups into the task.
  */
-import { subjectSlug } from '../../agents/catalog/index.js';
-import type { AgentOutput } from '../../agents/output.js';
-import type { AgentTask, ContextFile } from '../provider.js';
-import { recordJson } from '../../agents/structured-records.js';
+import { subjectSlug } from '../agents/catalog/index.js';
+import type { AgentOutput } from '../agents/output.js';
+import type { AgentTask, ContextFile } from '../models/provider.js';
+import { recordJson } from '../agents/structured-records.js';
 
 /** One role's offline model: a pure function of the task. */
 export type RoleGenerator = (task: AgentTask) => AgentOutput;

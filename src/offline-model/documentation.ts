@@ -1,6 +1,6 @@
 /** Offline generators of stage 8, Documentation. */
-import { humanize } from '../../agents/naming.js';
-import { outlineRequest } from '../../agents/request-analysis.js';
+import { humanize } from '../agents/naming.js';
+import { outlineRequest } from '../agents/request-analysis.js';
 import { acceptanceCriteria } from './criteria.js';
 import { domainModel, type EntityModel, type ScalarField } from './domain.js';
 import { entityOfPage } from './frontend-pages.js';

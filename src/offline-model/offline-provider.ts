@@ -4,8 +4,8 @@
  * structured task (request analysis, role, subject, context files) with one generator per role,
  * and every file it writes says so in its first line. Same task in, same text out.
  */
-import { generateOffline } from './offline/index.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
+import { generateOffline } from './index.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../models/provider.js';
 
 export interface OfflineProviderOptions {
   /** Simulated model latency in milliseconds; 0 (the default) answers at once. */

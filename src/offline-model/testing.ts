@@ -1,6 +1,6 @@
 /** Offline generators of stage 7, Testing (Vitest, supertest, Playwright, autocannon, k6). */
-import { humanize, kebabCase } from '../../agents/naming.js';
-import type { AgentTask } from '../provider.js';
+import { humanize, kebabCase } from '../agents/naming.js';
+import type { AgentTask } from '../models/provider.js';
 import { rolesOf } from './api-cross-cutting.js';
 import { acceptanceCriteria } from './criteria.js';
 import { domainModel, sampleLiteral, type EntityModel } from './domain.js';
@@ -40,7 +40,7 @@ const unitTestCreator: RoleGenerator = (task) => {
       file(task, path, [
         criteriaAbout(task, entity.name),
         "import { describe, expect, it } from 'vitest';",
-        `import { ${entity.camel}Seed } from '../../prisma/seed/${entity.kebab}.js';`,
+        `import { ${entity.camel}Seed } from '../prisma/seed/${entity.kebab}.js';`,
         '',
         `describe('${entity.name} seed data', () => {`,
         "  it('has rows with every required field', () => {",
@@ -57,7 +57,7 @@ const unitTestCreator: RoleGenerator = (task) => {
     file(task, path, [
       criteriaAbout(task, entity.name),
       "import { describe, expect, it } from 'vitest';",
-      `import { ${create}, ${entity.camel}UpdateSchema } from '../../src/server/validation/${entity.kebab}.schema.js';`,
+      `import { ${create}, ${entity.camel}UpdateSchema } from '../src/server/validation/${entity.kebab}.schema.js';`,
       '',
       `const valid = ${sampleBody(entity, 1)};`,
       '',
@@ -101,8 +101,8 @@ const integrationTestCreator: RoleGenerator = (task) => {
       '// Needs DATABASE_URL of a disposable test database with the migrations applied.',
       "import request from 'supertest';",
       "import { describe, expect, it } from 'vitest';",
-      "import { createApp } from '../../src/server/app.js';",
-      "import { signToken } from '../../src/server/auth/tokens.js';",
+      "import { createApp } from '../src/server/app.js';",
+      "import { signToken } from '../src/server/auth/tokens.js';",
       '',
       ...TOKEN_SETUP,
       `const auth = \`Bearer \${signToken({ sub: 'integration-test', role: '${rolesOf(task)[0] ?? 'member'}' })}\`;`,
@@ -169,8 +169,8 @@ const securityTester: RoleGenerator = (task) => {
       criteriaAbout(task, 'general'),
       "import request from 'supertest';",
       "import { describe, expect, it } from 'vitest';",
-      "import { createApp } from '../../src/server/app.js';",
-      "import { signToken } from '../../src/server/auth/tokens.js';",
+      "import { createApp } from '../src/server/app.js';",
+      "import { signToken } from '../src/server/auth/tokens.js';",
       '',
       ...TOKEN_SETUP,
       'const app = createApp();',

@@ -5,9 +5,9 @@
  * bounded context. Every generator derives the same names from it, so files written by different
  * agents in parallel agree with each other without reading each other.
  */
-import { camelCase, kebabCase, pascalCase, pluralize, singularize } from '../../agents/naming.js';
-import { groupEntities } from '../../agents/request-analysis.js';
-import type { RequestAnalysis } from '../../agents/types.js';
+import { camelCase, kebabCase, pascalCase, pluralize, singularize } from '../agents/naming.js';
+import { groupEntities } from '../agents/request-analysis.js';
+import type { RequestAnalysis } from '../agents/types.js';
 
 export type ScalarType = 'String' | 'Int' | 'Float' | 'Boolean' | 'DateTime';
 

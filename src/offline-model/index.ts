@@ -2,9 +2,9 @@
  * The offline model's role generators, one per catalogue role, and the dispatcher that turns a
  * task into the agents' output contract (src/agents/output.ts).
  */
-import { NotFoundError } from '../../errors/app-error.js';
-import type { AgentOutput } from '../../agents/output.js';
-import type { AgentTask } from '../provider.js';
+import { NotFoundError } from '../errors/app-error.js';
+import type { AgentOutput } from '../agents/output.js';
+import type { AgentTask } from '../models/provider.js';
 import { API_CROSS_CUTTING_GENERATORS } from './api-cross-cutting.js';
 import { API_RESOURCE_GENERATORS } from './api-resources.js';
 import { ARCHITECTURE_GENERATORS } from './architecture.js';

@@ -3,7 +3,7 @@
  * and build settings. The first four also wire themselves into the shared shell web/src/App.tsx
  * by replacing only their own slot lines.
  */
-import { humanize, kebabCase } from '../../agents/naming.js';
+import { humanize, kebabCase } from '../agents/naming.js';
 import { domainModel, tsTypeOf } from './domain.js';
 import { bullets, file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { WEB_SHELL_PATH, editShared } from './slots.js';

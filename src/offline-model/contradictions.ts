@@ -4,8 +4,8 @@
  * setting stated twice with different values (sessions expire after 15 vs 60 minutes). Only
  * obvious ones: a rule fires on two different sentences of the request, never on one.
  */
-import { contradictionRecordPath } from '../../agents/structured-records.js';
-import type { AgentTask } from '../provider.js';
+import { contradictionRecordPath } from '../agents/structured-records.js';
+import type { AgentTask } from '../models/provider.js';
 import { jsonFile, type OutputFile } from './scaffold.js';
 
 export interface Contradiction {

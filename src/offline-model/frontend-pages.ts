@@ -1,6 +1,6 @@
 /** Offline generators of stage 5 that work per page or per entity: components, pages, forms. */
-import { humanize, kebabCase } from '../../agents/naming.js';
-import type { AgentTask } from '../provider.js';
+import { humanize, kebabCase } from '../agents/naming.js';
+import type { AgentTask } from '../models/provider.js';
 import { domainModel, type EntityModel, type ScalarField } from './domain.js';
 import { file, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
 
@@ -23,8 +23,8 @@ const componentGenerator: RoleGenerator = (task) => {
   const body = entity
     ? [
         "import type { ReactElement } from 'react';",
-        `import type { ${entity.name} } from '../../api/client';`,
-        "import { useList } from '../../api/hooks';",
+        `import type { ${entity.name} } from '../api/client';`,
+        "import { useList } from '../api/hooks';",
         '',
         `/** The ${entity.plural} shown on the ${page} page${description ? `: ${description}` : ''}. */`,
         `export function ${panel}(): ReactElement {`,

@@ -2,8 +2,8 @@
  * Facts about the request that several offline generators report: the acceptance criteria (with
  * the stable ids the test generators cite), the stated requirements, and the open questions.
  */
-import { ENTITY_SECTION, PAGE_SECTION, listItems, outlineRequest } from '../../agents/request-analysis.js';
-import type { RequestAnalysis } from '../../agents/types.js';
+import { ENTITY_SECTION, PAGE_SECTION, listItems, outlineRequest } from '../agents/request-analysis.js';
+import type { RequestAnalysis } from '../agents/types.js';
 import { domainModel } from './domain.js';
 
 export interface Criterion {

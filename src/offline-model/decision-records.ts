@@ -6,8 +6,8 @@
  * the Database Designer and the Tech Stack Selector disagree, which the stage reports as a design
  * conflict — the same thing two real models reading an ambiguous request would do.
  */
-import { decisionRecordPath } from '../../agents/structured-records.js';
-import type { AgentTask } from '../provider.js';
+import { decisionRecordPath } from '../agents/structured-records.js';
+import type { AgentTask } from '../models/provider.js';
 import { jsonFile, type OutputFile } from './scaffold.js';
 
 export type DecisionTopic = 'database' | 'framework' | 'auth' | 'messaging';

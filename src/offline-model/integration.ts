@@ -1,5 +1,5 @@
 /** Offline generators of stage 6, Integration. */
-import { pascalCase } from '../../agents/naming.js';
+import { pascalCase } from '../agents/naming.js';
 import { rolesOf } from './api-cross-cutting.js';
 import { domainModel } from './domain.js';
 import { bullets, file, output, slugOf, subjectName, type OutputFile, type RoleGenerator } from './scaffold.js';
@@ -49,8 +49,8 @@ const apiIntegrationTester: RoleGenerator = (task) => {
       ...(unfilled.length > 0 ? [`// app.ts slots still unfilled when these tests were written: ${unfilled.join(', ')}.`] : []),
       "import request from 'supertest';",
       "import { beforeAll, describe, expect, it } from 'vitest';",
-      "import { createApp } from '../../src/server/app.js';",
-      "import { signToken } from '../../src/server/auth/tokens.js';",
+      "import { createApp } from '../src/server/app.js';",
+      "import { signToken } from '../src/server/auth/tokens.js';",
       '',
       'const app = createApp();',
       "let auth = '';",
