@@ -3,6 +3,7 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import type { ProjectService } from '../engine/project-service.js';
 import type { CostReport } from '../economics/cost-report.js';
 import type { Authentication } from './auth/authenticator.js';
+import type { LoginThrottle } from './auth/login-throttle.js';
 import type { PasswordHasher } from './auth/password-hasher.js';
 import type { ProviderKeyVault } from './auth/provider-key-vault.js';
 import type { TokenConfig } from './auth/tokens.js';
@@ -25,6 +26,7 @@ export interface ApiContext {
   tokens: TokenConfig;
   vault: ProviderKeyVault;
   limits: RateLimits;
+  loginThrottle: LoginThrottle;
   metrics: ZekkaMetrics;
   system: SystemSnapshot;
 }

@@ -1,6 +1,7 @@
 /** The gateway's settings, from the environment (src/config/env.ts) or given directly by tests and benches. */
 import type { Env } from '../config/env.js';
 import { parseKeyring, type Keyring } from './auth/provider-key-vault.js';
+import type { LoginThrottleConfig } from './auth/login-throttle.js';
 import type { RateLimitConfig } from './middleware/rate-limits.js';
 
 export interface ApiOptions {
@@ -12,6 +13,8 @@ export interface ApiOptions {
   trustProxy: boolean | number | string;
   bodyLimitBytes: number;
   rateLimit: RateLimitConfig;
+  /** Failed logins: growing delays per (account, address), ceilings per address and per account. */
+  loginThrottle: LoginThrottleConfig;
   /** Redis key prefix of the rate-limit counters (shared by the replicas of one deployment). */
   rateLimitKeyPrefix: string;
   providerKeyring: Keyring | undefined;
@@ -41,7 +44,15 @@ export function apiOptionsFromEnv(env: Env): ApiOptions {
       max: env.RATE_LIMIT_MAX,
       authWindowMs: env.RATE_LIMIT_AUTH_WINDOW_MS,
       authMaxPerIp: env.RATE_LIMIT_AUTH_MAX_PER_IP,
-      authMaxPerAccount: env.RATE_LIMIT_AUTH_MAX_PER_ACCOUNT,
+    },
+    loginThrottle: {
+      freeFailures: env.RATE_LIMIT_AUTH_FREE_FAILURES,
+      delayBaseMs: env.RATE_LIMIT_AUTH_DELAY_BASE_MS,
+      delayMaxMs: env.RATE_LIMIT_AUTH_DELAY_MAX_MS,
+      pairMemoryMs: env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS,
+      windowMs: env.RATE_LIMIT_AUTH_WINDOW_MS,
+      maxPerAddress: env.RATE_LIMIT_AUTH_MAX_PER_IP,
+      maxPerAccount: env.RATE_LIMIT_AUTH_MAX_PER_ACCOUNT,
     },
     rateLimitKeyPrefix: `${env.REDIS_NAMESPACE}:ratelimit`,
     providerKeyring: parseKeyring(env.PROVIDER_KEYS_ENCRYPTION_KEY),

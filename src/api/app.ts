@@ -19,6 +19,7 @@ import { redisReady } from '../redis/connection.js';
 import type { ApiContext } from './api-context.js';
 import type { ApiOptions } from './api-options.js';
 import { createAuthentication } from './auth/authenticator.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { ProviderKeyVault } from './auth/provider-key-vault.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -58,6 +59,8 @@ export interface ApiDependencies {
   costs?: CostReport;
   /** Pass one to share the registry with in-process workers (`zekka dev`). */
   observability?: ApiObservability;
+  /** Milliseconds since the epoch, for login throttling; default Date.now (tests move time on). */
+  clock?: () => number;
 }
 
 export function createApiObservability(engine: EngineDeps): ApiObservability {
@@ -99,6 +102,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
     tokens: { secret: options.jwtSecret, expiresInSeconds: options.jwtExpiresInSeconds },
     vault: new ProviderKeyVault(engine.prisma, options.providerKeyring),
     limits,
+    loginThrottle: new LoginThrottle(engine.redis, options.rateLimitKeyPrefix, options.loginThrottle, deps.clock),
     metrics,
     system,
   };

@@ -83,7 +83,12 @@ export const envSchema = z
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1_200),
     RATE_LIMIT_AUTH_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
     RATE_LIMIT_AUTH_MAX_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(50),
-    RATE_LIMIT_AUTH_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(5),
+    // Failed logins per account across all addresses before only known addresses get through (src/api/auth/login-throttle.ts).
+    RATE_LIMIT_AUTH_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    RATE_LIMIT_AUTH_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    RATE_LIMIT_AUTH_DELAY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(1_000),
+    RATE_LIMIT_AUTH_DELAY_MAX_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
+    RATE_LIMIT_AUTH_PAIR_MEMORY_MS: z.coerce.number().int().min(1_000).max(30 * 86_400_000).default(86_400_000),
     PROVIDER_KEYS_ENCRYPTION_KEY: z
       .string()
       .trim()
@@ -107,6 +112,13 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production (the development default is public)' });
+    }
+    if (env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS < env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {
+      // Forgetting a pair sooner than its longest wait would let a guesser wait it out and start afresh.
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_AUTH_PAIR_MEMORY_MS'], message: 'must be at least RATE_LIMIT_AUTH_DELAY_MAX_MS' });
+    }
+    if (env.RATE_LIMIT_AUTH_DELAY_BASE_MS > env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_AUTH_DELAY_BASE_MS'], message: 'must be at most RATE_LIMIT_AUTH_DELAY_MAX_MS' });
     }
   });
 

@@ -27,7 +27,8 @@ export function testApiOptions(overrides: Partial<ApiOptions> = {}): ApiOptions 
     corsOrigins: ['https://app.example.com'],
     trustProxy: false,
     bodyLimitBytes: 64 * 1024,
-    rateLimit: { windowMs: 60_000, max: 100_000, authWindowMs: 60_000, authMaxPerIp: 10_000, authMaxPerAccount: 10_000 },
+    rateLimit: { windowMs: 60_000, max: 100_000, authWindowMs: 60_000, authMaxPerIp: 10_000 },
+    loginThrottle: { freeFailures: 1_000, delayBaseMs: 1_000, delayMaxMs: 60_000, pairMemoryMs: 60_000, windowMs: 60_000, maxPerAddress: 10_000, maxPerAccount: 10_000 },
     // Each app its own counters: suites do not rate-limit each other.
     rateLimitKeyPrefix: `${testNamespace()}:ratelimit:${randomUUID().slice(0, 8)}`,
     providerKeyring: parseKeyring(TEST_KEYRING),
@@ -107,11 +108,11 @@ export function testRealtime(engine: Harness, options: ApiOptions): (server: Api
     });
 }
 
-export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions; realtime?: boolean } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions; realtime?: boolean; clock?: () => number } = {}): Promise<ApiHarness> {
   const engine = await createHarness({ workers: false, ...options.engine });
   const observability = createApiObservability(engine.deps);
   const apiOptions = testApiOptions(options.api);
-  const app = createApp({ engine: engine.deps, projects: engine.projects, observability }, apiOptions);
+  const app = createApp({ engine: engine.deps, projects: engine.projects, observability, clock: options.clock }, apiOptions);
   let realtime: Realtime | undefined;
   const attach = testRealtime(engine, apiOptions);
   const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? async (http) => (realtime = await attach(http)) : undefined });

@@ -44,7 +44,7 @@ describe('api: Redis goes away and comes back', function () {
 
   it('answers at once while Redis is down — 503 with Retry-After where the queues are needed — and recovers', async () => {
     const url = api?.url ?? '';
-    const { token } = await signUp(url, 'outage');
+    const { token, email, password } = await signUp(url, 'outage');
     const project = await httpRequest(url, 'POST', '/api/projects', { token, body: { name: 'outage', requirements: REQUIREMENTS } });
     expect(project.status).to.equal(201);
     const id = project.json.id as string;
@@ -69,10 +69,19 @@ describe('api: Redis goes away and comes back', function () {
     expect(execute.value.json).to.include({ status: 503, code: 'unavailable' });
     expect(execute.value.json.detail).to.match(/Redis/);
 
+    // Login throttling fails closed: no login goes through unthrottled while its state is away.
+    const login = await timed(() => httpRequest(url, 'POST', '/api/auth/login', { body: { email, password } }));
+    expect(login.value.status, login.value.text).to.equal(503);
+    expect(login.ms, 'the 503 comes at once').to.be.below(3_000);
+    expect(login.value.headers.get('retry-after')).to.equal('5');
+    expect(login.value.json).to.include({ status: 503, code: 'unavailable' });
+
     redis = await startRedis(redisPort);
     await waitFor(async () => (await httpRequest(url, 'GET', '/health/ready')).status === 200, 30_000);
     const again = await httpRequest(url, 'POST', `/api/projects/${id}/execute`, { token });
     expect(again.status, again.text).to.equal(202);
+    const loginAgain = await httpRequest(url, 'POST', '/api/auth/login', { body: { email, password } });
+    expect(loginAgain.status, loginAgain.text).to.equal(200);
     expect(api?.output() ?? '').not.to.match(/unhandled|TypeError/i);
   });
 });

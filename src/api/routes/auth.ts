@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/prisma-types.js';
 import type { ApiContext } from '../api-context.js';
 import { signAccessToken } from '../auth/tokens.js';
 import { UnauthorizedError } from '../http-errors.js';
+import { clientAddress } from '../middleware/rate-limits.js';
 import { loginBody, registerBody, registeredUser, tokenSchema, userSchema } from '../schemas/auth.js';
 
 export function registerAuthRoutes(ctx: ApiContext): void {
@@ -39,21 +40,24 @@ export function registerAuthRoutes(ctx: ApiContext): void {
       path: '/api/auth/login',
       operationId: 'login',
       summary: 'Exchange email and password for an access token (JWT)',
-      description: 'Failed logins are limited per account and per address (429 with Retry-After).',
+      description:
+        'Failed logins are throttled per (account, address) with growing delays, and capped per address and per account (429 with Retry-After, the same for unknown emails). A success resets the pair.',
       tag: 'auth',
       auth: 'none',
-      before: [ctx.limits.loginIp, ctx.limits.loginAccount],
       body: loginBody,
       responses: { 200: { description: 'the access token', schema: tokenSchema }, 401: { description: 'wrong email or password (the same answer for both)' } },
     },
     async ({ body }, req, res) => {
       const email = body.email.trim().toLowerCase();
+      // Before any lookup: a refusal costs the same whether or not the account exists.
+      const attempt = await ctx.loginThrottle.admit(email, clientAddress(req));
       const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
       const ok = user ? await hasher.verify(user.passwordHash, body.password) : await hasher.verifyNothing(body.password);
       if (!user || !ok) {
         await audit.record(req, res, { actorId: user?.id ?? null, action: 'auth.login_failed', targetType: 'user', targetId: user?.id });
         throw new UnauthorizedError('invalid email or password');
       }
+      await attempt.succeeded();
       if (hasher.needsRehash(user.passwordHash)) {
         await prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hasher.hash(body.password) } });
       }
