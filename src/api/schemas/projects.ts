@@ -1,9 +1,8 @@
 /** Request and response schemas of /api/projects: the engine's own create schema is the body's source. */
 import { z } from 'zod';
+import { PROJECT_STATUSES } from '../../engine/project-lifecycle.js';
 import { createProjectSchema } from '../../engine/project-service.js';
 import { moneySchema, optionalTimestamp, timestamp, limitQuery } from './common.js';
-
-export const PROJECT_STATUSES = ['created', 'queued', 'running', 'needs_review', 'completed', 'failed', 'cancelled', 'budget_exhausted'] as const;
 
 export const createProjectBody = createProjectSchema.omit({ ownerId: true }).strict().meta({ id: 'CreateProjectRequest' });
 

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'project.cancelled',
   'project.budget_exhausted',
   'project.needs_review',
+  'project.verification_failed',
   'stage.started',
   'stage.completed',
   'stage.failed',
@@ -24,6 +25,9 @@ export const EVENT_TYPES = [
   'conflict.detected',
   'conflict.resolved',
   'cost.updated',
+  'verification.started',
+  'verification.finished',
+  'repair.started',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -42,4 +46,4 @@ export type ProjectEvent = z.infer<typeof eventSchema>;
 export type NewEvent = { type: EventType; projectId: string; data?: Record<string, unknown> };
 
 /** The statuses a project can end in, with the event announcing each. */
-export const TERMINAL_EVENTS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted'];
+export const TERMINAL_EVENTS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.verification_failed'];
