@@ -84,14 +84,8 @@ export class WorkerPool {
     const data = job.data as { projectId?: string; runId?: string; stage?: number };
     if (!data.projectId) return;
     const reason = `${data.stage ? `stage ${data.stage}` : 'project'}: ${error.message}`;
-    const marked = await this.options.deps.prisma.project.updateMany({
-      where: { id: data.projectId, runId: data.runId, status: { in: ['queued', 'running'] } },
-      data: { status: 'failed', failureReason: reason, completedAt: new Date() },
-    });
-    if (marked.count > 0) {
-      await this.options.deps.state.set(data.projectId, { status: 'failed' });
-      await this.options.deps.events.publish({ type: 'project.failed', projectId: data.projectId, data: { reason } });
-    }
+    if (!data.runId) return;
+    await this.options.deps.lifecycle.apply(data.projectId, 'fail', { runId: data.runId, reason, event: { reason } });
   }
 
   async close(): Promise<void> {

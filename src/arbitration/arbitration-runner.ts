@@ -67,9 +67,7 @@ export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobDa
     await recordAttempt(deps, services, { conflictId: conflict.id, type: conflict.type, strategy: 'human', outcome: 'needs_review' });
     await openReview(deps, services, conflict, project.name, reason);
   }
-  const paused = await deps.prisma.project.updateMany({ where: { id: conflict.projectId, status: { in: ['running', 'queued'] } }, data: { status: 'needs_review', failureReason: reason } });
-  await deps.state.set(conflict.projectId, { status: 'needs_review' });
-  if (paused.count > 0) await deps.events.publish({ type: 'project.needs_review', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, reason } });
+  await deps.lifecycle.apply(conflict.projectId, 'pause-for-review', { reason, event: { conflictId: conflict.id, path: conflict.path, reason } });
   return waitForReview(deps, job, token);
 }
 

@@ -40,8 +40,7 @@ export async function resolveConflict(deps: EngineDeps, projectId: string, confl
   if (claimed.count === 0) throw new ConflictError('conflict was answered already');
   const stillWaiting = await deps.prisma.conflict.count({ where: { projectId, status: 'needs_review' } });
   if (stillWaiting === 0) {
-    await deps.prisma.project.updateMany({ where: { id: projectId, status: 'needs_review' }, data: { status: 'running', failureReason: null } });
-    await deps.state.set(projectId, { status: 'running' });
+    await deps.lifecycle.apply(projectId, 'resume-from-review');
   }
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { runId: true } });
   const job = await deps.queues.get(ARBITRATION_QUEUE).getJob(jobIds.arbitration(projectId, project.runId ?? '', conflictId));

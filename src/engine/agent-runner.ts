@@ -67,12 +67,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   }
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
-  // Independent context-bus writes go out together (one write on the auto-pipelined connection),
-  // awaited with the stage snapshot, which does not depend on them.
-  const announced = Promise.all([
-    deps.state.agentStarted(projectId, instanceKey),
-    deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } }),
-  ]);
+  // Awaited with the stage snapshot, which does not depend on it.
+  const announced = deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
   try {
     const [snapshot] = await Promise.all([deps.snapshots.get(projectId, runId, data.stage), announced]);
@@ -172,14 +168,11 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       outputTokens: completion.usage.outputTokens,
       switches: completion.switches,
     });
-    await Promise.all([
-      deps.state.agentFinished(projectId, instanceKey),
-      deps.events.publish({
-        type: 'agent.completed',
-        projectId,
-        data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
-      }),
-    ]);
+    await deps.events.publish({
+      type: 'agent.completed',
+      projectId,
+      data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
+    });
     return { instanceKey, status: 'completed', written, conflicts, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
   } catch (error) {
     if (error instanceof BudgetExceededError) {
@@ -216,7 +209,6 @@ async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJo
     where: { projectId_instanceKey: { projectId: data.projectId, instanceKey: data.instanceKey } },
     data: { status: final ? 'failed' : 'pending', error: message.slice(0, 2_000), completedAt: final ? new Date() : null },
   });
-  await deps.state.agentFinished(data.projectId, data.instanceKey);
   await deps.events.publish({
     type: final ? 'agent.failed' : 'agent.retrying',
     projectId: data.projectId,
@@ -230,6 +222,5 @@ async function markCancelled(deps: EngineDeps, data: AgentJobData, result: Agent
     where: { projectId: data.projectId, instanceKey: data.instanceKey, status: { in: ['pending', 'running'] } },
     data: { status: 'cancelled', completedAt: new Date() },
   });
-  await deps.state.agentFinished(data.projectId, data.instanceKey);
   return result;
 }

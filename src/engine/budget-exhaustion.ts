@@ -12,16 +12,10 @@ export async function markBudgetExhausted(deps: EngineDeps, where: { projectId: 
   const reason =
     `budget exhausted at stage ${stage} ${getStage(stage).name} (${where.agentName}): spent $${microsToUsd(project.spentMicros).toFixed(4)} ` +
     `of $${microsToUsd(project.budgetMicros).toFixed(4)}; ${where.detail}. Raise the budget and resume the project.`;
-  const stopped = await deps.prisma.project.updateMany({
-    where: { id: projectId, status: { in: ['queued', 'running', 'needs_review'] } },
-    data: { status: 'budget_exhausted', failureReason: reason, completedAt: new Date() },
+  const stopped = await deps.lifecycle.apply(projectId, 'exhaust-budget', {
+    reason,
+    event: { stage, agent: where.agentName, reason, spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
   });
-  if (stopped.count === 0) return;
-  await deps.state.set(projectId, { status: 'budget_exhausted' });
-  await deps.events.publish({
-    type: 'project.budget_exhausted',
-    projectId,
-    data: { stage, agent: where.agentName, reason, spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
-  });
+  if (!stopped) return;
   deps.logger.warn('project budget exhausted', { projectId, stage, reason });
 }

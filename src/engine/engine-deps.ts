@@ -13,6 +13,7 @@ import { QueueRegistry } from '../../queues/queue-registry.js';
 import { AgentRunRecords } from './agent-run-records.js';
 import { StageRunRecords } from './stage-run-records.js';
 import { EventBus } from './events/event-bus.js';
+import { ProjectLifecycle } from './project-lifecycle.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
@@ -40,6 +41,9 @@ export interface EngineDeps {
   prices: PriceTable;
   queues: QueueRegistry;
   events: EventBus;
+  /** The one writer of a project's status (src/engine/project-lifecycle.ts). */
+  lifecycle: ProjectLifecycle;
+  /** The cancel flag every processor checks. */
   state: ProjectState;
   locks: FileLocks;
   artifacts: ArtifactStore;
@@ -72,6 +76,7 @@ export interface EngineDepsInput {
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
   const sql = input.sql ?? prismaExecutor(input.prisma);
   const artifacts = new ArtifactStore(input.prisma, sql);
+  const events = new EventBus(input.redis, input.namespace);
   return {
     prisma: input.prisma,
     sql,
@@ -82,7 +87,8 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
     queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
-    events: new EventBus(input.redis, input.namespace),
+    events,
+    lifecycle: new ProjectLifecycle({ sql, events }),
     state: new ProjectState(input.redis, input.namespace),
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs, waitMs: input.lockWaitMs }),
     artifacts,

@@ -69,14 +69,6 @@ export async function finishProject(deps: EngineDeps, data: ProjectJobData): Pro
   await deps.locks.withLock(projectId, MANIFEST_PATH, jobIds.project(projectId, runId), (lock) =>
     deps.artifacts.write({ projectId, path: MANIFEST_PATH, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: 'zekka', stage: 10 }),
   );
-  const completed = await deps.sql.query(
-    `UPDATE "Project" SET "status" = 'completed', "completedAt" = timezone('UTC', now()), "updatedAt" = timezone('UTC', now()), "currentStage" = 10, "failureReason" = NULL
-      WHERE "id" = $1::uuid AND "runId" = $2 AND "status" IN ('queued', 'running') RETURNING "id"`,
-    [projectId, runId],
-  );
-  await Promise.all([
-    deps.state.set(projectId, { status: 'completed' }),
-    completed.length > 0 ? deps.events.publish({ type: 'project.completed', projectId, data: { ...totals, artifacts: files.length + 1 } }) : undefined,
-  ]);
+  await deps.lifecycle.apply(projectId, 'complete', { runId, event: { ...totals, artifacts: files.length + 1 } });
   return { ...totals, artifacts: files.length + 1 };
 }

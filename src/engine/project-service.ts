@@ -1,11 +1,6 @@
 /**
- * Project lifecycle: create, execute, resume (retry from the stage that failed), cancel.
- *
- * Status machine (PostgreSQL is the truth, Redis mirrors it):
- *   created → queued → running → completed
- *                        ├→ needs_review → running        (a conflict waits for a human)
- *                        ├→ failed | budget_exhausted → (resume) queued
- *                        └→ cancelled → (resume) queued
+ * Projects: create, execute, resume (retry from the stage that failed), accept, cancel. The
+ * status changes go through the lifecycle's transition table (src/engine/project-lifecycle.ts).
  * Each execution is a run (`r1`, `r2` …) whose id is part of every job id, so executing twice
  * enqueues nothing new and a resume starts a fresh flow from the first unfinished stage.
  */
@@ -19,6 +14,7 @@ import { agentQueueName, ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
 import type { EngineDeps } from './engine-deps.js';
 import { buildProjectFlow } from './flow-builder.js';
 import { jobIds } from './job-ids.js';
+import { ACTIVE_STATUSES, RESUMABLE_STATUSES, TransitionRefusedError } from './project-lifecycle.js';
 import { projectOptionsSchema } from './project-options.js';
 import { raiseProjectBudget } from '../economics/budget-raise.js';
 import { budgetEventData } from '../economics/project-budget-guard.js';
@@ -36,8 +32,8 @@ export const createProjectSchema = z.object({
 
 export type CreateProjectInput = z.input<typeof createProjectSchema>;
 
-const ACTIVE: Project['status'][] = ['queued', 'running', 'needs_review'];
-const RESUMABLE: Project['status'][] = ['failed', 'cancelled', 'budget_exhausted'];
+const ACTIVE: readonly Project['status'][] = ACTIVE_STATUSES;
+const RESUMABLE: readonly Project['status'][] = RESUMABLE_STATUSES;
 
 export class ProjectService {
   constructor(
@@ -57,7 +53,6 @@ export class ProjectService {
     const project = await this.deps.prisma.project.create({
       data: { ownerId, name, requirements, options, budgetMicros: BigInt(Math.round((budgetUsd ?? this.defaultBudgetUsd) * MICROS_PER_USD)) },
     });
-    await this.deps.state.rebuild(this.deps.prisma, project.id);
     await this.deps.events.publish({ type: 'project.created', projectId: project.id, data: { name, agents: plan.length, budgetMicros: project.budgetMicros.toString() } });
     return project;
   }
@@ -74,7 +69,7 @@ export class ProjectService {
     if (ACTIVE.includes(project.status) && project.runId) return { runId: project.runId, started: false };
     if (project.status === 'completed') throw new ConflictError('project already completed');
     if (RESUMABLE.includes(project.status)) return this.resume(projectId);
-    return this.startRun(project, 1, ['created']);
+    return this.startRun(project, 1, 'enqueue');
   }
 
   /** Retries a failed, cancelled or budget-exhausted project from its first unfinished stage. */
@@ -86,27 +81,22 @@ export class ProjectService {
     const finished = new Set(done.map((s) => s.stage));
     let firstStage = 1;
     while (firstStage <= 10 && finished.has(firstStage)) firstStage++;
-    return this.startRun(project, firstStage, RESUMABLE);
+    return this.startRun(project, firstStage, 'resume');
   }
 
-  private async startRun(project: Project, firstStage: number, from: Project['status'][]): Promise<{ runId: string; started: boolean }> {
+  private async startRun(project: Project, firstStage: number, transition: 'enqueue' | 'resume'): Promise<{ runId: string; started: boolean }> {
     const runNumber = Number(project.runId?.slice(1) ?? 0) + 1;
     const runId = `r${runNumber}`;
-    // Compare-and-set on the status: of two concurrent executes, exactly one starts the run.
-    const claimed = await this.deps.prisma.project.updateMany({
-      where: { id: project.id, status: { in: from }, runId: project.runId },
-      data: { status: 'queued', runId, failureReason: null, completedAt: null },
-    });
-    if (claimed.count === 0) {
+    // The transition is a compare-and-set on the status: of two concurrent executes, exactly one starts the run.
+    const claimed = await this.deps.lifecycle.apply(project.id, transition, { runId, event: { runId, fromStage: firstStage } });
+    if (!claimed) {
       const current = await this.get(project.id);
       return { runId: current.runId ?? runId, started: false };
     }
     await this.deps.state.clearCancelled(project.id);
-    await this.deps.state.rebuild(this.deps.prisma, project.id);
     // On the context bus before the first agent asks (else the first stage's agents all load it at once).
     await new ProjectBudget(this.deps.redis, project.id, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, project.id));
     await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, Math.min(firstStage, 10)));
-    await this.deps.events.publish({ type: 'project.started', projectId: project.id, data: { runId, fromStage: firstStage } });
     this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });
     return { runId, started: true };
   }
@@ -118,26 +108,35 @@ export class ProjectService {
     const budgetMicros = BigInt(Math.round(budgetUsd * MICROS_PER_USD));
     const snapshot = await raiseProjectBudget({ prisma: this.deps.prisma, redis: this.deps.redis, namespace: this.deps.namespace, projectId, budgetMicros });
     await this.deps.events.publish({ type: 'cost.updated', projectId, data: budgetEventData(snapshot) });
-    await this.deps.state.rebuild(this.deps.prisma, projectId);
     return this.get(projectId);
   }
 
   /** Stops starting new agents, removes waiting jobs; in-flight agents finish without writing. */
   async cancel(projectId: string): Promise<Project> {
     const project = await this.get(projectId);
-    if (!ACTIVE.includes(project.status) && project.status !== 'created') throw new ConflictError(`a ${project.status} project cannot be cancelled`);
-    const updated = await this.deps.prisma.project.update({
-      where: { id: projectId },
-      data: { status: 'cancelled', failureReason: 'cancelled by the user', completedAt: new Date() },
-    });
+    // One conditional update: a cancel racing a completion either wins or changes nothing.
+    if (!(await this.deps.lifecycle.apply(projectId, 'cancel'))) {
+      const current = await this.get(projectId);
+      throw new ConflictError(`a ${current.status} project cannot be cancelled`);
+    }
     if (project.runId) {
       await this.deps.state.markCancelled(projectId, project.runId);
       await this.removeWaitingJobs(projectId, project.runId);
     }
     await this.deps.prisma.agentRun.updateMany({ where: { projectId, status: 'pending' }, data: { status: 'cancelled' } });
-    await this.deps.state.rebuild(this.deps.prisma, projectId);
-    await this.deps.events.publish({ type: 'project.cancelled', projectId });
-    return updated;
+    return this.get(projectId);
+  }
+
+  /** A person accepts a project whose software did not pass its own checks: it becomes completed. */
+  async accept(projectId: string): Promise<Project> {
+    await this.get(projectId);
+    try {
+      await this.deps.lifecycle.require(projectId, 'accept', { event: { acceptedUnverified: true } });
+    } catch (error) {
+      if (error instanceof TransitionRefusedError) throw new ConflictError(error.message);
+      throw error;
+    }
+    return this.get(projectId);
   }
 
   private async removeWaitingJobs(projectId: string, runId: string): Promise<void> {

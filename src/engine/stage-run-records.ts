@@ -5,9 +5,15 @@
  *
  * Stage jobs sit on every project's critical path, twice per stage, so these are plain SQL with as
  * few round trips as the logic allows (see src/engine/agent-run-records.ts for the agent side).
- * Rare transitions (cancel, budget exhaustion, failure) stay with Prisma in the stage runner.
+ * The project's status is written by src/engine/project-lifecycle.ts: begin embeds its
+ * `start-stage` statement.
  */
 import { jsonColumn, type SqlExecutor } from '../db/sql-executor.js';
+import { statusUpdateSql } from './project-lifecycle.js';
+
+// The project's progress at a stage's start, as the lifecycle writes it ($5 stage, $6 run).
+const START_STAGE = statusUpdateSql('start-stage', 5);
+if (START_STAGE.params.join() !== 'stage,runId') throw new Error('start-stage parameters changed: update StageRunRecords.begin');
 
 export interface StageProject {
   status: string;
@@ -73,7 +79,7 @@ export class StageRunRecords {
    * planned agent runs, resetting those an earlier run left unfinished and keeping completed ones.
    * One statement, so one transaction: a crash cannot leave a stage run without its agent runs.
    */
-  async begin(projectId: string, stage: number, plan: readonly PlannedAgentRun[]): Promise<BegunStageRun> {
+  async begin(projectId: string, runId: string, stage: number, plan: readonly PlannedAgentRun[]): Promise<BegunStageRun> {
     const rows = await this.sql.query<{ stage_run_id: string; done: unknown; unsettled: unknown }>(
       `WITH stage_run AS (
          INSERT INTO "StageRun" ("id", "projectId", "stage", "status", "agentsTotal", "startedAt")
@@ -83,8 +89,7 @@ export class StageRunRecords {
                "completedAt" = NULL, "attempt" = "StageRun"."attempt" + 1
          RETURNING "id"
        ), progress AS (
-         UPDATE "Project" SET "status" = 'running', "currentStage" = $2, "startedAt" = COALESCE("startedAt", ${NOW}), "updatedAt" = ${NOW}
-          WHERE "id" = $1::uuid AND "status" IN ('queued', 'running')
+         ${START_STAGE.sql}
        ), planned AS (
          SELECT * FROM jsonb_to_recordset($4::jsonb) AS p("instanceKey" text, "agentId" text, "jobId" text, "critical" boolean)
        ), to_run AS (
@@ -99,7 +104,7 @@ export class StageRunRecords {
               (SELECT COALESCE(json_agg(p."instanceKey"), '[]') FROM planned p WHERE p."instanceKey" NOT IN (SELECT "instanceKey" FROM to_run)) AS done,
               (SELECT COALESCE(json_agg(c."id"), '[]') FROM "Conflict" c WHERE c."stageRunId" = stage_run."id" AND c."status" <> 'resolved') AS unsettled
          FROM stage_run`,
-      [projectId, stage, plan.length, JSON.stringify(plan)],
+      [projectId, stage, plan.length, JSON.stringify(plan), stage, runId],
     );
     const row = rows[0];
     if (!row) throw new Error(`stage ${stage} of project ${projectId} was not recorded`);

@@ -61,7 +61,7 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
   const { projectId, runId, stage } = data;
   const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
   const planned = plan.map((a) => ({ instanceKey: a.instanceKey, agentId: a.agentId, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical }));
-  const [begun] = await Promise.all([deps.stageRuns.begin(projectId, stage, planned), deps.state.set(projectId, { status: 'running', currentStage: stage, runId })]);
+  const begun = await deps.stageRuns.begin(projectId, runId, stage, planned);
   const todo = plan.filter((a) => !begun.done.has(a.instanceKey));
   // Announced before any agent of the stage can start (and announce itself).
   await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
@@ -140,13 +140,8 @@ async function failStage(deps: EngineDeps, data: StageJobData, stageRunId: strin
     where: { id: stageRunId },
     data: { status: 'failed', completedAt: new Date(), error: reason, agentsSucceeded: result.succeeded, agentsFailed: result.failed.length, result: { ...result } },
   });
-  const marked = await deps.prisma.project.updateMany({
-    where: { id: projectId, runId, status: { in: ['queued', 'running', 'needs_review'] } },
-    data: { status: 'failed', failureReason: reason, completedAt: new Date() },
-  });
-  await deps.state.set(projectId, { status: 'failed' });
   await deps.events.publish({ type: 'stage.failed', projectId, data: { stage, reason } });
-  if (marked.count > 0) await deps.events.publish({ type: 'project.failed', projectId, data: { stage, reason } });
+  await deps.lifecycle.apply(projectId, 'fail', { runId, reason, event: { stage, reason } });
   deps.logger.warn('stage failed', { projectId, stage, reason });
 }
 

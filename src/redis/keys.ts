@@ -4,11 +4,9 @@
  * `namespace` lets test runs (and tenants) keep their keys apart; default `zekka`.
  */
 export interface ProjectKeys {
-  state: string;
   locks: string;
   lockTokens: string;
   conflicts: string;
-  agents: string;
   budget: string;
   events: string;
   sequence: string;
@@ -19,11 +17,9 @@ export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys
   if (!/^[A-Za-z0-9_-]+$/.test(projectId)) throw new Error(`invalid project id for a Redis key: ${projectId}`);
   const base = `${namespace}:project:{${projectId}}`;
   return {
-    state: `${base}:state`,
     locks: `${base}:locks`,
     lockTokens: `${base}:locks:tokens`,
     conflicts: `${base}:conflicts`,
-    agents: `${base}:agents`,
     budget: `${base}:budget`,
     events: `${base}:events`,
     sequence: `${base}:events:seq`,

@@ -8,21 +8,17 @@ describe('engine: context-bus state', function () {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  it('keeps a project’s keys under one hash tag and rebuilds its state from PostgreSQL', async () => {
+  it('keeps a project’s keys under one hash tag; its status lives in PostgreSQL only, its cancel flag names the run', async () => {
     h = await createHarness();
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });
     expect(await h.runToEnd(projectId)).to.equal('project.completed');
     const keys = projectKeys(projectId, testNamespace());
     for (const key of Object.values(keys)) expect(key).to.contain(`:project:{${projectId}}:`);
-    const before = await h.deps.state.get(projectId);
-    expect(before.status).to.equal('completed');
-
-    await h.redis.del(keys.state, keys.agents);
-    expect(await h.deps.state.get(projectId)).to.deep.equal({});
-    await h.deps.state.rebuild(h.deps.prisma, projectId);
-    const rebuilt = await h.deps.state.get(projectId);
-    expect(rebuilt).to.include({ status: 'completed', runId: 'r1', currentStage: '10' });
-    expect(await h.deps.state.activeAgents(projectId)).to.deep.equal([]);
+    const base = `${testNamespace()}:project:{${projectId}}`;
+    expect(await h.redis.exists(`${base}:state`, `${base}:agents`), 'no status mirror is written').to.equal(0);
+    await h.deps.state.markCancelled(projectId, 'r1');
+    expect(await h.deps.state.isCancelled(projectId, 'r1')).to.equal(true);
+    expect(await h.deps.state.isCancelled(projectId, 'r2')).to.equal(false);
   });
 
   it('numbers every event of a project 1, 2, 3 … and replays them in order', async () => {
