@@ -22,7 +22,6 @@
  * price (each defaults to the input price where a provider has none). A call whose prompt is above
  * a long-context threshold is billed entirely at the long-context rates, as the providers do.
  */
-import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 
 interface Rates {
