@@ -3,7 +3,7 @@
  * `.env.example` and the README's table document the same list; keep the three in step.
  */
 import { z } from 'zod';
-import { modelPricesEnv } from '../economics/pricing.js';
+import { modelPricesEnv } from '../economics/model-prices-config.js';
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = (fallback: number) => z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback);

@@ -1,50 +1,76 @@
 /**
- * Model prices: integer micro-dollars per 1M tokens, input and output apart.
+ * Model prices: integer micro-dollars per 1M tokens — prompt, output, cached prompt (read and
+ * write) — and, where a provider prices long prompts higher, a second tier.
  *
- * Defaults follow the design's published table (Gemini Pro $0.50, Claude Sonnet $3.00, GPT-4
- * $30.00, Ollama $0, per 1M tokens), read as the input price; the output price follows each
- * vendor's own output:input ratio for that family (Claude Sonnet 5×, GPT-4 2×, Gemini 1.0 Pro 3×).
- * Models the table does not name carry their vendors' published list prices. `MODEL_PRICES`
- * (JSON, USD per 1M tokens) overrides or adds entries.
+ * The defaults are ONE dated table (`DEFAULT_PRICE_TABLE` below) with its sources named; it covers
+ * every model a default tier (src/models/model-catalog.ts) or the default arbitration list
+ * (src/arbitration/arbitration-services.ts) can pick, which test/economics/pricing.test.ts checks.
+ * `MODEL_PRICES` (JSON, USD per 1M tokens) adds entries or replaces them whole.
  *
  * Resolution of a model name, first match wins:
- *   1. the exact name (`claude-sonnet-4-5`);
- *   2. the longest entry that is a prefix of the name up to a `-`, `:`, `@` or `/` boundary
- *      (`claude-sonnet-4-5-20250929`, `llama3.2:3b`, `offline-premium`);
- *   3. the provider's default: `ollama` and `offline` run locally and cost $0;
- *   4. otherwise the most expensive entry of the table, input and output apart — an unknown
- *      model is never cheaper than anything we know, so it can never undercharge a budget.
+ *   1. the exact name (`claude-sonnet-4-6`);
+ *   2. a dated snapshot or alias of an entry: the name minus a `-YYYYMMDD` or `-latest` suffix
+ *      (`claude-sonnet-4-5-20250929`), or minus an Ollama tag (`llama3.2:3b`);
+ *   3. a local provider (`LOCAL_PROVIDERS`: Ollama, the offline model): $0, by declaration;
+ *   4. otherwise there is no price: `UnpricedModelError`. The budget guard prices the worst case
+ *      before every call, so an unpriced model is refused before it is called — never charged $0,
+ *      and never guessed from a similar name (a new model may cost several times an old one).
  *
- * Cost of a call = ceil((input × inputPrice + output × outputPrice) / 1e6) micro-dollars:
- * all BigInt math, one rounding, and always up.
+ * Cost of a call = ceil(Σ tokens × price / 1e6) micro-dollars: all BigInt math, one rounding,
+ * always up. `Usage.inputTokens` counts every prompt token, cached ones included; of those,
+ * `cacheReadTokens` are billed at the cache-read price and `cacheWriteTokens` at the cache-write
+ * price (each defaults to the input price where a provider has none). A call whose prompt is above
+ * a long-context threshold is billed entirely at the long-context rates, as the providers do.
  */
-import { z } from 'zod';
+import { AppError } from '../errors/app-error.js';
 
-export interface ModelPrice {
-  /** Micro-dollars per 1M input (prompt) tokens. */
+interface Rates {
+  /** Micro-dollars per 1M prompt tokens that hit no cache. */
   inputMicrosPerMillion: bigint;
-  /** Micro-dollars per 1M output tokens. */
+  /** Micro-dollars per 1M output tokens (thinking tokens included). */
   outputMicrosPerMillion: bigint;
+  /** Micro-dollars per 1M prompt tokens read from a cache; absent: the input price. */
+  cacheReadMicrosPerMillion?: bigint;
+  /** Micro-dollars per 1M prompt tokens written to a cache; absent: the input price. */
+  cacheWriteMicrosPerMillion?: bigint;
+}
+
+export interface ModelPrice extends Rates {
+  /** Rates for the whole call when its prompt has more than `aboveInputTokens` tokens. */
+  longContext?: Rates & { aboveInputTokens: number };
 }
 
 export interface Usage {
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens served from a cache (part of `inputTokens`). */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to a cache (part of `inputTokens`). */
+  cacheWriteTokens?: number;
 }
 
-export type PriceSource = 'exact' | 'prefix' | 'provider' | 'fallback';
+export type PriceSource = 'exact' | 'snapshot' | 'local';
 
 export interface ResolvedPrice extends ModelPrice {
-  /** The table entry that matched (the provider for `provider`, the costliest entry for `fallback`). */
+  /** The table entry that matched (the provider for `local`). */
   entry: string;
   source: PriceSource;
 }
 
-const MILLION = 1_000_000n;
-
-function usd(input: number, output: number): ModelPrice {
-  return { inputMicrosPerMillion: usdToMicros(input), outputMicrosPerMillion: usdToMicros(output) };
+/** A model the table has no price for: refused before the call, never charged $0. */
+export class UnpricedModelError extends AppError {
+  constructor(model: string, provider?: string) {
+    const ref = provider ? `${provider}:${model}` : model;
+    super(`no price for model ${ref}: add it to MODEL_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":1,"output":5}}) before using it`, {
+      code: 'model_unpriced',
+      status: 500,
+      details: { model, provider },
+    });
+  }
 }
+
+const MILLION = 1_000_000n;
 
 /** USD (at most 6 decimals) to integer micro-dollars, exactly. */
 export function usdToMicros(value: number): bigint {
@@ -59,122 +85,112 @@ export function microsToUsd(micros: bigint): number {
   return Number(micros) / 1_000_000;
 }
 
-export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze({
-  // The design's table.
-  'claude-sonnet': usd(3, 15),
-  'gemini-pro': usd(0.5, 1.5),
-  'gpt-4': usd(30, 60),
-  // Names the router is likely to use, mapped onto the table's families.
-  'claude-sonnet-4-5': usd(3, 15),
-  'claude-sonnet-4': usd(3, 15),
-  'claude-3-7-sonnet': usd(3, 15),
-  'claude-3-5-sonnet': usd(3, 15),
-  'gemini-2.5-pro': usd(0.5, 1.5),
-  'gemini-1.5-pro': usd(0.5, 1.5),
-  // Not in the table: vendors' published list prices.
-  'claude-haiku-4-5': usd(1, 5),
-  'claude-3-5-haiku': usd(0.8, 4),
-  'claude-opus-4-1': usd(15, 75),
-  'gemini-2.5-flash': usd(0.3, 2.5),
-  'gemini-2.5-flash-lite': usd(0.1, 0.4),
-  'gemini-2.0-flash': usd(0.1, 0.4),
-  'gpt-4o': usd(2.5, 10),
-  'gpt-4o-mini': usd(0.15, 0.6),
-  // Local models (Ollama) and the offline model.
-  llama3: usd(0, 0),
-  'llama3.1': usd(0, 0),
-  'llama3.2': usd(0, 0),
-  'qwen2.5-coder': usd(0, 0),
-  codellama: usd(0, 0),
-  offline: usd(0, 0),
-});
-
-/** Providers whose unknown models still cost nothing: they run on our own machines. */
-export const FREE_PROVIDERS: readonly string[] = ['ollama', 'offline'];
-
-const usdPerMillion = z.number({ error: 'expected a number of US dollars per 1M tokens' }).min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000');
-
-const priceOverride = z.strictObject({ input: usdPerMillion, output: usdPerMillion });
-
-/** `MODEL_PRICES`: `{"<model>": {"input": <USD per 1M>, "output": <USD per 1M>}, …}`. */
-export const modelPricesSchema = z.record(z.string().trim().min(1, 'model names must not be empty'), priceOverride);
-
-export type ModelPriceOverrides = z.infer<typeof modelPricesSchema>;
-
-/** Parses `MODEL_PRICES`; the error names the model and field at fault. */
-export function parseModelPrices(json: string): Record<string, ModelPrice> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new ModelPricesError(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const parsed = modelPricesSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.map((p) => JSON.stringify(String(p))).join('.') : '(top level)';
-    throw new ModelPricesError(`${where}: ${issue?.message ?? 'invalid'} — expected {"<model>": {"input": <USD per 1M tokens>, "output": <USD per 1M tokens>}}`);
-  }
-  const prices: Record<string, ModelPrice> = {};
-  for (const [model, price] of Object.entries(parsed.data)) {
-    try {
-      prices[model] = usd(price.input, price.output);
-    } catch (error) {
-      throw new ModelPricesError(`${JSON.stringify(model)}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return prices;
+/** One row of a price table in USD per 1M tokens, as the providers publish them. */
+export interface UsdPrice {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  longContext?: { above: number; input: number; output: number; cacheRead?: number; cacheWrite?: number };
 }
 
-export class ModelPricesError extends Error {
-  constructor(message: string) {
-    super(`MODEL_PRICES ${message}`);
-    this.name = 'ModelPricesError';
-  }
+function ratesOf(row: Omit<UsdPrice, 'longContext'>): Rates {
+  return {
+    inputMicrosPerMillion: usdToMicros(row.input),
+    outputMicrosPerMillion: usdToMicros(row.output),
+    ...(row.cacheRead === undefined ? {} : { cacheReadMicrosPerMillion: usdToMicros(row.cacheRead) }),
+    ...(row.cacheWrite === undefined ? {} : { cacheWriteMicrosPerMillion: usdToMicros(row.cacheWrite) }),
+  };
 }
 
-/** zod field for the environment schema: a JSON string, parsed and validated at start-up. */
-export const modelPricesEnv = z.string().transform((json, ctx) => {
-  try {
-    return parseModelPrices(json);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message.replace(/^MODEL_PRICES /, '') : String(error) });
-    return z.NEVER;
-  }
+export function toModelPrice(row: UsdPrice): ModelPrice {
+  const { longContext, ...base } = row;
+  if (!longContext) return ratesOf(base);
+  const { above, ...rates } = longContext;
+  return { ...ratesOf(base), longContext: { aboveInputTokens: above, ...ratesOf(rates) } };
+}
+
+/** When the figures below were taken from the pages in `DEFAULT_PRICE_SOURCES`. */
+export const DEFAULT_PRICES_AS_OF = '2026-12-06';
+
+/** The providers' published pricing pages the default table follows. */
+export const DEFAULT_PRICE_SOURCES: Readonly<Record<string, string>> = Object.freeze({
+  gemini: 'https://ai.google.dev/gemini-api/docs/pricing (Gemini Developer API, Standard tier, text input)',
+  anthropic: 'https://docs.anthropic.com/en/docs/about-claude/pricing (cache write = 5-minute write; long context > 200K input tokens)',
+  local: 'Ollama and the offline model run on our own machines: $0',
 });
 
-const BOUNDARY = /[-:@/]/;
+/**
+ * The default prices, USD per 1M tokens, as published on DEFAULT_PRICES_AS_OF (see
+ * DEFAULT_PRICE_SOURCES). Gemini bills no per-token cache write (implicit caching is free to write;
+ * explicit caches are billed per hour of storage, and Zekka creates none), so its writes cost the
+ * input price. Anthropic's long-context cache rates are its cache multipliers (write 1.25×, read
+ * 0.1×) applied to the long-context input price. Update the date when a figure changes.
+ */
+const DEFAULT_PRICE_TABLE: Readonly<Record<string, UsdPrice>> = {
+  // Google Gemini: prompts above 200k tokens are billed at the higher rate for the whole call.
+  'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.125, longContext: { above: 200_000, input: 2.5, output: 15, cacheRead: 0.25 } },
+  'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.03 },
+  'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.01 },
+  // Anthropic Claude.
+  'claude-sonnet-4-6': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, longContext: { above: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } },
+  'claude-sonnet-4-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, longContext: { above: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } },
+  'claude-sonnet-4': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, longContext: { above: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } },
+  'claude-haiku-4-5': { input: 1, output: 5, cacheWrite: 1.25, cacheRead: 0.1 },
+  'claude-opus-4-1': { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 },
+  // Local: the default Ollama model and the offline model of each tier.
+  'llama3.2': { input: 0, output: 0 },
+  'offline-premium': { input: 0, output: 0 },
+  'offline-standard': { input: 0, output: 0 },
+  'offline-economy': { input: 0, output: 0 },
+};
+
+export const DEFAULT_MODEL_PRICES: Readonly<Record<string, ModelPrice>> = Object.freeze(
+  Object.fromEntries(Object.entries(DEFAULT_PRICE_TABLE).map(([model, row]) => [model, toModelPrice(row)])),
+);
+
+/** Providers that run on our own machines: every model they serve costs $0. */
+export const LOCAL_PROVIDERS: readonly string[] = ['ollama', 'offline'];
+
+const FREE: ModelPrice = { inputMicrosPerMillion: 0n, outputMicrosPerMillion: 0n };
+
+/** `claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`; `llama3.2:3b` → `llama3.2`; else undefined. */
+function snapshotBase(model: string): string | undefined {
+  const colon = model.indexOf(':');
+  if (colon > 0) return model.slice(0, colon);
+  const dash = model.lastIndexOf('-');
+  if (dash <= 0) return undefined;
+  const suffix = model.slice(dash + 1);
+  return suffix === 'latest' || (suffix.length === 8 && /^\d+$/.test(suffix)) ? model.slice(0, dash) : undefined;
+}
 
 export class PriceTable {
   private readonly prices: ReadonlyMap<string, ModelPrice>;
-  private readonly costliest: ModelPrice;
 
   constructor(overrides: Record<string, ModelPrice> = {}, defaults: Readonly<Record<string, ModelPrice>> = DEFAULT_MODEL_PRICES) {
     this.prices = new Map(Object.entries({ ...defaults, ...overrides }));
-    let input = 0n;
-    let output = 0n;
-    for (const price of this.prices.values()) {
-      if (price.inputMicrosPerMillion > input) input = price.inputMicrosPerMillion;
-      if (price.outputMicrosPerMillion > output) output = price.outputMicrosPerMillion;
-    }
-    this.costliest = { inputMicrosPerMillion: input, outputMicrosPerMillion: output };
   }
 
   entries(): [string, ModelPrice][] {
     return [...this.prices.entries()];
   }
 
-  priceOf(model: string, provider?: string): ResolvedPrice {
+  /** The price of `model`, or undefined when it has none (see the resolution order above). */
+  find(model: string, provider?: string): ResolvedPrice | undefined {
     const exact = this.prices.get(model);
     if (exact) return { ...exact, entry: model, source: 'exact' };
-    let best: string | undefined;
-    for (const name of this.prices.keys()) {
-      if (model.length > name.length && model.startsWith(name) && BOUNDARY.test(model.charAt(name.length)) && name.length > (best?.length ?? 0)) best = name;
-    }
-    const prefixed = best === undefined ? undefined : this.prices.get(best);
-    if (best !== undefined && prefixed) return { ...prefixed, entry: best, source: 'prefix' };
-    if (provider !== undefined && FREE_PROVIDERS.includes(provider)) return { inputMicrosPerMillion: 0n, outputMicrosPerMillion: 0n, entry: provider, source: 'provider' };
-    return { ...this.costliest, entry: '(costliest known)', source: 'fallback' };
+    const base = snapshotBase(model);
+    const snapshot = base === undefined ? undefined : this.prices.get(base);
+    if (base !== undefined && snapshot) return { ...snapshot, entry: base, source: 'snapshot' };
+    if (provider !== undefined && LOCAL_PROVIDERS.includes(provider)) return { ...FREE, entry: provider, source: 'local' };
+    return undefined;
+  }
+
+  /** The price of `model`; throws UnpricedModelError when it has none. */
+  priceOf(model: string, provider?: string): ResolvedPrice {
+    const price = this.find(model, provider);
+    if (!price) throw new UnpricedModelError(model, provider);
+    return price;
   }
 
   /** The cost of a call that used `usage`, rounded up to the next micro-dollar. */
@@ -184,7 +200,18 @@ export class PriceTable {
 }
 
 export function costOf(price: ModelPrice, usage: Usage): bigint {
-  const scaled = tokens(usage.inputTokens, 'inputTokens') * price.inputMicrosPerMillion + tokens(usage.outputTokens, 'outputTokens') * price.outputMicrosPerMillion;
+  const input = tokens(usage.inputTokens, 'inputTokens');
+  const output = tokens(usage.outputTokens, 'outputTokens');
+  const read = tokens(usage.cacheReadTokens ?? 0, 'cacheReadTokens');
+  const written = tokens(usage.cacheWriteTokens ?? 0, 'cacheWriteTokens');
+  if (read + written > input) throw new RangeError(`cached prompt tokens (${read} read + ${written} written) exceed inputTokens (${input})`);
+  const long = price.longContext;
+  const rates: Rates = long && input > BigInt(long.aboveInputTokens) ? long : price;
+  const scaled =
+    (input - read - written) * rates.inputMicrosPerMillion +
+    read * (rates.cacheReadMicrosPerMillion ?? rates.inputMicrosPerMillion) +
+    written * (rates.cacheWriteMicrosPerMillion ?? rates.inputMicrosPerMillion) +
+    output * rates.outputMicrosPerMillion;
   return (scaled + MILLION - 1n) / MILLION;
 }
 

@@ -34,8 +34,13 @@ export interface CompletionRequest {
 }
 
 export interface TokenUsage {
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens served from the provider's cache (part of `inputTokens`, billed lower). */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's cache (part of `inputTokens`, billed higher). */
+  cacheWriteTokens?: number;
 }
 
 export interface CompletionResult {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { raiseProjectBudget } from '../../src/economics/budget-raise.js';
 import { ledgerTotal } from '../../src/economics/cost-ledger.js';
-import { createPriceTable, parseModelPrices } from '../../src/economics/pricing.js';
+import { createPriceTable, UnpricedModelError } from '../../src/economics/pricing.js';
+import { parseModelPrices } from '../../src/economics/model-prices-config.js';
 import { ProjectBudget } from '../../src/economics/project-budget.js';
 import { createBudgetGuard, type BudgetGuardOptions } from '../../src/economics/project-budget-guard.js';
 import type { NewEvent } from '../../src/engine/events/event-schema.js';
@@ -106,6 +107,22 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
     await guard.release(big);
     expect(await guard.reserve({ ...sonnet, inputTokens: 10_000, maxOutputTokens: 60_000 })).to.not.equal(undefined);
     expect(await fx.prisma.costLedgerEntry.count({ where: { projectId: project.projectId } })).to.equal(0);
+  });
+
+  it('refuses to reserve for a model without a price, before any call, holding nothing', async () => {
+    const guard = guardFor();
+    const error = await guard.reserve({ provider: 'anthropic', model: 'claude-unreleased-9', inputTokens: 100, maxOutputTokens: 100 }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).to.be.instanceOf(UnpricedModelError);
+    expect((error as UnpricedModelError).code).to.equal('model_unpriced');
+    expect((error as Error).message).to.match(/no price for model anthropic:claude-unreleased-9: add it to MODEL_PRICES/);
+    expect((await guard.snapshot()).reservedMicros).to.equal(0n);
+    // Local models are $0 by declaration, and MODEL_PRICES can price the new model.
+    expect((await guard.reserve({ provider: 'ollama', model: 'mistral-nemo', inputTokens: 100, maxOutputTokens: 100 }))?.amountMicros).to.equal(0n);
+    const priced = guardFor({ prices: createPriceTable(parseModelPrices('{"claude-unreleased-9":{"input":1,"output":1}}')) });
+    expect((await priced.reserve({ provider: 'anthropic', model: 'claude-unreleased-9', inputTokens: 100, maxOutputTokens: 100 }))?.amountMicros).to.be.a('bigint');
   });
 
   it('records exactly usage × configured prices (MODEL_PRICES)', async () => {

@@ -151,6 +151,14 @@ describe('models: providers through the real SDKs against fake servers', () => {
     expect((await failure(wrongKey.complete(completionRequest('claude-sonnet-4-6')))).kind).to.equal('auth');
   });
 
+  it('reports cached prompt tokens inside the prompt count, so the price table bills them at the cache rates', async () => {
+    // Anthropic counts cache reads and writes apart from input_tokens; Gemini counts them inside promptTokenCount.
+    servers.anthropic.reply({ kind: 'ok', inputTokens: 5_000, outputTokens: 100, cacheReadTokens: 3_000, cacheWriteTokens: 1_000 });
+    expect((await providers.anthropic.complete(completionRequest('claude-sonnet-4-6'))).usage).to.deep.equal({ inputTokens: 5_000, outputTokens: 100, cacheReadTokens: 3_000, cacheWriteTokens: 1_000 });
+    servers.gemini.reply({ kind: 'ok', inputTokens: 5_000, outputTokens: 100, cacheReadTokens: 4_000 });
+    expect((await providers.gemini.complete(completionRequest('gemini-2.5-pro'))).usage).to.deep.equal({ inputTokens: 5_000, outputTokens: 100, cacheReadTokens: 4_000 });
+  });
+
   it('gemini: 503 is overloaded; thinking tokens count as output', async () => {
     servers.gemini.reply({ kind: 'error', status: 503 });
     expect((await failure(providers.gemini.complete(completionRequest('gemini-2.5-pro')))).kind).to.equal('overloaded');

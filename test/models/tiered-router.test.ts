@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { CallEstimate, Reservation } from '../../src/economics/budget-guard.js';
+import { PriceTable } from '../../src/economics/pricing.js';
 import { BudgetExceededError } from '../../src/errors/app-error.js';
 import { parseModelList, type ModelCatalog } from '../../src/models/model-catalog.js';
 import { SingleProviderRouter } from '../../src/models/model-router.js';
@@ -144,6 +146,29 @@ describe('models: tiered router', () => {
     );
     expect((error as BudgetExceededError).details).to.include({ tier: 'premium', cheapest: 'gemini:gemini-2.5-flash', neededMicros: '524' });
     expect(servers.gemini.completions.length + servers.anthropic.completions.length).to.equal(0);
+  });
+
+  it('never calls a model without a price: passes over it as unpriced, or fails naming MODEL_PRICES', async () => {
+    // A budget that prices with the real table, as the project budget guard does before every call.
+    class PricedBudget extends FakeBudgetGuard {
+      override reserve(estimate: CallEstimate): Promise<Reservation | undefined> {
+        new PriceTable().priceOf(estimate.model, estimate.provider);
+        return super.reserve(estimate);
+      }
+    }
+    const budget = new PricedBudget(1_000_000n);
+    const result = await router('anthropic:claude-unreleased-9,gemini:gemini-2.5-flash').complete(routedRequest('standard', { budget }));
+    expect(result.provider).to.equal('gemini');
+    expect(result.switches).to.deep.equal([{ from: 'anthropic:claude-unreleased-9', to: 'gemini:gemini-2.5-flash', reason: 'unpriced' }]);
+    expect(servers.anthropic.completions, 'an unpriced model is never called').to.have.length(0);
+    expect(budget.log).to.deep.equal(['reserve gemini:gemini-2.5-flash 524', `settle gemini:gemini-2.5-flash ${result.costMicros}`]);
+
+    const error = await rejection(router('anthropic:claude-unreleased-9').complete(routedRequest('premium', { budget })));
+    expect(error).to.be.instanceOf(AllModelsFailedError);
+    expect((error as AllModelsFailedError).attempts.map((a) => a.outcome)).to.deep.equal(['unpriced']);
+    expect(error.message).to.match(/anthropic:claude-unreleased-9 unpriced \(no price for model anthropic:claude-unreleased-9: add it to MODEL_PRICES/);
+    expect(servers.anthropic.completions).to.have.length(0);
+    expect(budget.reserved).to.equal(0n);
   });
 
   it('lists every attempt when all models fail', async () => {

@@ -61,10 +61,7 @@ export class FakeAnthropicServer extends FakeModelServer {
         content: reply.kind === 'empty' ? [] : [{ type: 'text', text }],
         stop_reason: reply.kind === 'truncated' ? 'max_tokens' : 'end_turn',
         stop_sequence: null,
-        usage: {
-          input_tokens: reply.kind === 'ok' ? (reply.inputTokens ?? DEFAULT_INPUT_TOKENS) : DEFAULT_INPUT_TOKENS,
-          output_tokens: reply.kind === 'ok' ? (reply.outputTokens ?? DEFAULT_OUTPUT_TOKENS) : DEFAULT_OUTPUT_TOKENS,
-        },
+        usage: anthropicUsage(reply),
       },
     };
   }
@@ -76,4 +73,17 @@ export class FakeAnthropicServer extends FakeModelServer {
     ];
     return { data, has_more: false, first_id: data[0]?.id, last_id: data.at(-1)?.id };
   }
+}
+
+/** Anthropic counts cache reads and writes apart from `input_tokens`; `inputTokens` is the whole prompt. */
+function anthropicUsage(reply: FakeReply): Record<string, number> {
+  const ok = reply.kind === 'ok' ? reply : undefined;
+  const read = ok?.cacheReadTokens ?? 0;
+  const written = ok?.cacheWriteTokens ?? 0;
+  return {
+    input_tokens: (ok?.inputTokens ?? DEFAULT_INPUT_TOKENS) - read - written,
+    output_tokens: ok?.outputTokens ?? DEFAULT_OUTPUT_TOKENS,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: read,
+  };
 }

@@ -52,11 +52,13 @@ export class FakeGeminiServer extends FakeModelServer {
         ? { content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }
         : { content: { role: 'model', parts: [{ text }] }, finishReason: reply.kind === 'truncated' ? 'MAX_TOKENS' : 'STOP', index: 0 };
     const thoughts = this.thoughtsTokens > 0 ? { thoughtsTokenCount: this.thoughtsTokens } : {};
+    // Gemini reports cached prompt tokens as part of promptTokenCount.
+    const cached = reply.kind === 'ok' && reply.cacheReadTokens ? { cachedContentTokenCount: reply.cacheReadTokens } : {};
     return {
       status: 200,
       body: {
         candidates: [candidate],
-        usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens + this.thoughtsTokens, ...thoughts },
+        usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens + this.thoughtsTokens, ...thoughts, ...cached },
         modelVersion: model,
         responseId: `fake-${this.requests.length}`,
       },

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from './loopback-server.js';
 
 export type FakeReply =
-  | { kind: 'ok'; text?: string; inputTokens?: number; outputTokens?: number }
+  | { kind: 'ok'; text?: string; inputTokens?: number; outputTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number }
   /** A complete body whose answer was cut off at the output limit. */
   | { kind: 'truncated'; text?: string }
   /** A well-formed answer with no text. */

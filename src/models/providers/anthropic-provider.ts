@@ -1,10 +1,12 @@
 /**
  * Claude through the Messages API (`@anthropic-ai/sdk`). The SDK's own retries are off: the
- * router owns retry and fallback. Usage is the response's `usage.input_tokens`/`output_tokens`.
+ * router owns retry and fallback. Usage is the response's `usage`: Anthropic counts cache reads and
+ * cache writes apart from `input_tokens`, so the prompt is their sum (the price table bills each
+ * part at its own rate, src/economics/pricing.ts).
  */
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import type { CompletionRequest, CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, parseRetryAfter, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -19,7 +21,12 @@ export interface AnthropicProviderOptions {
 const messageSchema = z.object({
   content: z.array(z.object({ type: z.string(), text: z.string().optional() })),
   stop_reason: z.string().nullable(),
-  usage: z.object({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() }),
+  usage: z.object({
+    input_tokens: z.number().int().nonnegative(),
+    output_tokens: z.number().int().nonnegative(),
+    cache_creation_input_tokens: z.number().int().nonnegative().nullish(),
+    cache_read_input_tokens: z.number().int().nonnegative().nullish(),
+  }),
   model: z.string().optional(),
 });
 
@@ -52,7 +59,7 @@ export class AnthropicProvider implements LlmProvider {
     checkAnswer(context, text, message.stop_reason === 'max_tokens' || message.stop_reason === 'model_context_window_exceeded', request.maxOutputTokens);
     return {
       text,
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: anthropicUsage(message.usage),
       model: request.model,
       provider: this.name,
       stopReason: 'end',
@@ -65,6 +72,17 @@ export class AnthropicProvider implements LlmProvider {
     const page = await callProvider(context, (signal) => this.client.models.list({ limit: 100 }, { signal, maxRetries: 0, timeout: timeoutMs }), classifyAnthropic);
     return { models: page.data.map((model) => model.id) };
   }
+}
+
+function anthropicUsage(usage: z.infer<typeof messageSchema>['usage']): TokenUsage {
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const read = usage.cache_read_input_tokens ?? 0;
+  return {
+    inputTokens: usage.input_tokens + written + read,
+    outputTokens: usage.output_tokens,
+    ...(read > 0 ? { cacheReadTokens: read } : {}),
+    ...(written > 0 ? { cacheWriteTokens: written } : {}),
+  };
 }
 
 function classifyAnthropic(error: unknown, { provider, model }: CallContext): ProviderError | undefined {

@@ -1,8 +1,9 @@
 /**
  * Gemini through `@google/genai` (generateContent on the Gemini API, never Vertex). The SDK's
  * retries are off (no `retryOptions`); the router owns retry and fallback. Usage is the response's
- * `usageMetadata`: prompt tokens, and as output the candidate tokens plus the thinking tokens
- * (Gemini bills both as output). Gemini sends its retry hint in the error body (RetryInfo), not
+ * `usageMetadata`: prompt tokens (of which `cachedContentTokenCount` came from a cache, implicit
+ * caching included, and are billed at the cache price), and as output the candidate tokens plus
+ * the thinking tokens (Gemini bills both as output). Gemini sends its retry hint in the error body (RetryInfo), not
  * in a header; both are read.
  */
 import { ApiError, GoogleGenAI } from '@google/genai';
@@ -30,7 +31,7 @@ const responseSchema = z.object({
     )
     .optional(),
   promptFeedback: z.object({ blockReason: z.string().optional() }).optional(),
-  usageMetadata: z.object({ promptTokenCount: count, candidatesTokenCount: count.optional(), thoughtsTokenCount: count.optional() }),
+  usageMetadata: z.object({ promptTokenCount: count, candidatesTokenCount: count.optional(), thoughtsTokenCount: count.optional(), cachedContentTokenCount: count.optional() }),
 });
 
 const REFUSED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'LANGUAGE', 'IMAGE_SAFETY']);
@@ -69,7 +70,12 @@ export class GeminiProvider implements LlmProvider {
     checkAnswer(context, text, candidate?.finishReason === 'MAX_TOKENS', request.maxOutputTokens);
     return {
       text,
-      usage: { inputTokens: usageMetadata.promptTokenCount, outputTokens: (usageMetadata.candidatesTokenCount ?? 0) + (usageMetadata.thoughtsTokenCount ?? 0) },
+      usage: {
+        inputTokens: usageMetadata.promptTokenCount,
+        outputTokens: (usageMetadata.candidatesTokenCount ?? 0) + (usageMetadata.thoughtsTokenCount ?? 0),
+        // Never more than the prompt, so a malformed count cannot make the cost calculation throw.
+        ...(usageMetadata.cachedContentTokenCount ? { cacheReadTokens: Math.min(usageMetadata.cachedContentTokenCount, usageMetadata.promptTokenCount) } : {}),
+      },
       model: request.model,
       provider: this.name,
       stopReason: 'end',

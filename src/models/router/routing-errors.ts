@@ -8,6 +8,7 @@ import type { ModelTier } from '../../agents/types.js';
 
 export type AttemptOutcome =
   | 'budget'
+  | 'unpriced'
   | 'circuit_open'
   | 'rate_limited'
   | 'not_configured'

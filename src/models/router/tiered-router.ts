@@ -5,7 +5,8 @@
  *   1. provider cooling down (after a retry-after or a transient failure)? wait if the call's wait
  *      allowance covers it, else pass over it (`rate_limited`);
  *   2. circuit open? pass over it (`circuit_open`);
- *   3. reserve the worst case on the budget guard; refused → pass over it (`budget`);
+ *   3. reserve the worst case on the budget guard; refused → pass over it (`budget`); the model
+ *      has no price → pass over it (`unpriced`: it is never called, so never charged $0);
  *   4. take a slot in the cluster-wide rate limit; wait while the allowance lasts, else release and
  *      pass over it (`rate_limited`);
  *   5. call. Success: settle the budget and the rate-limit tokens, return. Failure: release, count
@@ -20,6 +21,7 @@
  */
 import type { ModelTier } from '../../agents/types.js';
 import type { Reservation } from '../../economics/budget-guard.js';
+import { UnpricedModelError } from '../../economics/pricing.js';
 import { credentialProviders, type ProviderCredentials } from '../credentials/provider-credentials.js';
 import { serverRoutes, type ProviderRoute, type UserProviderCache } from '../credentials/user-provider-cache.js';
 import { formatModelRef, type ModelCatalog, type ModelRef } from '../model-catalog.js';
@@ -133,7 +135,14 @@ export class TieredRouter implements ModelRouter {
       const maxOutputTokens = state.request.maxOutputTokens;
       let reservation: Reservation | undefined;
       if (state.budget) {
-        reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
+        try {
+          reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
+        } catch (error) {
+          this.circuits.abandon(lane);
+          // A model without a price is never called (it would be charged $0): the next candidate may have one.
+          if (error instanceof UnpricedModelError) return passOver('unpriced', error.message);
+          throw error;
+        }
         if (!reservation) {
           this.circuits.abandon(lane);
           const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
