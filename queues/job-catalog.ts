@@ -3,7 +3,8 @@
  * retention — declared once. Producers (src/engine/flow-builder.ts) and processors (workers/)
  * derive their types from here, and processors re-validate `job.data` with the same schemas.
  *
- * Queues: `project` (root of each run), `stage.NN-<key>` (10), `agent.<role-id>` (55), `arbitration`.
+ * Queues: `project` (root of each run), `verify` (the run's software, proven in the sandbox),
+ * `stage.NN-<key>` (10), `agent.<role-id>` (55), `arbitration`.
  */
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
@@ -29,15 +30,26 @@ export const agentJobSchema = z.object({
   instanceKey: z.string().regex(/^[a-z0-9.-]+$/),
   subject: z.string().optional(),
   critical: z.boolean(),
+  /** A repair task from a failed verification (src/verification): the files to fix and what failed. */
+  repair: z.object({ round: z.number().int().min(1), files: z.array(z.string()).min(1), failure: z.string().max(10_000) }).optional(),
 });
 export const arbitrationJobSchema = z.object({ projectId: id, runId: id, stage, conflictId: z.string().uuid() });
+export const verifyJobSchema = z.object({
+  projectId: id,
+  runId: id,
+  /** 0 for the first verification; each repair round verifies again with the next number. */
+  round: z.number().int().min(0).max(20).default(0),
+  /** Step-job state: `verify` runs the checks (and may add repair agents), `collect` resumes after the repairs. */
+  step: z.enum(['verify', 'collect']).default('verify'),
+});
 
 export type ProjectJobData = z.infer<typeof projectJobSchema>;
 export type StageJobData = z.infer<typeof stageJobSchema>;
 export type AgentJobData = z.infer<typeof agentJobSchema>;
 export type ArbitrationJobData = z.infer<typeof arbitrationJobSchema>;
+export type VerifyJobData = z.infer<typeof verifyJobSchema>;
 
-export type QueueKind = 'project' | 'stage' | 'agent' | 'arbitration';
+export type QueueKind = 'project' | 'stage' | 'agent' | 'arbitration' | 'verify';
 
 export interface QueueDefinition {
   name: string;
@@ -59,6 +71,7 @@ const retention = {
 
 export const PROJECT_QUEUE = 'project';
 export const ARBITRATION_QUEUE = 'arbitration';
+export const VERIFY_QUEUE = 'verify';
 export const agentQueueName = (agentId: string): string => `agent.${agentId}`;
 
 export const QUEUES: readonly QueueDefinition[] = [
@@ -105,6 +118,17 @@ export const QUEUES: readonly QueueDefinition[] = [
     jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 500 }, ignoreDependencyOnFailure: true, ...retention },
     lockDurationMs: 60_000,
     concurrency: 10,
+  },
+  {
+    name: VERIFY_QUEUE,
+    kind: 'verify',
+    jobName: 'verify-software',
+    schema: verifyJobSchema,
+    // A verification that cannot run at all (a crash, the database away) fails the run's root like a stage.
+    jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, failParentOnFailure: true, ...retention },
+    lockDurationMs: 60_000,
+    // Installs, builds and tests are heavy: a few at a time per worker.
+    concurrency: 2,
   },
 ];
 

@@ -10,7 +10,8 @@ import { finishProject } from '../src/engine/project-finisher.js';
 import { runStage } from '../src/engine/stage-runner.js';
 import { runArbitration } from '../src/arbitration/arbitration-runner.js';
 import { withCorrelation } from '../src/logging/logger.js';
-import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData } from '../queues/job-catalog.js';
+import { runVerification } from '../src/verification/verification-runner.js';
+import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, verifyJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData, type VerifyJobData } from '../queues/job-catalog.js';
 
 export type Processor = (job: Job<unknown>, token?: string) => Promise<unknown>;
 
@@ -35,6 +36,9 @@ export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
       }
       case 'arbitration':
         return runArbitration(deps, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
+      case 'verify':
+        if (!deps.verification) throw new UnrecoverableError('this process has no verification settings (VERIFY_SOFTWARE=false)');
+        return runVerification(deps, deps.verification, job as Job<VerifyJobData>, token ?? '', parse(verifyJobSchema, job));
     }
   };
   return (job, token) => withCorrelation(job.id ?? job.name, () => run(job, token));

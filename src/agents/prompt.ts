@@ -27,6 +27,9 @@ export function renderPrompt(task: AgentTask): string {
     `## The request\n${task.requirements}`,
     task.subject ? `## Your subject\n${task.subject}` : '',
     ...task.context.map((file) => `## Existing file ${file.path} (version ${file.version})\n\`\`\`\n${file.content}\n\`\`\``),
+    task.repair
+      ? `## Repair (round ${task.repair.round})\nThe software was built and its checks run; they failed. Fix ${task.repair.files.join(', ')} so that they pass, changing nothing else. What failed:\n\`\`\`\n${task.repair.failure}\n\`\`\``
+      : '',
     'To edit an existing file, return its full new content under the same path.',
   ];
   return parts.filter((p) => p !== '').join('\n\n');

@@ -71,11 +71,12 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   const announced = deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
   try {
-    const [snapshot] = await Promise.all([deps.snapshots.get(projectId, runId, data.stage), announced]);
+    // A repair works on the workspace as it is now; a stage's agents on what earlier stages left.
+    const [snapshot] = await Promise.all([data.repair ? currentWorkspace(deps, projectId) : deps.snapshots.get(projectId, runId, data.stage), announced]);
     // Another agent's call already found the budget spent: this one is refused like that call was.
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const earlier = snapshot.versions;
-    const context = selectContext(deps, role, snapshot);
+    const context = selectContext(deps, role, snapshot, data.repair?.files ?? []);
     const task: AgentTask = {
       projectId,
       projectName: project.name,
@@ -86,6 +87,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       instanceKey,
       subject: data.subject,
       context,
+      repair: data.repair,
     };
     const budget = createBudgetGuard({
       prisma: deps.prisma,
@@ -187,9 +189,16 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
   }
 }
 
-/** The earlier files this role reads, in path order, until the context budget is spent. */
-function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapshot): ContextFile[] {
-  const wanted = snapshot.versions.filter((f) => isAllowedPath(f.path, role.reads));
+/** Every current file of the project, as a repair starts from it. */
+async function currentWorkspace(deps: EngineDeps, projectId: string): Promise<StageSnapshot> {
+  const files = await deps.artifacts.snapshot(projectId);
+  return { versions: files.map((f) => ({ path: f.path, version: f.version })), contents: new Map(files.map((f) => [f.path, f.content])) };
+}
+
+/** The files to repair first, then the earlier files this role reads, in path order, until the context budget is spent. */
+function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
+  const first = new Set(repairing);
+  const wanted = [...snapshot.versions.filter((f) => first.has(f.path)), ...snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads))];
   const contents = snapshot.contents;
   const context: ContextFile[] = [];
   let budget = deps.limits.contextChars;

@@ -18,6 +18,8 @@ import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
 import { StageSnapshotCache } from './workspace/stage-snapshot-cache.js';
+import { VerificationRecords } from '../verification/verification-records.js';
+import type { VerificationSettings } from '../verification/verification-runner.js';
 
 export interface EngineLimits {
   /** Characters of earlier artifacts an agent reads as context. */
@@ -51,6 +53,8 @@ export interface EngineDeps {
   agentRuns: AgentRunRecords;
   stageRuns: StageRunRecords;
   limits: EngineLimits;
+  /** Verification of the software each run wrote (src/verification); undefined: runs end unverified. */
+  verification?: VerificationSettings;
 }
 
 export interface EngineDepsInput {
@@ -71,6 +75,7 @@ export interface EngineDepsInput {
   lockLeaseMs?: number;
   /** How long an agent waits for a file another agent holds before recording a resource conflict (default 30 s). */
   lockWaitMs?: number;
+  verification?: Omit<VerificationSettings, 'records'>;
 }
 
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
@@ -96,5 +101,6 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     agentRuns: new AgentRunRecords(sql),
     stageRuns: new StageRunRecords(sql),
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
+    verification: input.verification ? { ...input.verification, records: new VerificationRecords(sql) } : undefined,
   };
 }

@@ -9,4 +9,5 @@ export const jobIds = {
   stage: (projectId: string, runId: string, stage: number) => `${projectId}.${runId}.s${pad(stage)}`,
   agent: (projectId: string, runId: string, instanceKey: string) => `${projectId}.${runId}.${instanceKey}`,
   arbitration: (projectId: string, runId: string, conflictId: string) => `${projectId}.${runId}.conflict.${conflictId}`,
+  verify: (projectId: string, runId: string) => `${projectId}.${runId}.verify`,
 };

@@ -1,6 +1,8 @@
 /**
- * The root of a run: after all ten stages it writes the manifest (every artifact with its
- * version and hash, and the run's totals), marks the project completed and announces it.
+ * The root of a run: after all ten stages (and the verification, when on) it writes the manifest
+ * (every artifact with its version and hash, and the run's totals) and ends the project:
+ * `completed` when its software passed its checks (or verification is off, or the stack has no
+ * profile — the report says so), `verification_failed` when it still failed after its repairs.
  */
 import type { ProjectJobData } from '../../queues/job-catalog.js';
 import { jsonColumn } from '../db/sql-executor.js';
@@ -69,6 +71,12 @@ export async function finishProject(deps: EngineDeps, data: ProjectJobData): Pro
   await deps.locks.withLock(projectId, MANIFEST_PATH, jobIds.project(projectId, runId), (lock) =>
     deps.artifacts.write({ projectId, path: MANIFEST_PATH, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: 'zekka', stage: 10 }),
   );
-  await deps.lifecycle.apply(projectId, 'complete', { runId, event: { ...totals, artifacts: files.length + 1 } });
+  const verification = deps.verification ? await deps.verification.records.lastOfRun(projectId, runId) : undefined;
+  const event = { ...totals, artifacts: files.length + 1, verification: verification ? { status: verification.status, summary: verification.summary, round: verification.round } : null };
+  if (verification?.status === 'failed') {
+    await deps.lifecycle.apply(projectId, 'complete-unverified', { runId, reason: `the software did not pass its checks after ${verification.round} repair round(s): ${verification.summary}`, event });
+  } else {
+    await deps.lifecycle.apply(projectId, 'complete', { runId, event });
+  }
   return { ...totals, artifacts: files.length + 1 };
 }

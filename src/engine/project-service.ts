@@ -81,6 +81,8 @@ export class ProjectService {
     const finished = new Set(done.map((s) => s.stage));
     let firstStage = 1;
     while (firstStage <= 10 && finished.has(firstStage)) firstStage++;
+    // Every stage completed (software that failed its checks): the new run only verifies and repairs.
+    if (firstStage > 10 && !this.deps.verification) firstStage = 10;
     return this.startRun(project, firstStage, 'resume');
   }
 
@@ -96,7 +98,7 @@ export class ProjectService {
     await this.deps.state.clearCancelled(project.id);
     // On the context bus before the first agent asks (else the first stage's agents all load it at once).
     await new ProjectBudget(this.deps.redis, project.id, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, project.id));
-    await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, Math.min(firstStage, 10)));
+    await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, firstStage, { verify: this.deps.verification !== undefined }));
     this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });
     return { runId, started: true };
   }

@@ -22,6 +22,15 @@ export interface AgentTask {
   subject?: string;
   /** Earlier stages' artifacts this agent reads (bounded in size). */
   context: ContextFile[];
+  /** Set when the task repairs files a verification found failing: which, and what failed. */
+  repair?: RepairRequest;
+}
+
+export interface RepairRequest {
+  round: number;
+  files: string[];
+  /** The failing command and the tail of its output. */
+  failure: string;
 }
 
 export interface CompletionRequest {

@@ -3,6 +3,7 @@
  * Redis and the engine's dependencies. Shutdown handlers are registered in the order the
  * resources must close (processes add theirs — HTTP, workers — before calling `start`).
  */
+import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env.js';
 import { openDatabase, type Database } from '../db/database.js';
@@ -77,8 +78,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     credentials,
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
+    verification: env.VERIFY_SOFTWARE ? verificationSettings(env) : undefined,
   });
   return { env, logger, shutdown, database, redis, bus, deps };
+}
+
+/** Where verifications run and the package cache they share (absolute: the sandbox changes directory). */
+function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number } {
+  return {
+    workRoot: resolve(env.VERIFY_WORK_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify')),
+    packageCacheDir: resolve(env.VERIFY_CACHE_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify-cache')),
+    maxRepairRounds: env.VERIFY_MAX_REPAIR_ROUNDS,
+  };
 }
 
 /** Registers the closing of the shared resources; call after the process registered its own. */
