@@ -195,10 +195,12 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
       try {
         // As HTTP would: the key not revoked, the token not expired, the role the database holds now.
         const principal = await auth.principalFor(socket.data.token);
-        const ended = sessions.confirm(socket.data.session, principal);
-        // A role change closes the socket unanswered: the client reconnects with its new role.
-        if (ended) return ended === 'role changed' ? undefined : ack({ error: 'unauthorized' });
-        if (!principal) return ack({ error: 'unauthorized' });
+        const ended = sessions.verdict(socket.data.session, principal);
+        if (ended || !principal) {
+          // A role change closes the socket unanswered: the client reconnects with its new role.
+          if (ended !== 'role changed') ack({ error: 'unauthorized' });
+          return sessions.end(socket.data.session, ended ?? 'credentials revoked');
+        }
         const project = await engine.prisma.project.findUnique({
           where: { id: projectId },
           select: { ownerId: true, status: true, currentStage: true, spentMicros: true, budgetMicros: true },

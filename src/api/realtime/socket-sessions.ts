@@ -101,13 +101,21 @@ export class SocketSessions {
 
   /**
    * Compares a fresh authentication of the session's credential (undefined: refused) with the one
-   * the session was opened with; ends the session when they differ, and says why (undefined: it goes on).
+   * the session was opened with: why the session must end, or undefined while it may go on.
    */
-  confirm(session: Session, fresh: Principal | undefined): SessionEndReason | undefined {
+  verdict(session: Session, fresh: Principal | undefined): SessionEndReason | undefined {
     if (session.ended) return session.ended;
-    const reason = !fresh ? this.refusedReason(session) : fresh.id !== session.principal.id || fresh.role !== session.principal.role ? 'role changed' : undefined;
-    if (reason) this.end(session, reason);
-    return reason;
+    if (!fresh) return this.refusedReason(session);
+    return fresh.id !== session.principal.id || fresh.role !== session.principal.role ? 'role changed' : undefined;
+  }
+
+  /** Tells the client why and closes the socket (once). */
+  end(session: Session, reason: SessionEndReason): void {
+    if (session.ended) return;
+    session.ended = reason;
+    this.release(session);
+    this.options.logger.info('realtime: session ended', { userId: session.principal.id, via: session.principal.via, reason });
+    session.end(reason);
   }
 
   /** Re-checks one user's sessions now (a credentials-changed message). */
@@ -155,14 +163,16 @@ export class SocketSessions {
       for (const session of sessions) {
         if (session.ended) continue;
         const { principal } = session;
-        let current: { id: string; role: string } | undefined;
+        let current: { id: string; role: Principal['role'] } | undefined;
         if (principal.via === 'api-key') {
           const key = principal.apiKeyId ? keyById.get(principal.apiKeyId) : undefined;
           current = key && !key.revokedAt ? key.user : undefined;
         } else {
           current = userById.get(principal.id);
         }
-        const reason = session.expiresAt !== undefined && session.expiresAt <= Date.now() ? 'token expired' : !current ? 'credentials revoked' : current.id !== principal.id || current.role !== principal.role ? 'role changed' : undefined;
+        // The same rules as the subscribe check (an expired JWT's user may well still exist).
+        const expired = session.expiresAt !== undefined && session.expiresAt <= Date.now();
+        const reason = this.verdict(session, current && !expired ? { ...principal, ...current } : undefined);
         if (reason) this.end(session, reason);
       }
     } catch (error) {
@@ -173,13 +183,5 @@ export class SocketSessions {
 
   private refusedReason(session: Session): SessionEndReason {
     return session.expiresAt !== undefined && session.expiresAt <= Date.now() ? 'token expired' : 'credentials revoked';
-  }
-
-  private end(session: Session, reason: SessionEndReason): void {
-    if (session.ended) return;
-    session.ended = reason;
-    this.release(session);
-    this.options.logger.info('realtime: session ended', { userId: session.principal.id, via: session.principal.via, reason });
-    session.end(reason);
   }
 }
