@@ -93,6 +93,12 @@ export const envSchema = z
     RATE_LIMIT_AUTH_DELAY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(1_000),
     RATE_LIMIT_AUTH_DELAY_MAX_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
     RATE_LIMIT_AUTH_PAIR_MEMORY_MS: z.coerce.number().int().min(1_000).max(30 * 86_400_000).default(86_400_000),
+    REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+    REALTIME_SUBSCRIBE_BURST: z.coerce.number().int().min(1).max(10_000).default(10),
+    REALTIME_SUBSCRIBES_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
+    REALTIME_REPLAY_MAX_EVENTS: z.coerce.number().int().min(10).max(20_000).default(500),
+    // Up to 5 s: the promise that a socket closes within 5 s of a revoked key or a changed role.
+    REALTIME_RECHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(5_000).default(2_000),
     PROVIDER_KEYS_ENCRYPTION_KEY: z
       .string()
       .trim()

@@ -35,3 +35,8 @@ export function systemMetricsKey(namespace = 'zekka'): string {
 export function eventsChannel(namespace = 'zekka'): string {
   return `${namespace}:events`;
 }
+
+/** The pub/sub channel on which "this user's credentials or role changed" reaches every API replica. */
+export function credentialsChannel(namespace = 'zekka'): string {
+  return `${namespace}:credentials`;
+}

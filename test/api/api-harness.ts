@@ -10,6 +10,7 @@ import { createApp, createApiObservability } from '../../src/api/app.js';
 import type { ApiOptions } from '../../src/api/api-options.js';
 import { parseKeyring } from '../../src/api/auth/provider-key-vault.js';
 import { observeAgentJobs } from '../../src/api/metrics/worker-metrics.js';
+import type { RealtimeLimits } from '../../src/api/realtime/realtime-limits.js';
 import { attachRealtime, type Realtime } from '../../src/api/realtime/realtime-server.js';
 import { createSocketAuth } from '../../src/api/realtime/socket-auth.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
@@ -98,23 +99,26 @@ export async function signUp(baseUrl: string, prefix = 'user'): Promise<{ id: st
 }
 
 /** Socket.IO at /ws on a test server, over the harness's engine (what `zekka api` attaches). */
-export function testRealtime(engine: Harness, options: ApiOptions): (server: ApiServer['server']) => Promise<Realtime> {
+export function testRealtime(engine: Harness, options: ApiOptions, limits?: Partial<RealtimeLimits>): (server: ApiServer['server']) => Promise<Realtime> {
   return (server) =>
     attachRealtime(server, {
       engine: engine.deps,
       auth: createSocketAuth(engine.deps.prisma, options.jwtSecret),
       access: new ProjectAccess(engine.deps.prisma),
       logger: silentLogger,
+      limits,
     });
 }
 
-export async function startApiHarness(options: { api?: Partial<ApiOptions>; engine?: HarnessOptions; realtime?: boolean; clock?: () => number } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { api?: Partial<ApiOptions>; engine?: HarnessOptions; realtime?: boolean; clock?: () => number; realtimeLimits?: Partial<RealtimeLimits> } = {},
+): Promise<ApiHarness> {
   const engine = await createHarness({ workers: false, ...options.engine });
   const observability = createApiObservability(engine.deps);
   const apiOptions = testApiOptions(options.api);
   const app = createApp({ engine: engine.deps, projects: engine.projects, observability, clock: options.clock }, apiOptions);
   let realtime: Realtime | undefined;
-  const attach = testRealtime(engine, apiOptions);
+  const attach = testRealtime(engine, apiOptions, options.realtimeLimits);
   const server = await startApiServer(app, { port: 0, host: '127.0.0.1', attach: options.realtime ? async (http) => (realtime = await attach(http)) : undefined });
   if (options.engine?.workers !== false && engine.pool) observeAgentJobs(engine.pool.workers, observability.metrics);
 

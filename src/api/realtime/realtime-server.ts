@@ -2,25 +2,27 @@
  * Live progress over Socket.IO at `/ws`, on the API's own HTTP server.
  *
  *   handshake `auth: {token}` (a JWT or an API key, checked like the HTTP API's) → else connect_error
- *   `subscribe` {projectId, afterSeq?} (ack) → owner or admin only, else `{error: 'not found'}`
- *     (the same answer as for a project that does not exist); on success the socket joins
- *     `project:<id>`, the ack carries a snapshot {status, currentStage, spentMicros, budgetMicros,
- *     lastSeq}, then every event after `afterSeq` arrives as `event` (a ProjectEvent), then live ones
- *   `unsubscribe` {projectId} (ack) → leaves the room
+ *     `unauthorized`; past the per-user connection cap → connect_error `too many connections`
+ *   `subscribe` {projectId, afterSeq?} (ack) → the credential is authenticated again, as HTTP would
+ *     (revoked key, expired token, current role); owner or admin only, else `{error: 'not found'}`
+ *     (the same answer as for a project that does not exist); past the subscribe throttle
+ *     `{error: 'too many subscribes', retryAfterMs}`; a refused credential `{error: 'unauthorized'}`.
+ *     On success the ack carries a snapshot {status, currentStage, spentMicros, budgetMicros,
+ *     lastSeq}, then the events after `afterSeq` arrive as `event` (a ProjectEvent) — at most
+ *     `replayMaxEvents` of them from the stream: when more are behind, `replay_limit {projectId,
+ *     afterSeq}` ends the subscription and the client subscribes again from there — then live ones
+ *   `unsubscribe` {projectId} (ack) → stops the subscription
+ *   `auth_error` {reason} (server → client) → the session ended (socket-sessions.ts: key revoked,
+ *     token expired, role changed); the server closes the socket right after
  *
  * Across processes: workers and arbitrators publish through the EventBus, whose Lua script appends
  * each event to the project's Redis stream (id `<seq>-0`) and PUBLISHes it on one namespace
  * channel. Each API process holds ONE subscriber connection on that channel and hands each event to
- * the sockets of its project's room. We do not use Socket.IO's Redis adapter: the stream is the
- * source of truth and already gives replay, so the API processes need no fan-out of their own —
- * every replica hears every event straight from the publishers, and a socket that subscribes late
- * or reconnects reads what it missed from the stream.
- *
- * Exactly once, in order: each subscription keeps a cursor (the last seq it sent). It is registered
- * before the replay is read, so live events arriving meanwhile wait in a small buffer; an event is
- * sent only when it is the cursor's next seq, older ones are dropped (dedupe), and a hole — a live
- * event published before this process heard of the subscription — is filled from the stream, which
- * always holds every seq up to the one just heard (XADD runs before PUBLISH in the same script).
+ * the subscriptions of its project (subscription.ts), which write to their socket directly. No
+ * Socket.IO rooms and no Redis adapter: the stream is the source of truth and already gives replay,
+ * so every replica hears every event straight from the publishers, and a socket that subscribes late
+ * or reconnects reads what it missed from the stream. The same subscriber connection hears
+ * "credentials changed" messages (credential-changes.ts) for the session re-checks.
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Redis } from 'ioredis';
@@ -30,9 +32,15 @@ import type { EngineDeps } from '../../engine/engine-deps.js';
 import { parseEvent } from '../../engine/events/event-bus.js';
 import type { ProjectEvent } from '../../engine/events/event-schema.js';
 import type { Logger } from '../../logging/logger.js';
+import { credentialsChannel } from '../../redis/keys.js';
+import { parseCredentialChange } from '../auth/credential-changes.js';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectAccess } from '../services/project-access.js';
-import type { SocketAuth } from './socket-auth.js';
+import { DEFAULT_REALTIME_LIMITS, type RealtimeLimits } from './realtime-limits.js';
+import { tokenExpiresAt, type SocketAuth } from './socket-auth.js';
+import { SocketSessions, type AuthError, type Session } from './socket-sessions.js';
+import { SubscribeThrottle } from './subscribe-throttle.js';
+import { Subscription, type ReplayLimit } from './subscription.js';
 
 export const REALTIME_PATH = '/ws';
 /** Subscriptions one socket may hold at a time. */
@@ -52,27 +60,32 @@ export interface ProjectSnapshot {
   lastSeq: number;
 }
 
-export type SubscribeAck = { ok: true; snapshot: ProjectSnapshot } | { error: string };
+export type SubscribeAck = { ok: true; snapshot: ProjectSnapshot } | { error: string; retryAfterMs?: number };
 
 export interface RealtimeOptions {
-  engine: Pick<EngineDeps, 'redis' | 'events' | 'prisma'>;
+  engine: Pick<EngineDeps, 'redis' | 'events' | 'prisma' | 'namespace'>;
   auth: SocketAuth;
   access: ProjectAccess;
   logger: Logger;
   /** Browser origins allowed to connect from elsewhere (same-origin pages need none). */
   corsOrigins?: string[];
+  /** Connection cap, subscribe throttle, replay cap, re-check interval (defaults: DEFAULT_REALTIME_LIMITS). */
+  limits?: Partial<RealtimeLimits>;
 }
 
 export interface Realtime {
   io: Server<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
+  /** This replica's open sessions (the connection cap, the periodic re-check). */
+  sessions: SocketSessions;
   /** Disconnects every client and quits the subscriber; leaves the HTTP server to its owner. */
   close(): Promise<void>;
 }
 
-export const roomOf = (projectId: string) => `project:${projectId}`;
-
 interface SocketData {
   principal: Principal;
+  /** The handshake's credential, authenticated again on every subscribe. */
+  token: string;
+  session: Session;
   subscriptions: Map<string, Subscription>;
 }
 /** What clients send (payloads are validated, acks optional) and what the server sends. */
@@ -82,98 +95,39 @@ interface ClientEvents {
 }
 interface ServerEvents {
   event: (event: ProjectEvent) => void;
+  replay_limit: (limit: ReplayLimit) => void;
+  auth_error: (error: AuthError) => void;
 }
 type RealtimeSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
 
-/** One socket's subscription to one project: a cursor and the events waiting for their turn. */
-class Subscription {
-  private next: number;
-  private readonly pending = new Map<number, ProjectEvent>();
-  private ready = false;
-  private closed = false;
-  private filling: Promise<void> | undefined;
-  private fillAgain = false;
-
-  constructor(
-    readonly socket: RealtimeSocket,
-    readonly projectId: string,
-    afterSeq: number,
-    private readonly replay: (afterSeq: number) => Promise<ProjectEvent[]>,
-    private readonly logger: Logger,
-  ) {
-    this.next = afterSeq + 1;
-  }
-
-  /** Called once the ack is sent: delivers the backlog from the stream, then whatever is waiting. */
-  start(): Promise<void> {
-    this.ready = true;
-    return this.fill();
-  }
-
-  stop(): void {
-    this.closed = true;
-    this.pending.clear();
-  }
-
-  offer(event: ProjectEvent): void {
-    if (this.closed || event.seq < this.next) return;
-    this.pending.set(event.seq, event);
-    if (!this.ready) return;
-    this.flush();
-    if (this.pending.size > 0) void this.fill();
-  }
-
-  private flush(): void {
-    for (let ready = this.pending.get(this.next); ready && !this.closed; ready = this.pending.get(this.next)) {
-      this.pending.delete(this.next);
-      this.next++;
-      this.socket.emit('event', ready);
-    }
-  }
-
-  /** Reads the stream after the cursor until nothing is missing (one read at a time). */
-  private fill(): Promise<void> {
-    if (this.filling) {
-      this.fillAgain = true;
-      return this.filling;
-    }
-    this.filling = (async () => {
-      try {
-        do {
-          this.fillAgain = false;
-          const events = await this.replay(this.next - 1);
-          if (this.closed) return;
-          const first = events[0];
-          if (first && first.seq > this.next) {
-            // The capped stream no longer holds these: say so in the log, carry on from what it has.
-            this.logger.warn('realtime: events trimmed from the stream', { projectId: this.projectId, from: this.next, to: first.seq - 1 });
-            this.next = first.seq;
-          }
-          for (const event of events) if (event.seq >= this.next) this.pending.set(event.seq, event);
-          this.flush();
-        } while (this.fillAgain && !this.closed);
-      } catch (error) {
-        this.logger.warn('realtime: replay failed', { projectId: this.projectId, error: error instanceof Error ? error.message : String(error) });
-      } finally {
-        this.filling = undefined;
-      }
-    })();
-    return this.filling;
-  }
-}
-
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Promise<Realtime> {
   const { engine, auth, access, logger } = options;
+  const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
   const bus = engine.events;
+  const credentials = credentialsChannel(engine.namespace);
   // projectId → this process's subscriptions to it.
   const byProject = new Map<string, Set<Subscription>>();
+  const throttle = new SubscribeThrottle({ burst: limits.subscribeBurst, perSecond: limits.subscribesPerSecond });
+  const sessions = new SocketSessions({
+    prisma: engine.prisma,
+    logger,
+    maxConnectionsPerUser: limits.maxConnectionsPerUser,
+    recheckIntervalMs: limits.recheckIntervalMs,
+    onTick: () => throttle.prune(),
+  });
 
   // The API's own connection fails fast while Redis is down; the subscriber must instead wait and
   // resubscribe by itself when Redis is back.
   const subscriber: Redis = engine.redis.duplicate({ connectionName: 'zekka:realtime', enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
   subscriber.on('error', (error: Error) => logger.warn('realtime: subscriber error', { error: error.message }));
-  subscriber.on('message', (_channel: string, message: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === credentials) {
+      const userId = parseCredentialChange(message);
+      if (userId) void sessions.recheckUser(userId);
+      return;
+    }
     // Every project's events reach every replica: parse them only while someone here listens.
     if (byProject.size === 0) return;
     const event = parseEvent(message);
@@ -181,7 +135,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     const subscriptions = byProject.get(event.projectId);
     if (subscriptions) for (const subscription of subscriptions) subscription.offer(event);
   });
-  await subscriber.subscribe(bus.channel);
+  await subscriber.subscribe(bus.channel, credentials);
 
   const io = new Server<ClientEvents, ServerEvents, Record<string, never>, SocketData>(httpServer, {
     path: REALTIME_PATH,
@@ -190,28 +144,42 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     cors: options.corsOrigins && options.corsOrigins.length > 0 ? { origin: options.corsOrigins } : undefined,
   });
 
+  const endSession = (socket: RealtimeSocket, reason: AuthError['reason']) => {
+    socket.emit('auth_error', { reason });
+    socket.disconnect(true);
+  };
+
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     auth.principalFor(token).then(
       (principal) => {
-        if (!principal) return next(new Error('unauthorized'));
+        if (!principal || typeof token !== 'string') return next(new Error('unauthorized'));
+        const session = sessions.admit({
+          principal,
+          expiresAt: tokenExpiresAt(token),
+          alive: () => socket.conn.readyState === 'open',
+          end: (reason) => endSession(socket, reason),
+        });
+        if (!session) return next(new Error('too many connections'));
         socket.data.principal = principal;
+        socket.data.token = token;
+        socket.data.session = session;
         socket.data.subscriptions = new Map();
         next();
       },
       (error: unknown) => {
-        logger.warn('realtime: authentication failed', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('realtime: authentication failed', { error: messageOf(error) });
         next(new Error('authentication unavailable'));
       },
     );
   });
 
-  const remove = (subscription: Subscription) => {
+  const remove = (subscription: Subscription, socket: RealtimeSocket) => {
     subscription.stop();
     const set = byProject.get(subscription.projectId);
     set?.delete(subscription);
     if (set?.size === 0) byProject.delete(subscription.projectId);
-    subscription.socket.data.subscriptions.delete(subscription.projectId);
+    if (socket.data.subscriptions.get(subscription.projectId) === subscription) socket.data.subscriptions.delete(subscription.projectId);
   };
 
   io.on('connection', (socket) => {
@@ -222,24 +190,41 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
       const parsed = subscribeSchema.safeParse(payload);
       if (!parsed.success) return ack({ error: 'invalid request' });
       const { projectId, afterSeq = 0 } = parsed.data;
+      const retryAfterMs = throttle.take(socket.data.principal.id);
+      if (retryAfterMs > 0) return ack({ error: 'too many subscribes', retryAfterMs } satisfies SubscribeAck);
       try {
+        // As HTTP would: the key not revoked, the token not expired, the role the database holds now.
+        const principal = await auth.principalFor(socket.data.token);
+        const ended = sessions.verdict(socket.data.session, principal);
+        if (ended || !principal) {
+          // A role change closes the socket unanswered: the client reconnects with its new role.
+          if (ended !== 'role changed') ack({ error: 'unauthorized' });
+          return sessions.end(socket.data.session, ended ?? 'credentials revoked');
+        }
         const project = await engine.prisma.project.findUnique({
           where: { id: projectId },
           select: { ownerId: true, status: true, currentStage: true, spentMicros: true, budgetMicros: true },
         });
-        if (!project || !access.visible(socket.data.principal, project.ownerId)) return ack({ error: 'not found' });
+        if (!project || !access.visible(principal, project.ownerId)) return ack({ error: 'not found' });
         if (!socket.connected) return;
         const previous = socket.data.subscriptions.get(projectId);
-        if (previous) remove(previous);
+        if (previous) remove(previous, socket);
         else if (socket.data.subscriptions.size >= MAX_SUBSCRIPTIONS) return ack({ error: 'too many subscriptions' });
 
         // Registered before the stream is read: nothing published from here on can slip past.
-        const subscription = new Subscription(socket, projectId, afterSeq, (after) => bus.replay(projectId, after), logger);
+        const subscription = new Subscription({
+          socket,
+          projectId,
+          afterSeq,
+          replay: (after, count) => bus.replay(projectId, after, count),
+          replayLimit: limits.replayMaxEvents,
+          onLimit: (ended) => remove(ended, socket),
+          logger,
+        });
         socket.data.subscriptions.set(projectId, subscription);
         let set = byProject.get(projectId);
         if (!set) byProject.set(projectId, (set = new Set()));
         set.add(subscription);
-        await socket.join(roomOf(projectId));
 
         const snapshot: ProjectSnapshot = {
           status: project.status,
@@ -251,32 +236,34 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
         ack({ ok: true, snapshot } satisfies SubscribeAck);
         await subscription.start();
       } catch (error) {
-        logger.warn('realtime: subscribe failed', { projectId, error: error instanceof Error ? error.message : String(error) });
+        logger.warn('realtime: subscribe failed', { projectId, error: messageOf(error) });
         const failed = socket.data.subscriptions.get(projectId);
-        if (failed) remove(failed);
+        if (failed) remove(failed, socket);
         ack({ error: 'unavailable' });
       }
     });
 
-    socket.on('unsubscribe', async (payload: unknown, rawAck: unknown) => {
+    socket.on('unsubscribe', (payload: unknown, rawAck: unknown) => {
       const ack = ackOf(rawAck);
       const parsed = unsubscribeSchema.safeParse(payload);
       if (!parsed.success) return ack({ error: 'invalid request' });
       const subscription = socket.data.subscriptions.get(parsed.data.projectId);
-      if (subscription) remove(subscription);
-      await socket.leave(roomOf(parsed.data.projectId));
+      if (subscription) remove(subscription, socket);
       ack({ ok: true });
     });
 
     socket.on('disconnect', () => {
-      for (const subscription of [...socket.data.subscriptions.values()]) remove(subscription);
+      sessions.release(socket.data.session);
+      for (const subscription of [...socket.data.subscriptions.values()]) remove(subscription, socket);
     });
   });
 
   return {
     io,
+    sessions,
     async close() {
       // Not io.close(): that also closes the HTTP server, whose owner (ApiServer.close) drains it.
+      sessions.close();
       io.disconnectSockets(true);
       io.engine.close();
       byProject.clear();

@@ -2,6 +2,7 @@
 import { NotFoundError } from '../../errors/app-error.js';
 import type { ApiContext } from '../api-context.js';
 import { generateApiKey } from '../auth/api-keys.js';
+import { publishCredentialChange } from '../auth/credential-changes.js';
 import { apiKeyBody, apiKeyIdParams, apiKeyListSchema, createdApiKeySchema } from '../schemas/auth.js';
 import { isoOrNull } from '../schemas/common.js';
 
@@ -66,6 +67,11 @@ export function registerApiKeyRoutes(ctx: ApiContext): void {
         if (exists === 0) throw new NotFoundError('API key');
       } else {
         await audit.record(req, res, { action: 'api_key.revoke', targetType: 'api_key', targetId: params.id });
+        // Sockets opened with this key close on every replica now; should Redis not take the message,
+        // each replica's periodic re-check still closes them within REALTIME_RECHECK_INTERVAL_MS.
+        await publishCredentialChange(ctx.engine.redis, ctx.engine.namespace, user().id).catch((error: unknown) =>
+          ctx.engine.logger.warn('api key revoked, but the credentials-changed message failed', { error: error instanceof Error ? error.message : String(error) }),
+        );
       }
       res.status(204).end();
     },

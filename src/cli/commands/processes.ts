@@ -11,6 +11,7 @@ import { createApiObservability, createApp } from '../../api/app.js';
 import { createProcessMetrics, type ZekkaMetrics } from '../../api/metrics/zekka-metrics.js';
 import { observeAgentJobs } from '../../api/metrics/worker-metrics.js';
 import { attachRealtime } from '../../api/realtime/realtime-server.js';
+import { realtimeLimitsFromEnv } from '../../api/realtime/realtime-limits.js';
 import { createSocketAuth } from '../../api/realtime/socket-auth.js';
 import { startApiServer } from '../../api/server.js';
 import { ProjectAccess } from '../../api/services/project-access.js';
@@ -100,6 +101,7 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
         access: new ProjectAccess(runtime.deps.prisma),
         logger: runtime.logger,
         corsOrigins: apiOptions.corsOrigins,
+        limits: realtimeLimitsFromEnv(runtime.env),
       }),
   });
   runtime.shutdown.register('http', () => server.close());

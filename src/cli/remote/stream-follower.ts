@@ -12,6 +12,11 @@
  * pause for review. But the history of a resumed project holds earlier ends, each followed by a
  * `project.started` (and a review pause by `conflict.resolved`): an end counts once no such event
  * follows it and the replay has reached the snapshot's `lastSeq` — or, if it arrives later, at once.
+ *
+ * The server pages long replays (`replay_limit {afterSeq}`: subscribe again from there), throttles
+ * subscribes (`too many subscribes` with `retryAfterMs`: wait and subscribe again), and ends a session
+ * whose credential no longer holds (`auth_error`, then a disconnect: the reconnect is refused as
+ * `unauthorized` — or accepted with the new role, which is all a role change needs).
  */
 import { io, type Socket } from 'socket.io-client';
 import type { EventType, ProjectEvent } from '../../engine/events/event-schema.js';
@@ -20,7 +25,7 @@ import { CliError } from '../cli-error.js';
 const ENDS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
 
-type SubscribeAck = { ok: true; snapshot: { status: string; lastSeq: number } } | { error: string };
+type SubscribeAck = { ok: true; snapshot: { status: string; lastSeq: number } } | { error: string; retryAfterMs?: number };
 
 export interface FollowOptions {
   apiUrl: string;
@@ -68,9 +73,11 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
 
   return new Promise<EventType>((resolve, reject) => {
     let settled = false;
+    let retry: NodeJS.Timeout | undefined;
     const end = (outcome: { type: EventType } | { error: Error }) => {
       if (settled) return;
       settled = true;
+      clearTimeout(retry);
       socket.disconnect();
       if ('type' in outcome) resolve(outcome.type);
       else reject(outcome.error);
@@ -85,7 +92,16 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
         return;
       }
       if ('error' in ack) {
-        const message = ack.error === 'not found' ? `project ${projectId} not found` : `the stream refused to follow project ${projectId}: ${ack.error}`;
+        if (ack.error === 'too many subscribes') {
+          retry = setTimeout(() => void subscribe(), Math.min(ack.retryAfterMs ?? 1_000, 60_000));
+          return;
+        }
+        const message =
+          ack.error === 'not found'
+            ? `project ${projectId} not found`
+            : ack.error === 'unauthorized'
+              ? `${options.apiUrl} refused the stored credentials (expired or revoked): run zekka login --api-url ${options.apiUrl}`
+              : `the stream refused to follow project ${projectId}: ${ack.error}`;
         return end({ error: new CliError(message) });
       }
       const ended = watch.reached(ack.snapshot.lastSeq, last);
@@ -109,6 +125,11 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
       const ended = watch.observe(event);
       if (ended) end({ type: ended });
     });
+    // A long history comes in pages: the next one starts after the last event handed out.
+    socket.on('replay_limit', (limit: { projectId: string }) => {
+      if (!settled && limit.projectId === projectId) void subscribe();
+    });
+    socket.on('auth_error', (error: { reason: string }) => notice(`the server ended the session (${error.reason})`));
     socket.on('connect_error', (error: Error) => {
       if (error.message === 'unauthorized') {
         return end({ error: new CliError(`${options.apiUrl} refused the stored credentials (expired or revoked): run zekka login --api-url ${options.apiUrl}`) });

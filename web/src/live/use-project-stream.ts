@@ -5,6 +5,8 @@
  * seq folded, so a dropped connection — or a server that shut down and closed it — loses nothing
  * and repeats nothing. Events are folded in
  * batches, one render per animation frame, so the replay of a long project renders once.
+ * A long history comes in pages (`replay_limit`: subscribe again after the last event), a throttled
+ * subscribe is retried after `retryAfterMs`, and `auth_error` says why the server ended the session.
  */
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useState } from 'preact/hooks';
@@ -13,7 +15,7 @@ import { applyEvent, initialState, type LiveState } from './project-timeline.js'
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
-type SubscribeAck = { ok: true; snapshot: { lastSeq: number } } | { error: string };
+type SubscribeAck = { ok: true; snapshot: { lastSeq: number } } | { error: string; retryAfterMs?: number };
 
 export interface ProjectStream {
   live: LiveState;
@@ -47,12 +49,15 @@ export function useProjectStream(projectId: string, token: string): ProjectStrea
       queued.push(event);
       frame ??= requestAnimationFrame(flush);
     });
-    socket.on('connect', () => {
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const subscribe = () => {
       socket
         .timeout(10_000)
         .emitWithAck('subscribe', { projectId, afterSeq: lastSeq })
         .then((ack: SubscribeAck) => {
-          if ('error' in ack) {
+          if ('error' in ack && ack.error === 'too many subscribes') {
+            retry = setTimeout(subscribe, Math.min(ack.retryAfterMs ?? 1_000, 60_000));
+          } else if ('error' in ack) {
             setConnection('refused');
             setProblem(`The live stream refused this project: ${ack.error}`);
           } else {
@@ -61,7 +66,12 @@ export function useProjectStream(projectId: string, token: string): ProjectStrea
           }
         })
         .catch(() => setConnection('reconnecting'));
+    };
+    socket.on('connect', subscribe);
+    socket.on('replay_limit', (limit: { projectId: string }) => {
+      if (limit.projectId === projectId) subscribe();
     });
+    socket.on('auth_error', (error: { reason: string }) => setProblem(`The live stream ended the session: ${error.reason}.`));
     socket.on('disconnect', (reason) => {
       setConnection('reconnecting');
       // Socket.IO retries by itself except when the server ended the connection — which an API
@@ -74,6 +84,7 @@ export function useProjectStream(projectId: string, token: string): ProjectStrea
     });
     return () => {
       if (frame !== undefined) cancelAnimationFrame(frame);
+      clearTimeout(retry);
       socket.disconnect();
     };
   }, [projectId, token]);
