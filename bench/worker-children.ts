@@ -43,6 +43,8 @@ export async function startWorker(env: BenchEnvironment, extra: Record<string, s
       OFFLINE_LATENCY_MS: '0',
       WORKER_CONCURRENCY: '50',
       LOG_LEVEL: 'warn',
+      // The engine's own cost per agent is measured; verification has its own benchmark.
+      VERIFY_SOFTWARE: 'false',
       ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

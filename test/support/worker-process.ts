@@ -44,6 +44,9 @@ async function startZekkaProcess(command: keyof typeof PORT_VARIABLE, env: Recor
       QUEUE_PREFIX: testQueuePrefix(),
       [portVariable]: String(port),
       LOG_LEVEL: 'warn',
+      // Verifying generated software (installs, builds, tests) is what test/verification covers;
+      // elsewhere it would only slow the engine's tests down. Every process of a test agrees.
+      VERIFY_SOFTWARE: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

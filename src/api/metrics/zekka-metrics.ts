@@ -20,10 +20,11 @@ export interface ZekkaMetrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   agentDuration: Histogram<'stage' | 'agent' | 'outcome'>;
+  verifications: Counter<'profile' | 'result'>;
 }
 
 /** Metrics every process has: default process metrics and the agent execution histogram. */
-export function createProcessMetrics(registry = new Registry()): Pick<ZekkaMetrics, 'registry' | 'agentDuration'> {
+export function createProcessMetrics(registry = new Registry()): Pick<ZekkaMetrics, 'registry' | 'agentDuration' | 'verifications'> {
   collectDefaultMetrics({ register: registry, prefix: 'zekka_process_' });
   const agentDuration = new Histogram({
     name: 'zekka_agent_execution_seconds',
@@ -32,7 +33,13 @@ export function createProcessMetrics(registry = new Registry()): Pick<ZekkaMetri
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [registry],
   });
-  return { registry, agentDuration };
+  const verifications = new Counter({
+    name: 'zekka_verifications_total',
+    help: "Verifications of a run's software, by toolchain profile and result (passed, failed, unverifiable, error)",
+    labelNames: ['profile', 'result'] as const,
+    registers: [registry],
+  });
+  return { registry, agentDuration, verifications };
 }
 
 const USD_PER_MICRO = 1 / 1_000_000;

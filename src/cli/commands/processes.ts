@@ -9,7 +9,7 @@ import { buildModelReport, type ModelReport } from '../../models/router/model-re
 import { apiOptionsFromEnv } from '../../api/api-options.js';
 import { createApiObservability, createApp } from '../../api/app.js';
 import { createProcessMetrics, type ZekkaMetrics } from '../../api/metrics/zekka-metrics.js';
-import { observeAgentJobs } from '../../api/metrics/worker-metrics.js';
+import { observeAgentJobs, observeVerifications } from '../../api/metrics/worker-metrics.js';
 import { attachRealtime } from '../../api/realtime/realtime-server.js';
 import { realtimeLimitsFromEnv } from '../../api/realtime/realtime-limits.js';
 import { createSocketAuth } from '../../api/realtime/socket-auth.js';
@@ -39,9 +39,10 @@ function setUpArbitrationIfServed(runtime: Runtime, queueGlobs: string, registry
   return setUpArbitrator(runtime.deps, runtime.env, registry).routes;
 }
 
-function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration'>): WorkerPool {
+function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration' | 'verifications'>): WorkerPool {
   const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
   observeAgentJobs(pool.workers, metrics);
+  observeVerifications(pool.workers, metrics);
   runtime.shutdown.register('workers', () => pool.close());
   return pool;
 }
