@@ -27,9 +27,18 @@
  * `reserved` is always the sum of the reservations hash: both change in the same script.
  * Reservations of crashed callers expire (reserve purges up to 100 expired ones each time).
  *
- * One call is charged to two budgets (its project's and its owner's cap), which live on two
- * slots, so no single script can cover both: see ./project-budget-guard.ts for how the two steps
- * are ordered and compensated so that neither limit can be exceeded.
+ * One call is charged to two budgets, its project's and its owner's monthly cap. They live on two
+ * slots (a Redis Cluster script may only touch one; the user's counters cannot sit under every
+ * project's tag at once), so ./project-budget-guard.ts uses two scripts with compensation:
+ *   reserve  project, then cap; when the cap refuses (or cannot be asked), release the project.
+ *   settle   project (charge c1), then cap with c1 (charge c2 ≤ c1), then adjust the project to c2.
+ * Neither limit can be exceeded under any interleaving: each keeps its own invariant in its own
+ * atomic script, and the compensations only free or lower. The price: between the two steps a
+ * project holds money the cap may refuse, so a parallel call on the same project can be refused
+ * by a budget that is not really full (briefly, and only near a limit: refusing is the safe
+ * side); a process that dies between the steps leaves a hold until its reservation expires
+ * (15 min), and one that dies between the cap's settle and the adjust leaves the cap counting
+ * more than the ledger until the month is rebuilt from PostgreSQL — never less.
  *
  * Numbers stay exact: amounts are below 2^53 (checked by the caller), Redis does the additions
  * (HINCRBY, 64-bit) and Lua numbers are formatted with %d, never tostring (which would print 1e+12);
