@@ -94,7 +94,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
     api,
     engine,
     projects: deps.projects ?? new ProjectService(engine, options.defaultBudgetUsd),
-    costs: deps.costs ?? new CostReport(engine.prisma),
+    costs: deps.costs ?? new CostReport(engine.prisma, engine.spendCap),
     access: new ProjectAccess(engine.prisma),
     audit: new AuditLog(engine.prisma),
     auth,

@@ -5,7 +5,7 @@
  * settles on the project's budget exactly like an agent's call (src/economics/project-budget-guard.ts).
  */
 import type { ProjectBudgetGuard } from '../economics/project-budget-guard.js';
-import { BudgetExceededError } from '../errors/app-error.js';
+import { reservationRefused } from '../models/router/routing-errors.js';
 import { estimatePromptTokens } from '../models/model-router.js';
 import type { AgentTask, CompletionResult, LlmProvider } from '../models/provider.js';
 
@@ -80,7 +80,7 @@ export function fileProposalRequest(input: ProposalInput): ProposalRequest {
 export async function requestProposal(rendered: ProposalRequest, call: ProposalCall): Promise<Proposal> {
   const request = { system: rendered.system, prompt: rendered.prompt, maxOutputTokens: call.maxOutputTokens };
   const reservation = await call.budget.reserve({ provider: call.provider.name, model: call.model, inputTokens: estimatePromptTokens(request), maxOutputTokens: call.maxOutputTokens });
-  if (!reservation) throw new BudgetExceededError(`${call.provider.name}:${call.model} does not fit the remaining budget`, { model: `${call.provider.name}:${call.model}` });
+  if (!reservation) throw reservationRefused(call.budget, `${call.provider.name}:${call.model}`);
   const started = Date.now();
   let result: CompletionResult;
   try {

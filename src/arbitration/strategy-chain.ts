@@ -17,7 +17,7 @@ import type { StageNumber } from '../agents/types.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { markConflictResolved } from '../engine/conflicts/conflict-rows.js';
-import { BudgetExceededError } from '../errors/app-error.js';
+import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { PROVIDER_OF, type ArbitrationServices, type LlmStrategyName } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
 import { fileProposalRequest, requestProposal, type ProposalRequest } from './llm-proposal.js';
@@ -150,6 +150,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
     callKeyPrefix: `${context.owner}:${strategy}`,
     events: deps.events,
     prices: deps.prices,
+    spendCap: deps.spendCap,
     logger: deps.logger,
   });
   const base = { conflictId: conflict.id, type: conflict.type, strategy, provider: providerName, model };
@@ -175,7 +176,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
     const message = error instanceof Error ? error.message : String(error);
     await recordAttempt(deps, services, { ...base, outcome: error instanceof BudgetExceededError ? 'skipped' : 'failed', error: message });
     deps.logger.warn('arbitration strategy failed', { conflictId: conflict.id, strategy, error: message });
-    return error instanceof BudgetExceededError ? 'the budget refused the call' : `the call failed (${message})`;
+    return error instanceof SpendCapReachedError ? "the account's monthly spending cap refused the call" : error instanceof BudgetExceededError ? 'the budget refused the call' : `the call failed (${message})`;
   }
   const usage = { inputTokens: proposal.result.usage.inputTokens, outputTokens: proposal.result.usage.outputTokens, costMicros: proposal.costMicros, model: proposal.result.model || model };
   const validation = proposal.result.stopReason === 'max_tokens' ? { ok: false as const, reason: 'the answer was cut off' } : await target.validate(proposal.content);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { modelPricesEnv } from '../economics/model-prices-config.js';
+import { DEFAULT_USER_SPEND_CAP_USD } from '../economics/user-spend.js';
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = (fallback: number) => z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback);
@@ -46,6 +47,17 @@ export const envSchema = z
     OLLAMA_HOST: optionalUrl,
     OFFLINE_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     DEFAULT_BUDGET_USD: z.coerce.number().positive().max(1_000_000).default(10),
+    /** Each account's monthly spending cap across its projects (src/economics/user-spend.ts); `none`: no cap. */
+    USER_SPEND_CAP_USD: z
+      .union([
+        z.literal('none'),
+        z.coerce
+          .number({ error: 'a number of US dollars (0 to 1000000000), or none' })
+          .min(0, 'a number of US dollars (0 to 1000000000), or none')
+          .max(1_000_000_000, 'a number of US dollars (0 to 1000000000), or none')
+          .refine((usd) => Number.isInteger(Math.round(usd * 1e6)) && Math.abs(Math.round(usd * 1e6) - usd * 1e6) < 1e-3, 'at most 6 decimals (micro-dollars)'),
+      ], { error: 'a number of US dollars (0 to 1000000000), or none' })
+      .default(DEFAULT_USER_SPEND_CAP_USD),
     WORKER_QUEUES: z.string().min(1).default('*'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
     QUEUE_CONCURRENCY: z

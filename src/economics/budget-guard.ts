@@ -6,6 +6,7 @@
  * All money is integer micro-dollars.
  */
 import type { TokenUsage } from '../models/provider.js';
+import type { SpendWindow } from './user-spend.js';
 
 export interface CallEstimate {
   provider: string;
@@ -22,7 +23,14 @@ export interface Reservation {
   provider: string;
   model: string;
   amountMicros: bigint;
+  /** When it was reserved: the call's ledger row is dated so (it decides the cap's month). */
+  reservedAt?: Date;
+  /** The month of the owner's spending cap that holds this call too; absent when no cap applies. */
+  accountWindow?: SpendWindow;
 }
+
+/** Which limit refused a reservation: the project's budget or the owner's monthly spending cap. */
+export type RefusalScope = 'budget' | 'account_cap';
 
 export interface SettledCall {
   /** What the budget was charged and the ledger records. */
@@ -36,6 +44,8 @@ export interface SettledCall {
 export interface BudgetGuard {
   /** Reserves the worst-case cost; undefined when it does not fit in what is left. */
   reserve(estimate: CallEstimate): Promise<Reservation | undefined>;
+  /** After `reserve` returned undefined: which limit refused it (default: the budget). */
+  lastRefusal?(): RefusalScope | undefined;
   /**
    * Charges the real cost, frees the rest, writes the ledger row. The charge is capped at what the
    * budget has free, so spent never exceeds the limit (src/economics/budget-scripts.ts); settling

@@ -1,8 +1,11 @@
 /**
- * The Lua scripts behind a project budget. Every change to a budget is one script, so Redis runs
- * it alone: no interleaving of parallel agents on any number of workers sees a half-done change.
+ * The Lua scripts behind a budget: a project's (./project-budget.ts) and an account's monthly
+ * spending cap (./user-spend.ts) use the same scripts on their own keys. Every change to a budget
+ * is one script, so Redis runs it alone: no interleaving of parallel agents on any number of
+ * workers sees a half-done change.
  *
- * Keys (one hash tag per project, so all four sit on one cluster slot):
+ * Keys (one hash tag per budget — `{projectId}` or `{user:<userId>}` — so all four sit on one
+ * cluster slot):
  *   KEYS[1] budget hash   {limit, spent, reserved, absorbed} in integer micro-dollars
  *   KEYS[2] reservations  hash callId → reserved amount
  *   KEYS[3] deadlines     sorted set callId → expiry (ms since epoch, Redis' clock)
@@ -10,13 +13,32 @@
  *
  * Invariant kept by every script: spent + reserved ≤ limit, hence spent ≤ limit.
  *   reserve  admits an amount only if spent + reserved + amount ≤ limit.
- *   settle   frees the call's reservation, then charges min(actual, limit − spent − reserved): the
- *            real cost when it fits in what is free (always at least min(actual, reservation)),
- *            never more. What could not be charged is added to `absorbed` (the platform's loss).
+ *   settle   frees the call's reservation, then charges min(actual, max(limit − spent − reserved,
+ *            held)): the real cost when it fits in what is free (always at least min(actual,
+ *            reservation)), never more. What could not be charged is added to `absorbed` (the
+ *            platform's loss).
+ *   adjust   lowers a settled call's charge (never raises it): spent falls, absorbed grows.
  *   release  frees a reservation once; an unknown or already freed callId changes nothing.
  *   raise    sets a new limit (higher or lower), refused below spent + reserved.
+ *   setlimit sets a new limit unconditionally: an admin lowering an account's cap below what it
+ *            spent. Only then can spent + reserved exceed limit; reserve then refuses everything
+ *            and settle still charges what each call in flight held (the `max(…, held)` above),
+ *            never more.
  * `reserved` is always the sum of the reservations hash: both change in the same script.
  * Reservations of crashed callers expire (reserve purges up to 100 expired ones each time).
+ *
+ * One call is charged to two budgets, its project's and its owner's monthly cap. They live on two
+ * slots (a Redis Cluster script may only touch one; the user's counters cannot sit under every
+ * project's tag at once), so ./project-budget-guard.ts uses two scripts with compensation:
+ *   reserve  project, then cap; when the cap refuses (or cannot be asked), release the project.
+ *   settle   project (charge c1), then cap with c1 (charge c2 ≤ c1), then adjust the project to c2.
+ * Neither limit can be exceeded under any interleaving: each keeps its own invariant in its own
+ * atomic script, and the compensations only free or lower. The price: between the two steps a
+ * project holds money the cap may refuse, so a parallel call on the same project can be refused
+ * by a budget that is not really full (briefly, and only near a limit: refusing is the safe
+ * side); a process that dies between the steps leaves a hold until its reservation expires
+ * (15 min), and one that dies between the cap's settle and the adjust leaves the cap counting
+ * more than the ledger until the month is rebuilt from PostgreSQL — never less.
  *
  * Numbers stay exact: amounts are below 2^53 (checked by the caller), Redis does the additions
  * (HINCRBY, 64-bit) and Lua numbers are formatted with %d, never tostring (which would print 1e+12);
@@ -94,7 +116,7 @@ local limit, spent, reserved, absorbed = state()
 local actual = tonumber(ARGV[2])
 local free = limit - spent - reserved
 if free < 0 then free = 0 end
-local charged = math.min(actual, free)
+local charged = math.min(actual, math.max(free, tonumber(held)))
 if charged > 0 then redis.call('HINCRBY', KEYS[1], 'spent', int(charged)) end
 if actual > charged then redis.call('HINCRBY', KEYS[1], 'absorbed', int(actual - charged)) end
 redis.call('HSET', KEYS[4], ARGV[1], int(charged))
@@ -122,6 +144,33 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local limit, spent, reserved, absorbed = state()
 local wanted = tonumber(ARGV[1])
 if wanted < spent + reserved then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
+redis.call('HSET', KEYS[1], 'limit', ARGV[1])
+refresh(tonumber(ARGV[2]))
+return {1, ARGV[1], int(spent), int(reserved), int(absorbed)}
+`;
+
+/** ARGV[1] callId, ARGV[2] the call's final charge, ARGV[3] key ttl s. Returns {status, limit, spent,
+ * reserved, absorbed}; status 1 lowered, 0 nothing to lower (unknown call, or charged that much or
+ * less already: so it is idempotent), -1 no budget. */
+export const ADJUST_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local before = tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '-1')
+local final = tonumber(ARGV[2])
+local limit, spent, reserved, absorbed = state()
+if before <= final then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
+local diff = before - final
+redis.call('HINCRBY', KEYS[1], 'spent', int(-diff))
+redis.call('HINCRBY', KEYS[1], 'absorbed', int(diff))
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
+refresh(tonumber(ARGV[3]))
+return {1, int(limit), int(spent - diff), int(reserved), int(absorbed + diff)}
+`;
+
+/** ARGV[1] new limit, ARGV[2] key ttl s. Returns {status, limit, spent, reserved, absorbed};
+ * status 1 set, -1 no budget. Unlike raise, never refused (see setlimit above). */
+export const SET_LIMIT_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local limit, spent, reserved, absorbed = state()
 redis.call('HSET', KEYS[1], 'limit', ARGV[1])
 refresh(tonumber(ARGV[2]))
 return {1, ARGV[1], int(spent), int(reserved), int(absorbed)}

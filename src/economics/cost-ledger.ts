@@ -5,7 +5,8 @@
  * inserted add its cost to Project.spentMicros and AgentRun.costMicros. So a call recorded twice
  * (a retried settle, two processes settling the same call) is counted once, and the project's
  * spent total always equals the sum of its ledger. `createdAt` is written in UTC, as Prisma does,
- * whatever the session's time zone.
+ * whatever the session's time zone: the entry's own `createdAt` when given (the guard passes the
+ * reservation's time, which decides the month of the owner's spending cap), else now.
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma-types.js';
@@ -23,6 +24,8 @@ export interface LedgerEntry {
   /** What the budget was charged (see budget-scripts.ts: equal to the price of the usage unless the budget was full). */
   costMicros: bigint;
   latencyMs: number;
+  /** Default: now. */
+  createdAt?: Date;
 }
 
 export interface RecordedCall {
@@ -38,7 +41,7 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
     `WITH ins AS (
       INSERT INTO "CostLedgerEntry"
         ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt")
-      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, now() AT TIME ZONE 'UTC')
+      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, COALESCE($12::timestamptz, now()) AT TIME ZONE 'UTC')
       ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "projectId", "agentRunId", "costMicros"
     ), project AS (
@@ -63,6 +66,7 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
       entry.outputTokens,
       entry.costMicros.toString(),
       Math.max(0, Math.round(entry.latencyMs)),
+      entry.createdAt?.toISOString() ?? null,
     ],
   );
   const row = rows[0];

@@ -1,11 +1,13 @@
 /**
- * Cost totals from the ledger, for `/api/costs`: by project, by model, by user and by day (UTC).
+ * Cost totals from the ledger, for `/api/costs`: by project, by model, by user and by day (UTC),
+ * and the account's month against its spending cap (./user-spend.ts).
  * Money leaves as micro-dollar strings (exact; BigInt does not survive JSON) beside USD numbers
  * (for display). Sums are computed by PostgreSQL over BIGINT, never in floating point.
  */
 import type { PrismaClient } from '../db/prisma-types.js';
 import { NotFoundError } from '../errors/app-error.js';
 import { microsToUsd } from './pricing.js';
+import { accountSpend, DEFAULT_USER_SPEND_CAP_USD, spendCapConfig, type SpendCapConfig } from './user-spend.js';
 
 export interface CostAmount {
   calls: number;
@@ -29,6 +31,22 @@ export interface UserCosts {
   byProject: (CostAmount & { projectId: string | null; projectName: string })[];
   byModel: (CostAmount & { provider: string; model: string })[];
   byDay: (CostAmount & { day: string })[];
+  /** This calendar month (UTC) against the account's spending cap, whatever from/to say. */
+  account: AccountCosts;
+}
+
+export interface AccountCosts {
+  period: 'month';
+  windowStart: string;
+  windowEnd: string;
+  /** null: no cap. */
+  capMicros: string | null;
+  capUsd: number | null;
+  capSource: 'own' | 'default';
+  spentMicros: string;
+  spentUsd: number;
+  remainingMicros: string | null;
+  remainingUsd: number | null;
 }
 
 export interface ProjectCosts {
@@ -74,16 +92,21 @@ function dayAmount(row: DayRow): CostAmount & { day: string } {
 }
 
 export class CostReport {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly spendCap: SpendCapConfig = spendCapConfig(DEFAULT_USER_SPEND_CAP_USD),
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Everything charged to calls made for `userId` in [from, to). */
   async costsForUser(userId: string, range: DateRange = {}): Promise<UserCosts> {
     const where = { userId, createdAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } };
-    const [total, projects, models, days] = await Promise.all([
+    const [total, projects, models, days, month] = await Promise.all([
       this.prisma.costLedgerEntry.aggregate({ where, ...SUMS }),
       this.prisma.costLedgerEntry.groupBy({ by: ['projectId'], where, ...SUMS }),
       this.prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], where, ...SUMS }),
       this.byDay('userId', userId, range),
+      accountSpend(this.prisma, userId, this.spendCap, this.now()),
     ]);
     const names = await this.prisma.project.findMany({ where: { id: { in: projects.flatMap((p) => (p.projectId ? [p.projectId] : [])) } }, select: { id: true, name: true } });
     const nameOf = new Map(names.map((p) => [p.id, p.name]));
@@ -95,6 +118,18 @@ export class CostReport {
       byProject: projects.map((p) => ({ projectId: p.projectId, projectName: p.projectId ? (nameOf.get(p.projectId) ?? '') : '(deleted projects)', ...amount(p) })).sort(byCostDescending),
       byModel: models.map((m) => ({ provider: m.provider, model: m.model, ...amount(m) })).sort(byCostDescending),
       byDay: days,
+      account: {
+        period: month.period,
+        windowStart: month.window.start.toISOString(),
+        windowEnd: month.window.end.toISOString(),
+        capMicros: month.capMicros?.toString() ?? null,
+        capUsd: month.capMicros === null ? null : microsToUsd(month.capMicros),
+        capSource: month.capSource,
+        spentMicros: month.spentMicros.toString(),
+        spentUsd: microsToUsd(month.spentMicros),
+        remainingMicros: month.remainingMicros?.toString() ?? null,
+        remainingUsd: month.remainingMicros === null ? null : microsToUsd(month.remainingMicros),
+      },
     };
   }
 

@@ -15,6 +15,14 @@
  *          If it throws, call settle again with the same reservation (do not release it).
  * release  frees the reservation of a call that failed.
  *
+ * With `spendCap` and a `userId`, every call is also held against the owner's monthly spending
+ * cap (./user-spend.ts), in two atomic steps on two Redis slots (budget-scripts.ts explains why
+ * no single script can do both): reserve holds the project's budget, then the month's cap, and
+ * frees the project's hold when the cap refuses; settle charges the project, then the cap with
+ * what the project charged, and lowers the project's charge (`adjust`) when the cap took less; the
+ * ledger row records that final charge, dated with the reservation's time (so in the month the
+ * cap counted it). A refusal by the cap is reported as such (`lastRefusal`).
+ *
  * Call ids are `<callKeyPrefix>:<n>`, n counting this guard's reservations: the prefix must be
  * unique per guard (e.g. `<jobId>#<attempt>`). A call id is also the ledger's idempotency key.
  */
@@ -24,10 +32,11 @@ import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { NewEvent } from '../engine/events/event-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TokenUsage } from '../models/provider.js';
-import type { BudgetGuard, CallEstimate, Reservation, SettledCall } from './budget-guard.js';
+import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall } from './budget-guard.js';
 import { recordCall, recordedCost } from './cost-ledger.js';
 import { createPriceTable, type PriceTable } from './pricing.js';
 import { loadBudgetFromDatabase, ProjectBudget, type BudgetSnapshot, type ProjectBudgetOptions } from './project-budget.js';
+import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig, type SpendWindow } from './user-spend.js';
 
 export interface InputMargin {
   /** Fraction added to the estimated prompt tokens. */
@@ -59,6 +68,10 @@ export interface BudgetGuardOptions {
   prices?: PriceTable;
   inputMargin?: InputMargin;
   reservationTtlMs?: ProjectBudgetOptions['reservationTtlMs'];
+  /** Hold every call against the owner's (`userId`) monthly spending cap too; default: no cap. */
+  spendCap?: SpendCapConfig;
+  /** The clock that dates reservations (and so picks the cap's month); default `new Date()`. */
+  now?: () => Date;
   logger?: Logger;
 }
 
@@ -89,7 +102,14 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     reservationTtlMs: options.reservationTtlMs,
     load: () => loadBudgetFromDatabase(prisma, projectId),
   });
+  const { userId, spendCap } = options;
+  const now = options.now ?? (() => new Date());
+  const accountMonth = (window: SpendWindow): UserSpend | undefined =>
+    userId && spendCap
+      ? new UserSpend(options.redis, userId, window, { namespace: options.namespace, reservationTtlMs: options.reservationTtlMs, load: () => loadUserSpendFromDatabase(prisma, userId, window, spendCap) })
+      : undefined;
   let calls = 0;
+  let refusal: RefusalScope | undefined;
   const settling = new Set<string>();
 
   const worstCaseMicros = (estimate: CallEstimate): bigint => {
@@ -107,6 +127,17 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     }
   };
 
+  /** Project first, then the cap with what the project charged; the project gives back what the cap did not take. */
+  const chargeBoth = async (reservation: Reservation, listCostMicros: bigint): Promise<{ status: 'settled' | 'duplicate'; chargedMicros: bigint; snapshot: BudgetSnapshot }> => {
+    const settled = await budget.settle(reservation.callId, listCostMicros);
+    const account = reservation.accountWindow && accountMonth(reservation.accountWindow);
+    if (!account) return settled;
+    const capped = await account.settle(reservation.callId, settled.chargedMicros);
+    if (capped.chargedMicros >= settled.chargedMicros) return settled;
+    const snapshot = await budget.adjust(reservation.callId, capped.chargedMicros);
+    return { status: settled.status, chargedMicros: capped.chargedMicros, snapshot };
+  };
+
   return {
     projectId,
     worstCaseMicros,
@@ -115,10 +146,31 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
       calls += 1;
       const callId = `${options.callKeyPrefix}:${calls}`;
       const amountMicros = worstCaseMicros(estimate);
+      const reservedAt = now();
+      refusal = undefined;
       const outcome = await budget.reserve(callId, amountMicros);
-      if (outcome.status !== 'reserved') return undefined;
-      return { callId, provider: estimate.provider, model: estimate.model, amountMicros };
+      if (outcome.status !== 'reserved') {
+        refusal = 'budget';
+        return undefined;
+      }
+      const window = spendWindow(reservedAt);
+      const account = accountMonth(window);
+      if (account) {
+        // The project's hold is given back unless the cap holds the call too (also when asking threw).
+        const held = await account.reserve(callId, amountMicros).catch(async (error: unknown) => {
+          await budget.release(callId);
+          throw error;
+        });
+        if (held.status !== 'reserved') {
+          await budget.release(callId);
+          refusal = 'account_cap';
+          return undefined;
+        }
+      }
+      return { callId, provider: estimate.provider, model: estimate.model, amountMicros, reservedAt, accountWindow: account ? window : undefined };
     },
+
+    lastRefusal: () => refusal,
 
     async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
       const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
@@ -128,7 +180,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
       const recorded = firstSettle && options.freshCallIds ? undefined : await recordedCost(sql, reservation.callId);
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
-      const settled = await budget.settle(reservation.callId, listCostMicros);
+      const settled = await chargeBoth(reservation, listCostMicros);
       const { inserted } = await recordCall(sql, {
         idempotencyKey: reservation.callId,
         projectId,
@@ -140,6 +192,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
         outputTokens: usage.outputTokens,
         costMicros: settled.chargedMicros,
         latencyMs,
+        createdAt: reservation.reservedAt,
       });
       if (settled.chargedMicros < listCostMicros && settled.status === 'settled') {
         options.logger?.warn('call cost more than the budget had left; the rest is absorbed', {
@@ -155,16 +208,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     },
 
     async release(reservation: Reservation): Promise<void> {
-      await budget.release(reservation.callId);
+      const account = reservation.accountWindow && accountMonth(reservation.accountWindow);
+      await Promise.all([budget.release(reservation.callId), account?.release(reservation.callId)]);
     },
 
     async snapshot(): Promise<BudgetSnapshot> {
-      const current = await budget.snapshot();
-      if (current) return current;
-      await budget.init(await loadBudgetFromDatabase(prisma, projectId));
-      const created = await budget.snapshot();
-      if (!created) throw new Error(`budget of project ${projectId} vanished while being read`);
-      return created;
+      return budget.current();
     },
   };
 }

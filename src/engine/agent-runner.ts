@@ -14,7 +14,7 @@ import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
 import type { AgentTask, ContextFile } from '../models/provider.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
-import { BudgetExceededError } from '../errors/app-error.js';
+import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { markBudgetExhausted } from './budget-exhaustion.js';
 import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
@@ -102,6 +102,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       freshCallIds: meta.delivery !== undefined,
       events: deps.events,
       prices: deps.prices,
+      spendCap: deps.spendCap,
       logger: deps.logger,
     });
     const completion = await deps.models.complete({
@@ -180,7 +181,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     if (error instanceof BudgetExceededError) {
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
       await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
-      await markBudgetExhausted(deps, { projectId, stage: data.stage, agentName: role.name, detail: error.message });
+      const limit = error instanceof SpendCapReachedError ? 'account_cap' : 'budget';
+      await markBudgetExhausted(deps, { projectId, stage: data.stage, agentName: role.name, detail: error.message, limit });
       if (data.critical) await recordBudgetConflict(deps, data, { stageRunId: agentRun.stageRunId, stageJob: meta.stageJob }, error.message);
       throw new UnrecoverableError(error.message);
     }

@@ -1,20 +1,28 @@
 /**
  * A project whose budget cannot pay for the next call stops as `budget_exhausted`, saying where it
  * stopped and how much was spent; it resumes (from the unfinished stage) once the budget is raised.
+ * When the owner's monthly spending cap refused the call (`limit: 'account_cap'`), the status is
+ * the same but the reason names the account's cap, since raising the project's budget won't help.
  */
 import { getStage } from '../agents/stages.js';
 import { microsToUsd } from '../economics/pricing.js';
 import type { EngineDeps } from './engine-deps.js';
 
-export async function markBudgetExhausted(deps: EngineDeps, where: { projectId: string; stage: number; agentName: string; detail: string }): Promise<void> {
+export async function markBudgetExhausted(
+  deps: EngineDeps,
+  where: { projectId: string; stage: number; agentName: string; detail: string; limit?: 'budget' | 'account_cap' },
+): Promise<void> {
   const { projectId, stage } = where;
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { spentMicros: true, budgetMicros: true } });
+  const at = `at stage ${stage} ${getStage(stage).name} (${where.agentName})`;
   const reason =
-    `budget exhausted at stage ${stage} ${getStage(stage).name} (${where.agentName}): spent $${microsToUsd(project.spentMicros).toFixed(4)} ` +
-    `of $${microsToUsd(project.budgetMicros).toFixed(4)}; ${where.detail}. Raise the budget and resume the project.`;
+    where.limit === 'account_cap'
+      ? `account spending cap reached ${at}: ${where.detail}. The cap renews on the 1st of the month (UTC), or an admin raises it (zekka users cap); then resume the project.`
+      : `budget exhausted ${at}: spent $${microsToUsd(project.spentMicros).toFixed(4)} ` +
+        `of $${microsToUsd(project.budgetMicros).toFixed(4)}; ${where.detail}. Raise the budget and resume the project.`;
   const stopped = await deps.lifecycle.apply(projectId, 'exhaust-budget', {
     reason,
-    event: { stage, agent: where.agentName, reason, spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
+    event: { stage, agent: where.agentName, reason, limit: where.limit ?? 'budget', spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
   });
   if (!stopped) return;
   deps.logger.warn('project budget exhausted', { projectId, stage, reason });

@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import type { CredentialLookup } from '../models/credentials/provider-credentials.js';
 import type { ModelRouter } from '../models/model-router.js';
 import { createPriceTable, type PriceTable } from '../economics/pricing.js';
+import { DEFAULT_USER_SPEND_CAP_USD, spendCapConfig, type SpendCapConfig } from '../economics/user-spend.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
 import { AgentRunRecords } from './agent-run-records.js';
 import { StageRunRecords } from './stage-run-records.js';
@@ -41,6 +42,8 @@ export interface EngineDeps {
   credentials?: CredentialLookup;
   /** Model prices (micro-dollars per 1M tokens); every call's cost is charged against the project budget. */
   prices: PriceTable;
+  /** The accounts' monthly spending cap (src/economics/user-spend.ts); every call is held against its owner's. */
+  spendCap: SpendCapConfig;
   queues: QueueRegistry;
   events: EventBus;
   /** The one writer of a project's status (src/engine/project-lifecycle.ts). */
@@ -70,6 +73,8 @@ export interface EngineDepsInput {
   models: ModelRouter;
   credentials?: CredentialLookup;
   prices?: PriceTable;
+  /** Default: the default of USER_SPEND_CAP_USD. */
+  spendCap?: SpendCapConfig;
   limits?: Partial<EngineLimits>;
   /** A file lock's lease: how long a crashed agent can keep a file from others (default 5 s). */
   lockLeaseMs?: number;
@@ -91,6 +96,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     models: input.models,
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
+    spendCap: input.spendCap ?? spendCapConfig(DEFAULT_USER_SPEND_CAP_USD),
     queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
     events,
     lifecycle: new ProjectLifecycle({ sql, events }),

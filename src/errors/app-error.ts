@@ -40,6 +40,15 @@ export class BudgetExceededError extends AppError {
   }
 }
 
+/**
+ * The owner's monthly spending cap (src/economics/user-spend.ts), not the project's budget, refused
+ * the call. A BudgetExceededError, so it is handled the same way (cheaper models first, then the
+ * project stops as budget_exhausted), but its message and code name the account's cap.
+ */
+export class SpendCapReachedError extends BudgetExceededError {
+  override readonly code = 'spend_cap_reached';
+}
+
 /** A write carrying a fencing token older than the lock's current one. */
 export class StaleLockError extends AppError {
   constructor(path: string) {

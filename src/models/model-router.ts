@@ -5,7 +5,7 @@
  */
 import type { ModelTier } from '../agents/types.js';
 import type { BudgetGuard } from '../economics/budget-guard.js';
-import { BudgetExceededError } from '../errors/app-error.js';
+import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
 
@@ -50,7 +50,7 @@ export class SingleProviderRouter implements ModelRouter {
     const model = this.modelForTier(tier);
     if (!budget) return { ...(await this.provider.complete({ ...request, model })), costMicros: 0n, switches: [] };
     const reservation = await budget.reserve({ provider: this.provider.name, model, inputTokens: estimatePromptTokens(request), maxOutputTokens: request.maxOutputTokens });
-    if (!reservation) throw new BudgetExceededError(`${this.provider.name}:${model} does not fit the remaining budget`, { tier, model: `${this.provider.name}:${model}` });
+    if (!reservation) throw reservationRefused(budget, `${this.provider.name}:${model}`, { tier });
     const started = Date.now();
     let result: CompletionResult;
     try {

@@ -27,6 +27,17 @@ export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys
   };
 }
 
+/**
+ * An account's spend in one window (`YYYY-MM`, see src/economics/user-spend.ts). Its hash tag is
+ * the user's, `{user:<userId>}`: every window of one user sits on one slot, apart from the
+ * projects' slots (so the cap and a project budget are never changed by one script).
+ */
+export function userSpendKey(userId: string, window: string, namespace = 'zekka'): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(userId)) throw new Error(`invalid user id for a Redis key: ${userId}`);
+  if (!/^\d{4}-\d{2}$/.test(window)) throw new Error(`invalid spend window for a Redis key: ${window}`);
+  return `${namespace}:user:{user:${userId}}:spend:${window}`;
+}
+
 export function systemMetricsKey(namespace = 'zekka'): string {
   return `${namespace}:system:metrics`;
 }

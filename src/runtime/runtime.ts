@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { spendCapConfig } from '../economics/user-spend.js';
 import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
 import { OfflineProvider } from '../offline-model/offline-provider.js';
@@ -75,6 +76,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     models,
     prices,
+    spendCap: spendCapConfig(env.USER_SPEND_CAP_USD),
     credentials,
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,

@@ -13,6 +13,16 @@ describe('configuration', () => {
     expect(env.WORKER_QUEUES).to.equal('*');
     expect(env.FILE_LOCK_LEASE_MS).to.equal(5_000);
     expect(env.FILE_LOCK_WAIT_MS).to.equal(30_000);
+    expect(env.USER_SPEND_CAP_USD).to.equal(100);
+  });
+
+  it('USER_SPEND_CAP_USD: dollars (0 allowed) or none; anything else is named', () => {
+    expect(parseEnv({ USER_SPEND_CAP_USD: 'none' }).USER_SPEND_CAP_USD).to.equal('none');
+    expect(parseEnv({ USER_SPEND_CAP_USD: '0' }).USER_SPEND_CAP_USD).to.equal(0);
+    expect(parseEnv({ USER_SPEND_CAP_USD: '12.5' }).USER_SPEND_CAP_USD).to.equal(12.5);
+    for (const bad of ['unlimited', '-1', '1.0000001']) {
+      expect(() => parseEnv({ USER_SPEND_CAP_USD: bad }), bad).to.throw(ConfigError, /USER_SPEND_CAP_USD=/);
+    }
   });
 
   it('names the variable at fault and what it expects', () => {

@@ -74,6 +74,8 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    // The account's month against its spending cap (the configured default: $100).
+    expect(await page.getByTestId('account-spend').innerText()).to.equal('Account: $0.00 of $100.00 this month');
     // The refused registration above logged its 400; from here on the console must stay clean.
     expect(consoleErrors.splice(0)).to.have.length(1);
 

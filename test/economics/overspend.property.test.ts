@@ -7,84 +7,18 @@
  * ledger sum and Project.spentMicros, and every ledger row is exactly usage × price unless the
  * budget was too full to take a call's overrun (then it is capped, and the rest is `absorbed`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ledgerTotal } from '../../src/economics/cost-ledger.js';
 import { createPriceTable } from '../../src/economics/pricing.js';
 import { ProjectBudget, type BudgetSnapshot } from '../../src/economics/project-budget.js';
-import { testDatabaseUrl, testNamespace, testRedisUrl } from '../support/environment.js';
+import { testNamespace } from '../support/environment.js';
 import { createProject, openFixture, type EconomicsFixture } from './economics-fixtures.js';
-import type { AgentPlan, CallOutcome, CallPlan, WorkerCommand, WorkerReply } from './fixtures/budget-worker-protocol.js';
+import type { AgentPlan, CallOutcome } from './fixtures/budget-worker-protocol.js';
+import { callArbitrary, startWorker, stopWorkers, type Worker } from './fixtures/budget-workers.js';
 
 const WORKERS = 4;
 const prices = createPriceTable();
-
-interface Worker {
-  child: ChildProcess;
-  output: () => string;
-  run(command: Extract<WorkerCommand, { type: 'run' }>): Promise<CallOutcome[]>;
-}
-
-async function startWorker(): Promise<Worker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/economics/fixtures/budget-worker.ts'], {
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_NAMESPACE: testNamespace() },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const pending = new Map<string, { resolve: (r: CallOutcome[]) => void; reject: (e: Error) => void }>();
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`budget worker exited (${code}) before it was ready:\n${output}`)));
-    child.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'ready') return resolve();
-      const waiter = pending.get(reply.runKey);
-      pending.delete(reply.runKey);
-      if (reply.type === 'done') waiter?.resolve(reply.results);
-      else waiter?.reject(new Error(reply.message));
-    });
-  });
-  await ready;
-  return {
-    child,
-    output: () => output,
-    run: (command) =>
-      new Promise((resolve, reject) => {
-        pending.set(command.runKey, { resolve, reject });
-        child.send(command);
-      }),
-  };
-}
-
-const MODELS = [
-  { provider: 'anthropic', model: 'claude-sonnet-4-5' },
-  { provider: 'gemini', model: 'gemini-2.5-pro' },
-  { provider: 'gemini', model: 'gemini-2.5-flash' },
-  { provider: 'ollama', model: 'llama3.2' },
-];
-
-const callArbitrary: fc.Arbitrary<CallPlan> = fc
-  .record({
-    target: fc.constantFrom(...MODELS),
-    inputEstimate: fc.integer({ min: 0, max: 20_000 }),
-    maxOutput: fc.integer({ min: 1, max: 8_000 }),
-    // The real prompt is -50 % … +300 % of the estimate: often beyond the guard's +25 % margin.
-    drift: fc.oneof(fc.integer({ min: -50, max: 25 }), fc.integer({ min: 26, max: 300 })),
-    outputShare: fc.oneof(fc.constant(100), fc.integer({ min: 0, max: 100 })),
-    fails: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-    settleTwice: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
-    delayTurns: fc.integer({ min: 0, max: 3 }),
-  })
-  .map(({ target, inputEstimate, maxOutput, drift, outputShare, ...rest }) => ({
-    ...target,
-    inputEstimate,
-    maxOutput,
-    actualInput: Math.max(0, Math.round((inputEstimate * (100 + drift)) / 100)),
-    actualOutput: Math.floor((maxOutput * outputShare) / 100),
-    ...rest,
-  }));
 
 const scenarioArbitrary = fc
   .record({
@@ -109,16 +43,7 @@ describe('economics: the budget cannot be overspent (worker processes, property-
   });
 
   after(async () => {
-    await Promise.all(
-      workers.map(async (worker) => {
-        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-        const exited = once(worker.child, 'exit');
-        worker.child.send({ type: 'exit' } satisfies WorkerCommand);
-        const timer = setTimeout(() => worker.child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    await stopWorkers(workers);
     await fx.close();
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { setUserSpendCap } from '../../src/economics/spend-cap-change.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -43,4 +44,24 @@ describe('engine: budgets', function () {
     const charged = runs.reduce((sum, r) => sum + r.costMicros, 0n);
     expect(charged, 'agent runs carry the cost of all their attempts').to.equal(done.spentMicros);
   });
+
+  it('stops a project as budget_exhausted naming the account cap when the owner’s monthly cap runs out, then finishes once an admin raises it', async () => {
+    h = await createHarness({ modelForTier: () => 'claude-sonnet-4-6' });
+    const projectId = await h.createProject({ requestFile: 'examples/api-only.md', budgetUsd: 50 });
+    // The project's own budget is ample; the owner's cap ($0.40 this month) is what runs out.
+    const cap = { prisma: h.deps.prisma, redis: h.deps.redis, namespace: h.deps.namespace, userId: h.ownerId, config: h.deps.spendCap };
+    await setUserSpendCap({ ...cap, capMicros: 400_000n });
+    expect(await h.runToEnd(projectId)).to.equal('project.budget_exhausted');
+    const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
+    await waitFor(async () => (await root?.getState()) === 'failed');
+    const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(stopped.failureReason).to.match(/^account spending cap reached at stage \d+ [A-Za-z ]+ \(.+\): .*account's monthly spending cap.*zekka users cap.*resume the project\.$/);
+    const owned = await h.deps.prisma.costLedgerEntry.aggregate({ where: { userId: h.ownerId }, _sum: { costMicros: true } });
+    const spent = owned._sum.costMicros ?? 0n;
+    expect(spent > 0n && spent <= 400_000n, `the owner spent ${spent} of 400000`).to.equal(true);
+
+    await setUserSpendCap({ ...cap, capMicros: null }); // back to the default ($100)
+    expect(await h.runToEnd(projectId, () => h.projects.resume(projectId))).to.equal('project.completed');
+  });
 });
+

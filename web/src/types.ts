@@ -66,6 +66,11 @@ export interface AgentRun {
   model: string | null;
 }
 
+/** GET /api/costs: only the account's month is read here. */
+export interface UserCosts {
+  account: { period: 'month'; windowStart: string; windowEnd: string; capUsd: number | null; spentUsd: number; remainingUsd: number | null };
+}
+
 export interface Session {
   token: string;
   email: string;

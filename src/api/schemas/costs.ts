@@ -31,6 +31,20 @@ export const userCostsSchema = z
     byProject: z.array(z.object({ projectId: z.uuid().nullable().meta({ description: 'null: projects deleted since (their spend stays)' }), projectName: z.string(), ...amount })),
     byModel: z.array(byModel),
     byDay: z.array(byDay),
+    account: z
+      .object({
+        period: z.literal('month'),
+        windowStart: z.string().meta({ description: 'the calendar month (UTC) the cap counts: its first instant' }),
+        windowEnd: z.string().meta({ description: 'exclusive: the next month’s first instant' }),
+        capMicros: z.string().regex(/^\d+$/).nullable().meta({ description: 'null: no cap' }),
+        capUsd: z.number().nullable(),
+        capSource: z.enum(['own', 'default']).meta({ description: 'own: set by an admin for this account; default: USER_SPEND_CAP_USD' }),
+        spentMicros: z.string().regex(/^\d+$/),
+        spentUsd: z.number(),
+        remainingMicros: z.string().regex(/^\d+$/).nullable(),
+        remainingUsd: z.number().nullable(),
+      })
+      .meta({ id: 'AccountSpend', description: 'this month’s spend of all the account’s projects against its monthly spending cap (whatever from/to say)' }),
   })
   .meta({ id: 'UserCosts' });
 

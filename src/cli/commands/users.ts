@@ -1,5 +1,6 @@
 /**
- * `zekka users role <email> <user|admin>`: who administers this Zekka. Run by an operator with
+ * `zekka users role <email> <user|admin>`: who administers this Zekka. (`zekka users cap`, an
+ * account's monthly spending cap, is in ./users-cap.ts.) Run by an operator with
  * DATABASE_URL (the API has no route that makes admins: the first one has to come from somewhere
  * that is not the API). Prints the change; exits 1 naming the problem for an unknown account.
  * The change is written to the audit log with no actor (an operator at the console), and announced
@@ -14,6 +15,7 @@ import type { Env } from '../../config/env.js';
 import { openDatabase } from '../../db/database.js';
 import { createLogger, type Logger } from '../../logging/logger.js';
 import { createRedis } from '../../redis/connection.js';
+import { parseCap, setCap } from './users-cap.js';
 
 /** How long the CLI waits for Redis to take the credentials-changed message. */
 const ANNOUNCE_TIMEOUT_MS = 3_000;
@@ -79,4 +81,10 @@ export function registerUserCommands(program: Command): void {
     .argument('<email>', 'the account')
     .argument('<role>', `one of ${ROLES.join(', ')}`, parseRole)
     .action(setRole);
+  users
+    .command('cap')
+    .description("set an account's monthly spending cap across all its projects (US dollars, UTC calendar month), or default (USER_SPEND_CAP_USD)")
+    .argument('<email>', 'the account')
+    .argument('<usd>', 'US dollars, e.g. 250 or 0 (no spending), or default', parseCap)
+    .action(setCap);
 }

@@ -3,12 +3,14 @@
  * (BudgetExceededError, not worth retrying), or a list of what went wrong with each
  * (AllModelsFailedError, worth retrying later: providers recover, rate windows move on).
  */
-import { AppError, BudgetExceededError } from '../../errors/app-error.js';
+import { AppError, BudgetExceededError, SpendCapReachedError } from '../../errors/app-error.js';
 import type { ModelTier } from '../../agents/types.js';
+import type { BudgetGuard } from '../../economics/budget-guard.js';
 
 export type AttemptOutcome =
   | 'budget'
   | 'unpriced'
+  | 'spend_cap'
   | 'circuit_open'
   | 'rate_limited'
   | 'not_configured'
@@ -50,7 +52,15 @@ export function formatUsd(micros: bigint): string {
   return `${sign}$${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
 }
 
-/** Every candidate was refused by the budget: says what the cheapest one needed. */
+/** A refusal by the project's budget or by the owner's spending cap (`spend_cap`). */
+export function isBudgetRefusal(attempt: RouteAttempt): boolean {
+  return attempt.outcome === 'budget' || attempt.outcome === 'spend_cap';
+}
+
+/**
+ * Every candidate was refused by the budget or the cap: says what the cheapest one needed, and
+ * names the account's monthly spending cap when that is what refused the cheapest.
+ */
 export function budgetExceeded(tier: ModelTier, attempts: RouteAttempt[]): BudgetExceededError {
   const priced = attempts.filter((a) => a.estimate?.costMicros !== undefined);
   const cheapest = priced.length > 0 ? priced.reduce((a, b) => ((b.estimate?.costMicros ?? 0n) < (a.estimate?.costMicros ?? 0n) ? b : a)) : attempts.at(-1);
@@ -60,8 +70,12 @@ export function budgetExceeded(tier: ModelTier, attempts: RouteAttempt[]): Budge
       ? ''
       : `; the cheapest call (${cheapest?.model}) needed ${estimate.costMicros === undefined ? '' : `${formatUsd(estimate.costMicros)} for `}` +
         `~${estimate.inputTokens} prompt + ${estimate.maxOutputTokens} output tokens`;
-  return new BudgetExceededError(`no model for tier ${tier} fits the remaining budget${need}`, {
+  const byCap = cheapest?.outcome === 'spend_cap';
+  const ErrorClass = byCap ? SpendCapReachedError : BudgetExceededError;
+  const what = byCap ? "what is left of the account's monthly spending cap" : 'the remaining budget';
+  return new ErrorClass(`no model for tier ${tier} fits ${what}${need}`, {
     tier,
+    limit: byCap ? 'account_cap' : 'budget',
     cheapest: cheapest?.model,
     neededMicros: estimate?.costMicros?.toString(),
     attempts: attempts.map(serializable),
@@ -71,4 +85,12 @@ export function budgetExceeded(tier: ModelTier, attempts: RouteAttempt[]): Budge
 function serializable(attempt: RouteAttempt): Record<string, unknown> {
   const { estimate, ...rest } = attempt;
   return estimate ? { ...rest, estimate: { ...estimate, costMicros: estimate.costMicros?.toString() } } : rest;
+}
+
+/** One model's reservation was refused: by the project's budget, or by the owner's spending cap. */
+export function reservationRefused(budget: BudgetGuard, model: string, details: Record<string, unknown> = {}): BudgetExceededError {
+  if (budget.lastRefusal?.() === 'account_cap') {
+    return new SpendCapReachedError(`${model} does not fit what is left of the account's monthly spending cap`, { ...details, model, limit: 'account_cap' });
+  }
+  return new BudgetExceededError(`${model} does not fit the remaining budget`, { ...details, model, limit: 'budget' });
 }

@@ -30,7 +30,7 @@ import type { CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { RateLimiter, RateTicket } from './rate-limiter.js';
-import { AllModelsFailedError, budgetExceeded, type RouteAttempt } from './routing-errors.js';
+import { AllModelsFailedError, budgetExceeded, isBudgetRefusal, type RouteAttempt } from './routing-errors.js';
 
 export interface TieredRouterOptions {
   catalog: ModelCatalog;
@@ -101,7 +101,7 @@ export class TieredRouter implements ModelRouter {
       const next = candidates[index + 1];
       if (next) switches.push({ from: formatModelRef(ref), to: formatModelRef(next), reason: outcome.attempt.outcome });
     }
-    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'budget')) throw budgetExceeded(tier, attempts);
+    if (attempts.length > 0 && attempts.every(isBudgetRefusal)) throw budgetExceeded(tier, attempts);
     throw new AllModelsFailedError(tier, attempts);
   }
 
@@ -146,7 +146,9 @@ export class TieredRouter implements ModelRouter {
         if (!reservation) {
           this.circuits.abandon(lane);
           const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
-          return passOver('budget', 'the worst case does not fit the remaining budget', { estimate: { inputTokens: state.inputTokens, maxOutputTokens, costMicros } });
+          const estimate = { inputTokens: state.inputTokens, maxOutputTokens, costMicros };
+          if (state.budget.lastRefusal?.() === 'account_cap') return passOver('spend_cap', "the worst case does not fit what is left of the account's monthly spending cap", { estimate });
+          return passOver('budget', 'the worst case does not fit the remaining budget', { estimate });
         }
       }
       let ticket: RateTicket | undefined;

@@ -5,6 +5,7 @@ import { dateTime, usd } from '../format.js';
 import { followLink, projectPath } from '../router.js';
 import type { Project } from '../types.js';
 import { useSession } from './session-context.js';
+import { AccountSpend } from './account-spend.js';
 import { StatusBadge } from './status-badge.js';
 import { useApiData, useErrorMessage } from './use-api-data.js';
 
@@ -35,6 +36,7 @@ export function ProjectList() {
   return (
     <section class="card" aria-labelledby="list-title" aria-busy={first.loading}>
       <h2 id="list-title">Your projects</h2>
+      <AccountSpend />
       {first.error && <p class="error" role="alert">{first.error}</p>}
       {!first.loading && items.length === 0 && !first.error && <p>No projects yet: submit a request.</p>}
       {items.length > 0 && (
