@@ -81,7 +81,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     models: input.models,
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
-    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
+    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix, input.logger),
     events: new EventBus(input.redis, input.namespace),
     state: new ProjectState(input.redis, input.namespace),
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs, waitMs: input.lockWaitMs }),

@@ -27,6 +27,9 @@ interface Worker {
   run(command: Extract<WorkerCommand, { type: 'run' }>): Promise<CallOutcome[]>;
 }
 
+/** One run of a few agents takes well under a second; a minute means the worker is stuck. */
+const RUN_DEADLINE_MS = 60_000;
+
 async function startWorker(): Promise<Worker> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/economics/fixtures/budget-worker.ts'], {
     env: { ...process.env, DATABASE_URL: testDatabaseUrl(), REDIS_URL: testRedisUrl(), REDIS_NAMESPACE: testNamespace() },
@@ -47,14 +50,29 @@ async function startWorker(): Promise<Worker> {
     });
   });
   await ready;
+  // A worker that dies mid-run fails its runs at once, with its output, instead of at mocha's timeout.
+  child.once('exit', (code, signal) => {
+    for (const [runKey, waiter] of pending) waiter.reject(new Error(`budget worker exited (${code ?? signal}) during ${runKey}:\n${output}`));
+    pending.clear();
+  });
   return {
     child,
     output: () => output,
-    run: (command) =>
-      new Promise((resolve, reject) => {
-        pending.set(command.runKey, { resolve, reject });
-        child.send(command);
-      }),
+    run: async (command) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await new Promise<CallOutcome[]>((resolve, reject) => {
+          pending.set(command.runKey, { resolve, reject });
+          timer = setTimeout(() => {
+            pending.delete(command.runKey);
+            reject(new Error(`budget worker sent no result for ${command.runKey} within ${RUN_DEADLINE_MS / 1000} s:\n${output}`));
+          }, RUN_DEADLINE_MS);
+          child.send(command);
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }
 

@@ -20,7 +20,7 @@ describe('engine: budgets', function () {
 
     // Calls in flight when the budget ran out still settle; wait until the run has wound down.
     const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
-    await waitFor(async () => (await root?.getState()) === 'failed');
+    await waitFor(`the project's root job ${projectId}.r1 to fail once the run wound down`, async (note) => note(await root?.getState()) === 'failed');
     expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running' } })).to.equal(0);
     const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(stopped.status).to.equal('budget_exhausted');
