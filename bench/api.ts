@@ -63,10 +63,11 @@ async function startApi(env: BenchEnvironment): Promise<{ child: ChildProcess; u
   };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`${url}/health/ready`).then((r) => r.ok, () => false))) {
+  while (!(await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false))) {
     if (child.exitCode !== null || Date.now() > deadline) {
+      const why = child.exitCode !== null ? `exited (${child.exitCode})` : 'gave no 200 within 30 s';
       await stop();
-      throw new Error(`API not ready:\n${output}`);
+      throw new Error(`API at ${url}/health/ready ${why}:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -86,6 +87,8 @@ async function call(url: string, method: string, path: string, token: string | u
 /** Keeps BACKGROUND_PROJECTS projects queued or running until stopped; returns how many it started. */
 function keepProjectsRunning(url: string, token: string, databaseUrl: string): { stop: () => Promise<number> } {
   const db = new pg.Client({ connectionString: databaseUrl });
+  // A client that loses its server emits 'error'; unhandled, that would end the bench without a report.
+  db.on('error', (error) => process.stderr.write(`background projects: ${error.message}\n`));
   let running = true;
   let started = 0;
   const loop = (async () => {

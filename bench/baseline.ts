@@ -10,9 +10,10 @@
  * the processors do nothing else.
  */
 import { FlowProducer, WaitingChildrenError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AGENT_ROLES } from '../src/agents/catalog/index.js';
 import { STAGES, stageQueueName } from '../src/agents/stages.js';
+import { createRedis } from '../src/redis/connection.js';
 import { PROJECT_QUEUE, agentQueueName } from '../queues/job-catalog.js';
 import { percentile, sampleMemory } from './measure.js';
 import { measureCpu, type CpuSplit } from './cpu-usage.js';
@@ -46,7 +47,7 @@ const retention = { removeOnComplete: { age: 3_600, count: 2_000 }, removeOnFail
 const CONCURRENCY = 50;
 
 export async function runBaseline(options: BaselineOptions): Promise<LoadFigures> {
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'zekka:bench:baseline' });
+  const connection = createRedis({ url: options.redisUrl, name: 'zekka:bench:baseline' });
   const { prefix } = options;
   const flows = new FlowProducer({ connection, prefix });
   const rolesOf = new Map(STAGES.map((s) => [s.number, AGENT_ROLES.filter((r) => r.stage === s.number)]));
@@ -77,6 +78,8 @@ export async function runBaseline(options: BaselineOptions): Promise<LoadFigures
   const root = workers[0] as Worker;
   root.on('completed', (job) => finished.get(job.id ?? '')?.());
   let failures = 0;
+  // Every BullMQ handle gets an 'error' listener: BullMQ prints one nobody listens to as "Unhandled error".
+  flows.on('error', () => failures++);
   for (const worker of workers) {
     worker.on('failed', () => failures++);
     worker.on('error', () => failures++);

@@ -58,6 +58,8 @@ export async function runOneProject(bench: EngineBench, timeoutMs = 60_000): Pro
 /** Ends of many projects through one subscription on the events channel. */
 async function trackEnds(bench: EngineBench, projectIds: string[]): Promise<{ all: Promise<Map<string, string>>; close: () => Promise<void> }> {
   const subscriber = bench.redis.duplicate({ connectionName: 'zekka:bench:follow' });
+  // A duplicate inherits no listeners; the parent connection reports an outage.
+  subscriber.on('error', () => undefined);
   const wanted = new Set(projectIds);
   const ends = new Map<string, string>();
   let resolveAll: (ends: Map<string, string>) => void = () => undefined;

@@ -12,7 +12,7 @@
  * `--profile-only` runs just that (a quick look while changing the engine).
  */
 import { cpus, loadavg } from 'node:os';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { analyzeRequest } from '../src/agents/request-analysis.js';
 import { planSummary, selectAgents } from '../src/agents/selection.js';
 import { openDatabase, type Database } from '../src/db/database.js';
@@ -105,7 +105,7 @@ async function retention(deps: EngineDeps, redis: Redis): Promise<{ jobs: number
 }
 
 async function main(): Promise<void> {
-  const memory = new Redis(env.redisUrl, { maxRetriesPerRequest: null, connectionName: 'zekka:bench:memory' });
+  const memory = createRedis({ url: env.redisUrl, name: 'zekka:bench:memory' });
   let database: Database | undefined;
   let deps: EngineDeps | undefined;
   let redis: Redis | undefined;

@@ -1,9 +1,14 @@
 /**
  * Queue handles for producers: one BullMQ Queue per catalogue entry (created on first use) and
  * one FlowProducer, all on the configured prefix, sharing one connection.
+ *
+ * Each handle gets an `error` listener: BullMQ emits 'error' on a Queue or FlowProducer, and one
+ * with no listener is printed by BullMQ as Node's "Unhandled error" on stderr.
  */
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../src/logging/logger.js';
+import { isConnectionError } from '../src/redis/connection.js';
 import { QUEUES, queueDefinition } from './job-catalog.js';
 
 export class QueueRegistry {
@@ -13,8 +18,16 @@ export class QueueRegistry {
   constructor(
     private readonly connection: Redis,
     readonly prefix: string,
+    private readonly logger: Pick<Logger, 'warn'>,
   ) {
     this.flows = new FlowProducer({ connection, prefix });
+    this.flows.on('error', (error) => this.onError('flow producer', error));
+  }
+
+  /** Connection failures are the shared connection's to report (once per outage); anything else is logged here. */
+  private onError(handle: string, error: Error): void {
+    if (isConnectionError(error)) return;
+    this.logger.warn('queue handle error', { handle, error: error.message });
   }
 
   get(name: string): Queue {
@@ -24,6 +37,7 @@ export class QueueRegistry {
       // The queue's event stream is capped well below BullMQ's default (10,000 per queue, ×67 queues):
       // it serves live QueueEvents listeners, not history.
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions, streams: { events: { maxLen: 100 } } });
+      queue.on('error', (error) => this.onError(`queue ${name}`, error));
       this.queues.set(name, queue);
     }
     return queue;

@@ -97,7 +97,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
     spendCap: input.spendCap ?? spendCapConfig(DEFAULT_USER_SPEND_CAP_USD),
-    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix),
+    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix, input.logger),
     events,
     lifecycle: new ProjectLifecycle({ sql, events }),
     state: new ProjectState(input.redis, input.namespace),

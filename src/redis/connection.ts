@@ -66,6 +66,17 @@ export function isRedisUnavailable(error: unknown): boolean {
   return /enableOfflineQueue options is false|Connection is closed|connect ECONNREFUSED/.test(error.message);
 }
 
+/**
+ * True for errors about the connection itself (refused, reset, timed out, closed, retries spent)
+ * rather than about a command: the connection's own listener reports those once per outage, so
+ * the BullMQ handles that share it (and forward every reconnect failure) need not repeat them.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (isRedisUnavailable(error)) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
 /** Readiness: a PING answered within `timeoutMs`. */
 export async function redisReady(redis: Redis, timeoutMs = 1_000): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined;

@@ -3,22 +3,12 @@
 // PostgreSQL still work, anything that needs the queues is a 503 problem with Retry-After), the
 // readiness probe names Redis, and everything works again once Redis is back. The Redis here is a
 // private server on a loopback port of its own, so killing it touches nothing else.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { httpRequest, REQUIREMENTS, signUp } from './api-harness.js';
+import { killPrivateRedis, startPrivateRedis } from '../support/private-redis.js';
 import { waitFor } from '../support/wait-for.js';
 import { freePort, startApiProcess, type ZekkaProcess } from '../support/worker-process.js';
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const probe = spawn('redis-cli', ['-p', String(port), 'ping'], { stdio: 'ignore' });
-    const [code] = (await once(probe, 'exit')) as [number | null];
-    return code === 0;
-  });
-  return redis;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
@@ -34,12 +24,12 @@ describe('api: Redis goes away and comes back', function () {
 
   before(async () => {
     redisPort = await freePort();
-    redis = await startRedis(redisPort);
+    redis = await startPrivateRedis(redisPort);
     api = await startApiProcess({ JWT_SECRET: 'zekka-redis-outage-secret-0123456789abcdef', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
   });
   after(async () => {
     await api?.stop();
-    redis?.kill('SIGKILL');
+    if (redis) await killPrivateRedis(redis);
   });
 
   it('answers at once while Redis is down — 503 with Retry-After where the queues are needed — and recovers', async () => {
@@ -49,9 +39,8 @@ describe('api: Redis goes away and comes back', function () {
     expect(project.status).to.equal(201);
     const id = project.json.id as string;
 
-    redis?.kill('SIGKILL');
-    if (redis) await once(redis, 'exit');
-    await waitFor(async () => (await httpRequest(url, 'GET', '/health/ready')).status === 503);
+    if (redis) await killPrivateRedis(redis);
+    await waitFor('/health/ready to answer 503 once Redis is gone', async (note) => note((await httpRequest(url, 'GET', '/health/ready')).status) === 503);
 
     const ready = await httpRequest(url, 'GET', '/health/ready');
     expect(ready.text).to.match(/redis/i);
@@ -76,8 +65,8 @@ describe('api: Redis goes away and comes back', function () {
     expect(login.value.headers.get('retry-after')).to.equal('5');
     expect(login.value.json).to.include({ status: 503, code: 'unavailable' });
 
-    redis = await startRedis(redisPort);
-    await waitFor(async () => (await httpRequest(url, 'GET', '/health/ready')).status === 200, 30_000);
+    redis = await startPrivateRedis(redisPort);
+    await waitFor('/health/ready to answer 200 once Redis is back', async (note) => note((await httpRequest(url, 'GET', '/health/ready')).status) === 200);
     const again = await httpRequest(url, 'POST', `/api/projects/${id}/execute`, { token });
     expect(again.status, again.text).to.equal(202);
     const loginAgain = await httpRequest(url, 'POST', '/api/auth/login', { body: { email, password } });

@@ -35,13 +35,13 @@ describe('arbitration: an arbitrator killed mid-resolution', function () {
     await h.deps.queues
       .get(ARBITRATION_QUEUE)
       .add(definition.jobName, { projectId: conflict.projectId, runId: 'r1', stage: 4, conflictId: conflict.id }, { ...definition.jobOptions, jobId: jobIds.arbitration(conflict.projectId, 'r1', conflict.id) });
-    await waitFor(async () => Promise.resolve(gemini?.completions.length === 1));
+    await waitFor('the first arbitrator to call Gemini', (note) => note(gemini?.completions.length) === 1);
     const second = await startWorkerProcess(env, 'arbitrator');
     arbitrators.push(second);
     await first.stop('SIGKILL');
     expect(first.child.signalCode).to.equal('SIGKILL');
 
-    await waitFor(async () => (await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id: conflict.id } })).status === 'resolved', 60_000);
+    await waitFor(`conflict ${conflict.id} to be resolved by the second arbitrator`, async (note) => note((await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id: conflict.id } })).status) === 'resolved', { timeoutMs: 60_000 });
     const settled = await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id: conflict.id }, include: { attempts: { orderBy: { createdAt: 'asc' } } } });
     expect(settled.strategy).to.equal('gemini');
     // The dead arbitrator's merge attempt is recorded; its model call never finished, so only the second resolves.
@@ -54,7 +54,7 @@ describe('arbitration: an arbitrator killed mid-resolution', function () {
     const written = await h.deps.prisma.artifactVersion.findMany({ where: { author: `arbitrator:gemini:${conflict.id}` } });
     expect(written.map((v) => v.content)).to.deep.equal([`${RESOLVED}\n`]);
     const job = await h.deps.queues.get(ARBITRATION_QUEUE).getJob(jobIds.arbitration(conflict.projectId, 'r1', conflict.id));
-    await waitFor(async () => (await job?.isCompleted()) === true);
+    await waitFor('the arbitration job to complete', async (note) => note(await job?.getState()) === 'completed');
     expect(second.child.exitCode).to.equal(null);
   });
 });

@@ -140,7 +140,7 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     expect(await h.runToEnd(projectId)).to.equal('project.budget_exhausted');
     // Every critical agent of the stage is refused and raises one; wait for this agent's, not the first.
     const mine = { projectId, topic: 'budget:requirements-parser', status: 'needs_review' } as const;
-    await waitFor(async () => (await h.deps.prisma.conflict.count({ where: mine })) > 0);
+    await waitFor('the budget conflict raised by requirements-parser', async () => (await h.deps.prisma.conflict.count({ where: mine })) > 0);
     const refused = await h.deps.prisma.conflict.findFirstOrThrow({ where: mine });
     expect(refused).to.include({ type: 'resource', raisedBy: 'requirements-parser' });
     const refusedAnswer = await resolveConflict(h.deps, projectId, refused.id, { take: 'theirs' }).catch((error: unknown) => error);

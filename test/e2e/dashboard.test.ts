@@ -90,7 +90,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     const [first] = await socketIds();
     expect(first, 'the page is connected').to.be.a('string');
     api.realtime?.io.disconnectSockets(true);
-    await waitFor(async () => (await socketIds()).some((id) => id !== first), 10_000);
+    await waitFor('the page to reconnect with a new socket', async (note) => note(await socketIds()).some((id) => id !== first), { timeoutMs: 10_000 });
 
     // Live: every stage reaches done, the live region says so.
     await page.locator('li.stage[data-status="completed"]').nth(9).waitFor({ timeout: RUN_TIMEOUT_MS });

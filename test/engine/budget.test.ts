@@ -21,7 +21,7 @@ describe('engine: budgets', function () {
 
     // Calls in flight when the budget ran out still settle; wait until the run has wound down.
     const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
-    await waitFor(async () => (await root?.getState()) === 'failed');
+    await waitFor(`the project's root job ${projectId}.r1 to fail once the run wound down`, async (note) => note(await root?.getState()) === 'failed');
     expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running' } })).to.equal(0);
     const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(stopped.status).to.equal('budget_exhausted');
@@ -53,7 +53,7 @@ describe('engine: budgets', function () {
     await setUserSpendCap({ ...cap, capMicros: 400_000n });
     expect(await h.runToEnd(projectId)).to.equal('project.budget_exhausted');
     const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
-    await waitFor(async () => (await root?.getState()) === 'failed');
+    await waitFor('the root job to fail', async (note) => note(await root?.getState()) === 'failed');
     const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(stopped.failureReason).to.match(/^account spending cap reached at stage \d+ [A-Za-z ]+ \(.+\): .*account's monthly spending cap.*zekka users cap.*resume the project\.$/);
     const owned = await h.deps.prisma.costLedgerEntry.aggregate({ where: { userId: h.ownerId }, _sum: { costMicros: true } });

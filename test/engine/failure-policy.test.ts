@@ -77,18 +77,14 @@ describe('engine: failure policy, retry and cancel', function () {
     const ended = await h.runToEnd(projectId, async () => {
       await h.projects.execute(projectId);
       // Cancel once stage 2 is under way.
-      for (;;) {
-        const stage2 = await h.deps.prisma.stageRun.findUnique({ where: { projectId_stage: { projectId, stage: 2 } } });
-        if (stage2) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor('stage 2 to start (its stageRun row)', async () => (await h.deps.prisma.stageRun.count({ where: { projectId, stage: 2 } })) > 0, { timeoutMs: 60_000, intervalMs: 20 });
       await h.projects.cancel(projectId);
     });
     expect(ended).to.equal('project.cancelled');
     const callsAtCancel = h.provider.calls;
     // Let the run wind down: the root job fails once the cancelled stage collects.
     const root = await h.deps.queues.get('project').getJob(`${projectId}.r1`);
-    await waitFor(async () => (await root?.getState()) === 'failed');
+    await waitFor(`the cancelled project's root job ${projectId}.r1 to fail`, async (note) => note(await root?.getState()) === 'failed');
     const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(project.status).to.equal('cancelled');
     expect(h.provider.calls - callsAtCancel, 'at most the in-flight calls finish').to.be.lessThanOrEqual(20);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { QUEUES } from '../../queues/job-catalog.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 describe('engine: worker processes', function () {
@@ -41,11 +42,7 @@ describe('engine: worker processes', function () {
     const ended = h.runToEnd(projectId, async () => {
       await h.projects.execute(projectId);
       // Kill the first worker while agents of stage 2 are in flight.
-      for (;;) {
-        const running = await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running', stageRun: { stage: 2 } } });
-        if (running > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor('an agent of stage 2 to be running', async () => (await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running', stageRun: { stage: 2 } } })) > 0, { timeoutMs: 90_000, intervalMs: 20 });
       await workers[0]?.stop('SIGKILL');
     });
     const outcome = await ended;

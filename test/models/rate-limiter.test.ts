@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parseModelList } from '../../src/models/model-catalog.js';
 import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { LlmProvider } from '../../src/models/provider.js';
 import { RedisRateLimiter } from '../../src/models/router/rate-limiter.js';
 import { TieredRouter } from '../../src/models/router/tiered-router.js';
+import { createRedis } from '../../src/redis/connection.js';
 import { testNamespace, testRedisUrl } from '../support/environment.js';
 import { realProviders, routedRequest, startFakeServers, type FakeServers } from './model-fixtures.js';
 
@@ -45,7 +46,7 @@ describe('models: cluster-wide rate limits (Redis)', () => {
   let servers: FakeServers;
 
   beforeEach(async () => {
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+    redis = createRedis({ url: testRedisUrl(), name: 'zekka:test:rate-limiter' });
     servers = await startFakeServers();
   });
   afterEach(async () => {

@@ -69,12 +69,15 @@ describe('realtime across processes: two API processes and a worker process', fu
     const executed = await httpRequest(first.url, 'POST', `/api/projects/${id}/execute`, { token: alice.token });
     expect(executed.status, executed.text).to.equal(202);
 
-    await waitFor(() => Promise.resolve(stageDone(dropped.events, 1)), 60_000);
+    await waitFor('the dropping socket to see stage 1 complete', (note) => {
+      note(dropped.events.at(-1)?.type);
+      return stageDone(dropped.events, 1);
+    }, { timeoutMs: 60_000 });
     dropper.disconnect();
     const lastSeen = dropped.events.at(-1)?.seq ?? 0;
     // … misses what happens while it is away (a few events of stage 2; it may have seen stage 2
     // start already, the polling above being coarser than the engine), then comes back to the other API.
-    await waitFor(() => Promise.resolve(watched.events.some((e) => e.seq >= lastSeen + 3)), 30_000);
+    await waitFor(`the watching socket to reach seq ${lastSeen + 3}`, (note) => (note(watched.events.at(-1)?.seq) ?? 0) >= lastSeen + 3);
     const returning = open(second.url, alice.token);
     await connected(returning);
     const resumed = await follow(returning, id, lastSeen);
@@ -82,7 +85,10 @@ describe('realtime across processes: two API processes and a worker process', fu
     expect(resumed.ack.snapshot.status, 'the reconnect happened mid-run').to.equal('running');
 
     const ended = (events: ProjectEvent[]) => events.at(-1)?.type === 'project.completed';
-    await waitFor(() => Promise.resolve(ended(watched.events) && ended(resumed.events)), 90_000);
+    await waitFor('both sockets to see project.completed', (note) => {
+      note({ watched: watched.events.at(-1)?.type, resumed: resumed.events.at(-1)?.type });
+      return ended(watched.events) && ended(resumed.events);
+    }, { timeoutMs: 90_000 });
     const log = await httpRequest(first.url, 'GET', `/api/projects/${id}/events?limit=1`, { token: alice.token });
     const n = log.json.lastSeq as number;
     expect(n).to.be.greaterThan(20);

@@ -63,7 +63,7 @@ describe('realtime: Socket.IO at /ws', function () {
 
     expect(await execute(token, id)).to.equal('project.completed');
     const n = await api.engine.deps.events.lastSeq(id);
-    await waitFor(() => Promise.resolve(events.length >= n), 10_000);
+    await waitFor(`the socket to receive all ${n} events`, (note) => note(events.length) >= n, { timeoutMs: 10_000 });
     expectSequence(events, 1, n);
     expect(events[0]?.type).to.equal('project.created');
     expect(events.at(-1)?.type).to.equal('project.completed');
@@ -76,7 +76,7 @@ describe('realtime: Socket.IO at /ws', function () {
     const lateFollow = await follow(late, id, k);
     if (!('ok' in lateFollow.ack)) throw new Error('late subscribe failed');
     expect(lateFollow.ack.snapshot).to.include({ status: 'completed', lastSeq: n, currentStage: 10 });
-    await waitFor(() => Promise.resolve(lateFollow.events.length >= n - k), 10_000);
+    await waitFor(`the late socket to receive events ${k + 1}..${n}`, (note) => note(lateFollow.events.length) >= n - k, { timeoutMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expectSequence(lateFollow.events, k + 1, n);
 
@@ -122,7 +122,7 @@ describe('realtime: Socket.IO at /ws', function () {
       expect(ack).to.have.property('ok', true);
       expect(await execute(token, id)).to.equal('project.completed');
       const n = await api.engine.deps.events.lastSeq(id);
-      await waitFor(() => Promise.resolve(events.length >= n), 10_000);
+      await waitFor(`the socket to receive all ${n} events`, (note) => note(events.length) >= n, { timeoutMs: 10_000 });
       expectSequence(events, 1, n);
       expect(events.at(-1)?.type).to.equal('project.completed');
     } finally {

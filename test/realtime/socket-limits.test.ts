@@ -62,7 +62,7 @@ describe('realtime limits: connection cap, subscribe throttle, replay pages', fu
     await connected(open(otherToken));
 
     three[0]?.disconnect();
-    await waitFor(() => Promise.resolve((api.realtime?.sessions.size ?? 0) <= 3), 5_000);
+    await waitFor('the sockets past the cap to be closed', (note) => note(api.realtime?.sessions.size ?? 0) <= 3, { timeoutMs: 5_000 });
     await connected(open(token));
   });
 
@@ -96,18 +96,18 @@ describe('realtime limits: connection cap, subscribe throttle, replay pages', fu
     socket.on('replay_limit', (limit: ReplayLimit) => limits.push(limit));
     const { ack, events } = await follow(socket, id);
     expect(ack).to.have.property('ok', true);
-    await waitFor(() => Promise.resolve(limits.length === 1), 5_000);
+    await waitFor('the first replay_limit', (note) => note(limits.length) === 1, { timeoutMs: 5_000 });
     expect(limits[0]).to.deep.equal({ projectId: id, afterSeq: 100 });
     expectSequence(events, 1, 100);
 
     expect(await trySubscribe(socket, id, 100)).to.have.property('ok', true);
-    await waitFor(() => Promise.resolve(limits.length === 2), 5_000);
+    await waitFor('the second replay_limit', (note) => note(limits.length) === 2, { timeoutMs: 5_000 });
     expect(limits[1]).to.deep.equal({ projectId: id, afterSeq: 200 });
     expect(await trySubscribe(socket, id, 200)).to.have.property('ok', true);
-    await waitFor(() => Promise.resolve(events.length === HISTORY), 5_000);
+    await waitFor('every event of the history', (note) => note(events.length) === HISTORY, { timeoutMs: 5_000 });
 
     const live = await api.engine.deps.events.publish({ type: 'cost.updated', projectId: id, data: { spentMicros: 1 } });
-    await waitFor(() => Promise.resolve(events.length === live), 5_000);
+    await waitFor('the live events', (note) => note(events.length) === live, { timeoutMs: 5_000 });
     expectSequence(events, 1, live);
     expect(limits).to.have.length(2);
   });

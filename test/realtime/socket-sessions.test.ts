@@ -85,7 +85,7 @@ describe('realtime sessions: credentials checked on every subscribe and pushed c
     const ended = sessionEnd(socket);
     expect(await trySubscribe(socket, id)).to.have.property('ok', true);
 
-    await waitFor(async () => (await api.request('GET', `/api/projects/${id}`, { token: accessToken })).status === 401, FIVE_SECONDS);
+    await waitFor('HTTP to refuse the expired token', async (note) => note((await api.request('GET', `/api/projects/${id}`, { token: accessToken })).status) === 401, { timeoutMs: FIVE_SECONDS });
     const late = await trySubscribe(socket, id);
     expect(suite.ok(late), JSON.stringify(late)).to.equal(false);
     expect(await within(ended, FIVE_SECONDS, 'the socket closed')).to.include({ reason: 'token expired' });
@@ -100,11 +100,11 @@ describe('realtime sessions: credentials checked on every subscribe and pushed c
     expect(await trySubscribe(socket, id)).to.have.property('ok', true);
 
     await api.engine.deps.prisma.user.update({ where: { id: admin.id }, data: { role: 'user' } });
-    await waitFor(async () => (await api.request('GET', `/api/projects/${id}`, { token: admin.token })).status === 404, FIVE_SECONDS);
+    await waitFor('HTTP to answer 404 to the demoted admin', async (note) => note((await api.request('GET', `/api/projects/${id}`, { token: admin.token })).status) === 404, { timeoutMs: FIVE_SECONDS });
     const ended = sessionEnd(socket);
     // The socket's authenticator caches a user for up to 2 s, as HTTP's does: ask until it knows.
     let outcome: unknown;
-    await waitFor(async () => !suite.ok((outcome = await trySubscribe(socket, id))), FIVE_SECONDS);
+    await waitFor('the subscribe to be refused', async () => !suite.ok((outcome = await trySubscribe(socket, id))), { timeoutMs: FIVE_SECONDS });
     expect(outcome).to.have.property('rejected');
     expect(await within(ended, FIVE_SECONDS, 'the socket closed')).to.include({ reason: 'role changed' });
 

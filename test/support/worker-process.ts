@@ -60,11 +60,11 @@ async function startZekkaProcess(command: keyof typeof PORT_VARIABLE, env: Recor
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited early (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${command} not ready within 60 s:\n${output}`);
+      throw new Error(`${command}: ${url}/health/ready gave no 200 within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

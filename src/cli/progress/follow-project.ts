@@ -11,6 +11,9 @@ const STOP_AT: readonly EventType[] = ['project.completed', 'project.failed', 'p
 
 export async function followProject(redis: Redis, bus: EventBus, projectId: string, onEvent: (event: ProjectEvent) => void, afterSeq = 0): Promise<EventType> {
   const subscriber = redis.duplicate({ connectionName: 'zekka:follow', enableAutoPipelining: false });
+  // A duplicate inherits the options, not the listeners: without its own, an outage prints
+  // ioredis's "Unhandled error event" on every reconnect. The parent connection reports the outage.
+  subscriber.on('error', () => undefined);
   let next = afterSeq + 1;
   const pending = new Map<number, ProjectEvent>();
   let finish: (type: EventType) => void = () => undefined;

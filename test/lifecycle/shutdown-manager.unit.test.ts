@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { ShutdownManager } from '../../src/lifecycle/shutdown-manager.js';
-import { silentLogger } from '../support/environment.js';
+import { createLogger } from '../../src/logging/logger.js';
+
+const silentLogger = createLogger({ silent: true });
 
 describe('shutdown manager', () => {
   it('runs named handlers once, in registration order, even when one fails', async () => {

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { ConfigError, parseEnv } from '../../src/config/env.js';
-import { runZekka } from '../support/run-cli.js';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {
@@ -79,24 +78,6 @@ describe('configuration', () => {
   it('requires a real JWT secret in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET is missing: must be set in production/);
     expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).to.equal('production');
-  });
-
-  it('`PORT=abc zekka api` exits 2 naming PORT', async () => {
-    const result = await runZekka(['api'], { PORT: 'abc' });
-    expect(result.code).to.equal(2);
-    expect(result.stderr).to.match(/PORT="abc"/);
-  });
-
-  it('an unknown subcommand or flag prints usage and exits 2', async () => {
-    const unknown = await runZekka(['frobnicate'], {});
-    expect(unknown.code).to.equal(2);
-    expect(unknown.stderr).to.match(/unknown command 'frobnicate'/);
-    const flag = await runZekka(['worker', '--nope'], {});
-    expect(flag.code).to.equal(2);
-    expect(flag.stderr).to.match(/unknown option '--nope'/);
-    const help = await runZekka(['demo', '--help'], {});
-    expect(help.code).to.equal(0);
-    expect(help.stdout).to.match(/Usage: zekka demo/);
   });
 });
 
