@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env.js';
+import { resolveJwtSecret, type JwtSecretPolicy } from '../config/jwt-secret.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
@@ -31,13 +32,17 @@ export interface RuntimeOptions {
   service: string;
   /** Single-process modes may fall back to the embedded database (and migrate it). */
   allowEmbedded: boolean;
+  /** Whether JWT_SECRET must be set, may be generated (`zekka dev`) or is not needed (src/config/jwt-secret.ts). */
+  jwtSecret: JwtSecretPolicy;
   env?: Env;
   logLevel?: string;
   onExit?: (code: number) => void;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const env = options.env ?? parseEnv();
+  const parsed = options.env ?? parseEnv();
+  // Before any connection is opened: a missing secret stops the process at once (exit 2).
+  const env: Env = { ...parsed, JWT_SECRET: await resolveJwtSecret(parsed, options.jwtSecret) };
   const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL, service: options.service });
   const shutdown = new ShutdownManager({ logger, onExit: options.onExit });
   const database = await openDatabase({

@@ -28,7 +28,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'where to write the artifacts', 'out')
     .action(async (requestFile: string, options: { budget?: number; out: string }) => {
       const requirements = await readRequestFile(requestFile);
-      const runtime = await startRuntime({ service: 'demo', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+      const runtime = await startRuntime({ service: 'demo', jwtSecret: 'unused', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
       const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: '*', agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
       runtime.shutdown.register('workers', () => pool.close());
       registerRuntimeShutdown(runtime);

@@ -122,28 +122,28 @@ export function registerProcessCommands(program: Command): void {
     .command('worker')
     .description('run the processors of the queues matched by WORKER_QUEUES (metrics and health on WORKER_METRICS_PORT)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'worker', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'worker', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serve(runtime, runtime.env.WORKER_METRICS_PORT, runtime.env.WORKER_QUEUES);
     });
   program
     .command('arbitrator')
     .description('settle conflicts from the arbitration queue (health and metrics on ARBITRATOR_PORT)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'arbitrator', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'arbitrator', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serve(runtime, runtime.env.ARBITRATOR_PORT, 'arbitration', true);
     });
   program
     .command('api')
     .description('serve the REST API on PORT (/api/*, /api/docs, /health, /metrics, /admin/queues)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'api', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'api', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serveApi(runtime);
     });
   program
     .command('dev')
     .description('run everything in one process (embedded database when DATABASE_URL is unset)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'dev', allowEmbedded: true, onExit });
+      const runtime = await startRuntime({ service: 'dev', jwtSecret: 'generate', allowEmbedded: true, onExit });
       await serveApi(runtime, '*');
     });
   registerDemoCommand(program);
