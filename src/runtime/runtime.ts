@@ -6,7 +6,8 @@
 import type { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env.js';
 import { resolveJwtSecret, type JwtSecretPolicy } from '../config/jwt-secret.js';
-import { openDatabase, type Database } from '../db/database.js';
+import { describeDatabaseUrl, openDatabase, type Database } from '../db/database.js';
+import { PendingMigrationsError } from '../db/migrator.js';
 import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -52,6 +53,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
   });
+  await refuseUnmigrated(database, env.DATABASE_URL);
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
   // workers and arbitrators wait for it (BullMQ's own loops retry).
   const failFast = options.service === 'api';
@@ -82,6 +84,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
   });
   return { env, logger, shutdown, database, redis, bus, deps };
+}
+
+/**
+ * A process that did not migrate (every process on DATABASE_URL: Kubernetes and compose run
+ * `zekka db migrate` as a job before them) refuses a database with pending migrations instead of
+ * answering ready and then 500 on every request. Readiness keeps checking (src/db/database.ts).
+ */
+async function refuseUnmigrated(database: Database, url: string | undefined): Promise<void> {
+  if (database.migration) return;
+  const pending = await database.pendingMigrations().catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  if (pending.length === 0) return;
+  await database.close();
+  throw new PendingMigrationsError(url ? describeDatabaseUrl(url) : 'embedded in ZEKKA_DATA_DIR', pending);
 }
 
 /** Registers the closing of the shared resources; call after the process registered its own. */
