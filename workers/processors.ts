@@ -9,6 +9,7 @@ import type { EngineDeps } from '../src/engine/engine-deps.js';
 import { finishProject } from '../src/engine/project-finisher.js';
 import { runStage } from '../src/engine/stage-runner.js';
 import { runArbitration } from '../src/arbitration/arbitration-runner.js';
+import type { ArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import { withCorrelation } from '../src/logging/logger.js';
 import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData } from '../queues/job-catalog.js';
 
@@ -20,7 +21,7 @@ function parse<S extends z.ZodType>(schema: S, job: Job<unknown>): z.infer<S> {
   return parsed.data;
 }
 
-export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
+export function createProcessor(kind: QueueKind, deps: EngineDeps, arbitration: ArbitrationServices): Processor {
   const run = (job: Job<unknown>, token: string | undefined): Promise<unknown> => {
     switch (kind) {
       case 'project':
@@ -34,7 +35,7 @@ export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
         return runAgent(deps, parse(agentJobSchema, job), { jobId: job.id ?? '', attemptsMade: job.attemptsMade, delivery: job.attemptsStarted, maxAttempts, stageJob: { id: stageJob.id ?? '', queue: stageJob.queue } });
       }
       case 'arbitration':
-        return runArbitration(deps, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
+        return runArbitration(deps, arbitration, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
     }
   };
   return (job, token) => withCorrelation(job.id ?? job.name, () => run(job, token));

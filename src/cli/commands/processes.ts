@@ -18,8 +18,9 @@ import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
 import { startHealthServer, type RouteHook } from '../../observability/health-server.js';
 import { setUpArbitrator } from '../../arbitration/arbitrator-setup.js';
-import { matchQueues, WorkerPool } from '../../../workers/worker-pool.js';
-import type { Registry } from 'prom-client';
+import type { ArbitrationServices } from '../../arbitration/arbitration-services.js';
+import type { WorkerPool } from '../../../workers/worker-pool.js';
+import { startProcessPool } from './process-pool.js';
 import { registerDemoCommand } from './demo.js';
 
 function waitForShutdown(runtime: Runtime): Promise<void> {
@@ -29,27 +30,18 @@ function waitForShutdown(runtime: Runtime): Promise<void> {
   });
 }
 
-/**
- * Any process that serves the arbitration queue settles conflicts with the full strategy chain
- * (src/arbitration/arbitrator-setup.ts); only `zekka arbitrator` also serves the GitHub webhook.
- */
-function setUpArbitrationIfServed(runtime: Runtime, queueGlobs: string, registry: Registry): RouteHook | undefined {
-  if (!matchQueues(queueGlobs).some((q) => q.kind === 'arbitration')) return undefined;
-  return setUpArbitrator(runtime.deps, runtime.env, registry).routes;
-}
-
-function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration'>): WorkerPool {
-  const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
+function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration'>, arbitration: ArbitrationServices): WorkerPool {
+  const pool = startProcessPool(runtime, queueGlobs, arbitration);
   observeAgentJobs(pool.workers, metrics);
-  runtime.shutdown.register('workers', () => pool.close());
   return pool;
 }
 
 /** Workers and arbitrators: the queue processors plus a small health/metrics server. */
 async function serve(runtime: Runtime, port: number, withWorkers: string, arbitrator = false): Promise<void> {
   const metrics = createProcessMetrics();
-  const webhook = setUpArbitrationIfServed(runtime, withWorkers, metrics.registry);
-  const routes = arbitrator ? webhook : undefined;
+  // Every pool gets the configured strategy chain; only `zekka arbitrator` serves the GitHub webhook.
+  const arbitration = setUpArbitrator(runtime.deps, runtime.env, metrics.registry);
+  const routes: RouteHook | undefined = arbitrator ? arbitration.routes : undefined;
   const health = await startHealthServer({
     port,
     host: runtime.env.LISTEN_ADDRESS,
@@ -58,7 +50,7 @@ async function serve(runtime: Runtime, port: number, withWorkers: string, arbitr
     checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
   });
   runtime.shutdown.register('http', () => health.close());
-  const pool = startWorkers(runtime, withWorkers, metrics);
+  const pool = startWorkers(runtime, withWorkers, metrics, arbitration.services);
   runtime.logger.info('workers started', { queues: pool.queueNames.length, port: health.port });
   registerRuntimeShutdown(runtime);
   await waitForShutdown(runtime);
@@ -104,8 +96,7 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   });
   runtime.shutdown.register('http', () => server.close());
   if (withWorkers) {
-    setUpArbitrationIfServed(runtime, withWorkers, observability.metrics.registry);
-    startWorkers(runtime, withWorkers, observability.metrics);
+    startWorkers(runtime, withWorkers, observability.metrics, setUpArbitrator(runtime.deps, runtime.env, observability.metrics.registry).services);
   }
   runtime.logger.info('API listening', { port: server.port, docs: '/api/docs', workers: Boolean(withWorkers) });
   registerRuntimeShutdown(runtime);
