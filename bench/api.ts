@@ -10,6 +10,7 @@
  * Target (issue 6): p99 ≤ 50 ms for the reads. BENCH_API_PROFILE=<dir> profiles the API process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -40,7 +41,7 @@ async function startApi(env: BenchEnvironment): Promise<{ child: ChildProcess; u
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      JWT_SECRET: randomBytes(32).toString('hex'),
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: env.redisUrl,
       REDIS_NAMESPACE: env.namespace,

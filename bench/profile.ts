@@ -17,6 +17,7 @@ import { currentCorrelationId } from '../src/logging/logger.js';
 import { SingleProviderRouter } from '../src/models/model-router.js';
 import { OfflineProvider } from '../src/offline-model/offline-provider.js';
 import { createRedis } from '../src/redis/connection.js';
+import { createArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import { WorkerPool } from '../workers/worker-pool.js';
 import { silentLogger, type BenchEnvironment } from './bench-environment.js';
 
@@ -127,7 +128,9 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
   const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 10 });
   const redis = createRedis({ url: env.redisUrl, name: 'zekka:bench:profile' });
   const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
-  const pool = new WorkerPool({ deps, connection: redis, prefix: env.prefix, queueGlobs: '*', agentConcurrency: 50 });
+  // The profiled request raises no conflict; merge → human keeps any that appears off the models.
+  const arbitration = createArbitrationServices({ env: { ARBITRATION_STRATEGIES: 'merge,human', ARBITRATION_MODELS: undefined, ARBITRATION_MAX_OUTPUT_TOKENS: 16_000, ARBITRATION_MAX_FILE_BYTES: 1_000_000 }, providers: new Map() });
+  const pool = new WorkerPool({ deps, arbitration, connection: redis, prefix: env.prefix, queueGlobs: '*', agentConcurrency: 50 });
   const projects = new ProjectService(deps, 1_000);
   const agents = selectAgents(analyzeRequest(input.request), input.options).length;
   const run = async () => {

@@ -4,6 +4,7 @@
  * exit of the bench, however it happens, kills what is still running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { BenchEnvironment } from './bench-environment.js';
@@ -45,6 +46,8 @@ export async function startWorker(env: BenchEnvironment, extra: Record<string, s
       LOG_LEVEL: 'warn',
       // The engine's own cost per agent is measured; verification has its own benchmark.
       VERIFY_SOFTWARE: 'false',
+      // Workers refuse to start without one; nothing in a bench signs with it.
+      JWT_SECRET: randomBytes(32).toString('hex'),
       ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

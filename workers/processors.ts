@@ -9,6 +9,7 @@ import type { EngineDeps } from '../src/engine/engine-deps.js';
 import { finishProject } from '../src/engine/project-finisher.js';
 import { runStage } from '../src/engine/stage-runner.js';
 import { runArbitration } from '../src/arbitration/arbitration-runner.js';
+import type { ArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import { withCorrelation } from '../src/logging/logger.js';
 import { runVerification } from '../src/verification/verification-runner.js';
 import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, verifyJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData, type VerifyJobData } from '../queues/job-catalog.js';
@@ -21,7 +22,7 @@ function parse<S extends z.ZodType>(schema: S, job: Job<unknown>): z.infer<S> {
   return parsed.data;
 }
 
-export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
+export function createProcessor(kind: QueueKind, deps: EngineDeps, arbitration: ArbitrationServices): Processor {
   const run = (job: Job<unknown>, token: string | undefined): Promise<unknown> => {
     switch (kind) {
       case 'project':
@@ -35,7 +36,7 @@ export function createProcessor(kind: QueueKind, deps: EngineDeps): Processor {
         return runAgent(deps, parse(agentJobSchema, job), { jobId: job.id ?? '', attemptsMade: job.attemptsMade, delivery: job.attemptsStarted, maxAttempts, stageJob: { id: stageJob.id ?? '', queue: stageJob.queue } });
       }
       case 'arbitration':
-        return runArbitration(deps, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
+        return runArbitration(deps, arbitration, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
       case 'verify':
         if (!deps.verification) throw new UnrecoverableError('this process has no verification settings (VERIFY_SOFTWARE=false)');
         return runVerification(deps, deps.verification, job as Job<VerifyJobData>, token ?? '', parse(verifyJobSchema, job));

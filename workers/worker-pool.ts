@@ -8,12 +8,19 @@ import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import picomatch from 'picomatch';
 import type { Redis } from 'ioredis';
+import type { ArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import type { EngineDeps } from '../src/engine/engine-deps.js';
 import { QUEUES, type QueueDefinition } from '../queues/job-catalog.js';
 import { createProcessor } from './processors.js';
 
 export interface WorkerPoolOptions {
   deps: EngineDeps;
+  /**
+   * How the arbitration queue's jobs are settled (src/arbitration/arbitrator-setup.ts builds them
+   * from the configuration). Required of every pool: one that serves the arbitration queue without
+   * them must not compile, and a pool that does not serve it never reads them.
+   */
+  arbitration: ArbitrationServices;
   /** A connection to duplicate for each worker (BullMQ needs `maxRetriesPerRequest: null`). */
   connection: Redis;
   prefix: string;
@@ -47,14 +54,16 @@ export function parseQueueConcurrency(spec: string | undefined): (queue: string)
 
 export class WorkerPool {
   readonly workers: Worker[];
+  readonly arbitration: ArbitrationServices;
 
   constructor(private readonly options: WorkerPoolOptions) {
     const { deps } = options;
+    this.arbitration = options.arbitration;
     // Queue handles write each queue's settings (e.g. the event stream cap) into Redis.
     deps.queues.all();
     const override = parseQueueConcurrency(options.queueConcurrency);
     this.workers = matchQueues(options.queueGlobs).map((definition) => {
-      const worker = new Worker(definition.name, createProcessor(definition.kind, deps), {
+      const worker = new Worker(definition.name, createProcessor(definition.kind, deps, options.arbitration), {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: override(definition.name) ?? (definition.kind === 'agent' ? (options.agentConcurrency ?? definition.concurrency) : definition.concurrency),

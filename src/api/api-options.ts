@@ -1,5 +1,5 @@
 /** The gateway's settings, from the environment (src/config/env.ts) or given directly by tests and benches. */
-import type { Env } from '../config/env.js';
+import { ConfigError, type Env } from '../config/env.js';
 import { parseKeyring, type Keyring } from './auth/provider-key-vault.js';
 import type { LoginThrottleConfig } from './auth/login-throttle.js';
 import type { RateLimitConfig } from './middleware/rate-limits.js';
@@ -33,6 +33,8 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
 }
 
 export function apiOptionsFromEnv(env: Env): ApiOptions {
+  // startRuntime resolved it (required, or generated for `zekka dev`); an API never signs without one.
+  if (env.JWT_SECRET === undefined) throw new ConfigError(['JWT_SECRET is missing: set it to at least 32 random bytes, e.g. `openssl rand -hex 32`']);
   return {
     jwtSecret: env.JWT_SECRET,
     jwtExpiresInSeconds: env.JWT_EXPIRES_IN,

@@ -21,7 +21,7 @@ import type { ArbitrationJobData } from '../../queues/job-catalog.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { loadArbitrationSubject } from '../engine/conflicts/conflict-rows.js';
-import { arbitrationServicesOf, type ArbitrationServices } from './arbitration-services.js';
+import type { ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
 import { settleBudgetConflict } from './budget-conflicts.js';
 import { isBudgetConflict } from '../engine/conflicts/budget-conflict-kind.js';
@@ -37,8 +37,7 @@ export interface ArbitrationResult {
   strategy: string;
 }
 
-export async function runArbitration(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
-  const services = arbitrationServicesOf(deps);
+export async function runArbitration(deps: EngineDeps, services: ArbitrationServices, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
   if (await deps.state.isCancelled(data.projectId, data.runId)) throw new RunCancelledError();
   const subject = await loadArbitrationSubject(deps.sql, data.conflictId);
   if (!subject) throw new UnrecoverableError(`conflict ${data.conflictId} of project ${data.projectId} no longer exists`);

@@ -1,11 +1,11 @@
 /**
  * What the arbitrator needs beyond the engine: the strategy order, the model providers the LLM
  * strategies call directly (a fixed order, not the tiered router), limits, metrics and the
- * optional GitHub review. Attached to the engine deps as `arbitration`; without it the chain is
- * `merge → human` (no provider is configured), which is what the engine did before.
+ * optional GitHub review. Passed explicitly to whatever runs arbitration jobs (the worker pool's
+ * processor, then runArbitration): a process that serves the arbitration queue without building
+ * them from its configuration does not compile, instead of silently settling for merge → human.
  */
 import type { Env } from '../config/env.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
 import type { UserProviderCache } from '../models/credentials/user-provider-cache.js';
 import { parseModelList } from '../models/model-catalog.js';
 import type { LlmProvider } from '../models/provider.js';
@@ -52,8 +52,6 @@ export interface ArbitrationServices {
   review?: ReviewPublisher;
 }
 
-export type ArbitrationDeps = EngineDeps & { arbitration?: ArbitrationServices };
-
 /** `merge,gemini,human` → the list, duplicates removed and `human` moved to (or added at) the end. */
 export function parseStrategies(text: string): StrategyName[] {
   const names = text
@@ -90,16 +88,4 @@ export function createArbitrationServices(input: ArbitrationServicesInput): Arbi
     metrics: input.metrics,
     review: input.review,
   };
-}
-
-const FALLBACK: ArbitrationServices = {
-  strategies: ['merge', 'human'],
-  providers: new Map(),
-  models: new Map(),
-  maxOutputTokens: 16_000,
-  maxFileBytes: 1_000_000,
-};
-
-export function arbitrationServicesOf(deps: EngineDeps): ArbitrationServices {
-  return (deps as ArbitrationDeps).arbitration ?? FALLBACK;
 }

@@ -1,7 +1,8 @@
 /**
- * What `zekka arbitrator` adds to the runtime: the arbitration services (strategy order,
- * providers, metrics on the process registry, GitHub review when GITHUB_TOKEN and GITHUB_REPO are
- * set) attached to the engine deps, and the `POST /webhooks/github` route for its HTTP server.
+ * What a process serving the arbitration queue adds to the runtime: the arbitration services
+ * (strategy order, providers, metrics on the process registry, GitHub review when GITHUB_TOKEN and
+ * GITHUB_REPO are set), which its worker pool requires, and the `POST /webhooks/github` route that
+ * `zekka arbitrator` mounts on its HTTP server.
  */
 import type { Registry } from 'prom-client';
 import type { Env } from '../config/env.js';
@@ -10,7 +11,7 @@ import type { RouteHook } from '../observability/health-server.js';
 import { UserProviderCache } from '../models/credentials/user-provider-cache.js';
 import { createProviders } from '../models/providers/create-providers.js';
 import { createArbitrationMetrics } from './arbitration-metrics.js';
-import { createArbitrationServices, type ArbitrationDeps, type ArbitrationServices } from './arbitration-services.js';
+import { createArbitrationServices, type ArbitrationServices } from './arbitration-services.js';
 import { GithubReview } from './github-review.js';
 import { GithubWebhookHandler } from './github-webhook.js';
 
@@ -24,7 +25,6 @@ export interface ArbitratorSetup {
 export function setUpArbitrator(deps: EngineDeps, env: Env, registry: Registry): ArbitratorSetup {
   const github = env.GITHUB_TOKEN && env.GITHUB_REPO ? new GithubReview({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, baseUrl: env.GITHUB_API_URL }) : undefined;
   const services = createArbitrationServices({ env, providers: createProviders(env), userProviders: new UserProviderCache(env), metrics: createArbitrationMetrics(registry), review: github });
-  (deps as ArbitrationDeps).arbitration = services;
   const routes = github ? new GithubWebhookHandler(deps, { secret: env.GITHUB_WEBHOOK_SECRET, github }).route() : undefined;
   return { services, github, routes };
 }

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env.js';
+import { PendingMigrationsError } from '../db/migrator.js';
 import { CliError } from './cli-error.js';
 import { registerArtifactsCommand } from './commands/artifacts.js';
 import { registerLoginCommands } from './commands/login.js';
@@ -65,7 +66,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`zekka: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof PendingMigrationsError) {
       process.stderr.write(`zekka: ${error.message}\n`);
       return 2;
     }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { modelPricesEnv } from '../economics/model-prices-config.js';
 import { DEFAULT_USER_SPEND_CAP_USD } from '../economics/user-spend.js';
+import { secretWeakness } from './secret-strength.js';
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = (fallback: number) => z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback);
@@ -19,8 +20,6 @@ const modelList = z
   .optional();
 const perMinute = z.coerce.number().int().positive().optional();
 const level = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
-
-const DEV_JWT_SECRET = 'zekka-development-secret-change-me-0123456789';
 
 export const envSchema = z
   .object({
@@ -38,7 +37,15 @@ export const envSchema = z
     ZEKKA_DATA_DIR: z.string().min(1).default('data'),
     REDIS_NAMESPACE: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only').default('zekka'),
     QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{zekka}'),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
+    // No default: `zekka api`, `worker` and `arbitrator` refuse to start without it, `zekka dev` and
+    // `zekka demo` generate one into ZEKKA_DATA_DIR (src/config/jwt-secret.ts). A weak value is refused everywhere.
+    JWT_SECRET: z
+      .string()
+      .superRefine((secret, ctx) => {
+        const weakness = secretWeakness(secret);
+        if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
+      })
+      .optional(),
     JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
     ANTHROPIC_API_KEY: optionalString,
     ANTHROPIC_BASE_URL: optionalUrl,
@@ -132,9 +139,6 @@ export const envSchema = z
     GITHUB_WEBHOOK_SECRET: optionalString,
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production (the development default is public)' });
-    }
     if (env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS < env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {
       // Forgetting a pair sooner than its longest wait would let a guesser wait it out and start afresh.
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_AUTH_PAIR_MEMORY_MS'], message: 'must be at least RATE_LIMIT_AUTH_DELAY_MAX_MS' });

@@ -13,7 +13,7 @@ import { ConfigError } from '../config/env.js';
 import { AppError } from '../errors/app-error.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
-import { migrate, type MigrateResult } from './migrator.js';
+import { defaultMigrationsDir, describePending, migrate, pendingMigrations, readMigrations, type MigrateResult, type MigrationFile } from './migrator.js';
 import { pgExecutor, pgliteExecutor, pgliteSession, pgSession, type SqlExecutor } from './sql-executor.js';
 
 export interface Database {
@@ -26,7 +26,10 @@ export interface Database {
   /** What the migrator did, when `migrate` was asked for. */
   migration?: MigrateResult;
   close(): Promise<void>;
+  /** Answers, and has every migration of prisma/migrations applied (a schema behind the code serves only 500s). */
   ready(): Promise<{ ok: boolean; error?: string }>;
+  /** Names of the migrations not applied yet (src/db/migrator.ts). */
+  pendingMigrations(): Promise<string[]>;
 }
 
 export interface OpenDatabaseOptions {
@@ -62,13 +65,27 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
 
-async function readiness(prisma: PrismaClient): Promise<{ ok: boolean; error?: string }> {
+async function readiness(prisma: PrismaClient, pending: () => Promise<string[]>): Promise<{ ok: boolean; error?: string }> {
   try {
     await prisma.$queryRaw`SELECT 1`;
+    const names = await pending();
+    if (names.length > 0) return { ok: false, error: `${names.length} pending migration${names.length === 1 ? '' : 's'} (${describePending(names)}): run \`zekka db migrate\`` };
     return { ok: true };
   } catch (error) {
     return { ok: false, error: reason(error) };
   }
+}
+
+/** The pending-migrations check over `sql`; the files are read once, on first use. */
+function pendingCheck(sql: SqlExecutor, options: OpenDatabaseOptions): () => Promise<string[]> {
+  let files: Promise<MigrationFile[]> | undefined;
+  return async () => {
+    files ??= readMigrations(options.migrationsDir ?? defaultMigrationsDir());
+    return pendingMigrations(sql, await files.catch((error: unknown) => {
+      files = undefined;
+      throw error;
+    }), options.logger);
+  };
 }
 
 async function migratePostgres(url: string, options: OpenDatabaseOptions): Promise<MigrateResult> {
@@ -93,13 +110,16 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   // An idle client that loses its server emits on the pool; unhandled, that would crash the process.
   pool.on('error', (error) => options.logger.warn('postgres pool error', { error: error.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql = pgExecutor(pool, { prepare: true });
+  const pending = pendingCheck(sql, options);
   return {
     prisma,
-    sql: pgExecutor(pool, { prepare: true }),
+    sql,
     kind: 'postgres',
     url,
     migration,
-    ready: () => readiness(prisma),
+    ready: () => readiness(prisma, pending),
+    pendingMigrations: pending,
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -119,12 +139,15 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     throw error;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const sql = pgliteExecutor(db);
+  const pending = pendingCheck(sql, options);
   return {
     prisma,
-    sql: pgliteExecutor(db),
+    sql,
     kind: 'pglite',
     migration,
-    ready: () => readiness(prisma),
+    ready: () => readiness(prisma, pending),
+    pendingMigrations: pending,
     async close() {
       await prisma.$disconnect();
       if (!db.closed) await db.close();

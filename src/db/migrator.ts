@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import type { SqlSession } from './sql-executor.js';
+import type { SqlExecutor, SqlSession } from './sql-executor.js';
 
 /** The key Prisma's schema engine locks with (72707369 spells "prisma" on a phone keypad). */
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -149,6 +149,39 @@ async function applyOne(session: SqlSession, file: MigrationFile, logger: Logger
     throw new MigrationError(`migration ${file.name} failed: ${message(error)}`, { migration: file.name, cause: error });
   }
   logger.info('migration applied', { migration: file.name, durationMs: Date.now() - started });
+}
+
+/**
+ * The migrations in `files` this database has not applied, without taking the lock or changing
+ * anything: what a process that must not migrate (api, worker, arbitrator) checks at start-up and
+ * on every readiness probe. A failed or edited history throws, as `migrate` would.
+ */
+export async function pendingMigrations(sql: SqlExecutor, files: MigrationFile[], logger: Logger): Promise<string[]> {
+  const [table] = await sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "present"`);
+  if (!table?.present) return files.map((file) => file.name);
+  const rows = await sql.query<MigrationRow>('SELECT "id", "checksum", "migration_name", "finished_at", "rolled_back_at" FROM "_prisma_migrations" ORDER BY "started_at"');
+  const done = checkHistory(files, rows, logger);
+  return files.filter((file) => !done.has(file.name)).map((file) => file.name);
+}
+
+/** A process refused to serve a database whose schema is behind its code. */
+export class PendingMigrationsError extends AppError {
+  constructor(
+    readonly database: string,
+    readonly pending: string[],
+  ) {
+    super(`the database ${database} has ${pending.length} pending migration${pending.length === 1 ? '' : 's'} (${describePending(pending)}): run \`zekka db migrate\` first`, {
+      code: 'migrations_pending',
+      status: 503,
+      details: { pending },
+    });
+  }
+}
+
+/** The first few names, then a count: a readiness answer stays short on an empty database. */
+export function describePending(pending: string[]): string {
+  const shown = pending.slice(0, 3).join(', ');
+  return pending.length > 3 ? `${shown} and ${pending.length - 3} more` : shown;
 }
 
 /** Applies every pending migration; safe to run from several processes at once. */

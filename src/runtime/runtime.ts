@@ -6,7 +6,9 @@
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env.js';
-import { openDatabase, type Database } from '../db/database.js';
+import { resolveJwtSecret, type JwtSecretPolicy } from '../config/jwt-secret.js';
+import { describeDatabaseUrl, openDatabase, type Database } from '../db/database.js';
+import { PendingMigrationsError } from '../db/migrator.js';
 import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -34,13 +36,17 @@ export interface RuntimeOptions {
   service: string;
   /** Single-process modes may fall back to the embedded database (and migrate it). */
   allowEmbedded: boolean;
+  /** Whether JWT_SECRET must be set, may be generated (`zekka dev`) or is not needed (src/config/jwt-secret.ts). */
+  jwtSecret: JwtSecretPolicy;
   env?: Env;
   logLevel?: string;
   onExit?: (code: number) => void;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const env = options.env ?? parseEnv();
+  const parsed = options.env ?? parseEnv();
+  // Before any connection is opened: a missing secret stops the process at once (exit 2).
+  const env: Env = { ...parsed, JWT_SECRET: await resolveJwtSecret(parsed, options.jwtSecret) };
   const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL, service: options.service });
   const shutdown = new ShutdownManager({ logger, onExit: options.onExit });
   const database = await openDatabase({
@@ -50,6 +56,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
   });
+  await refuseUnmigrated(database, env.DATABASE_URL);
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
   // workers and arbitrators wait for it (BullMQ's own loops retry).
   const failFast = options.service === 'api';
@@ -92,6 +99,22 @@ function verificationSettings(env: Env): { workRoot: string; packageCacheDir: st
     packageCacheDir: resolve(env.VERIFY_CACHE_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify-cache')),
     maxRepairRounds: env.VERIFY_MAX_REPAIR_ROUNDS,
   };
+}
+
+/**
+ * A process that did not migrate (every process on DATABASE_URL: Kubernetes and compose run
+ * `zekka db migrate` as a job before them) refuses a database with pending migrations instead of
+ * answering ready and then 500 on every request. Readiness keeps checking (src/db/database.ts).
+ */
+async function refuseUnmigrated(database: Database, url: string | undefined): Promise<void> {
+  if (database.migration) return;
+  const pending = await database.pendingMigrations().catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  if (pending.length === 0) return;
+  await database.close();
+  throw new PendingMigrationsError(url ? describeDatabaseUrl(url) : 'embedded in ZEKKA_DATA_DIR', pending);
 }
 
 /** Registers the closing of the shared resources; call after the process registered its own. */

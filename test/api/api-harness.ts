@@ -18,7 +18,7 @@ import { ProjectAccess } from '../../src/api/services/project-access.js';
 import { createHarness, type Harness, type HarnessOptions } from '../support/engine-harness.js';
 import { silentLogger, testNamespace } from '../support/environment.js';
 
-export const TEST_JWT_SECRET = 'zekka-api-test-secret-0123456789abcdef-0123';
+export const TEST_JWT_SECRET = randomBytes(32).toString('hex');
 export const TEST_KEYRING = `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`;
 
 export function testApiOptions(overrides: Partial<ApiOptions> = {}): ApiOptions {

@@ -25,7 +25,7 @@ describe('api: Redis goes away and comes back', function () {
   before(async () => {
     redisPort = await freePort();
     redis = await startPrivateRedis(redisPort);
-    api = await startApiProcess({ JWT_SECRET: 'zekka-redis-outage-secret-0123456789abcdef', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    api = await startApiProcess({ REDIS_URL: `redis://127.0.0.1:${redisPort}` });
   });
   after(async () => {
     await api?.stop();

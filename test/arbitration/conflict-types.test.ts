@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { ArbitrationDeps } from '../../src/arbitration/arbitration-services.js';
 import { resolveConflict } from '../../src/arbitration/conflict-review.js';
 import { raiseProjectBudget } from '../../src/economics/budget-raise.js';
 import { jobIds } from '../../src/engine/job-ids.js';
@@ -36,10 +35,9 @@ describe('arbitration: design, requirement and resource conflicts', function () 
   }
 
   it('design: two architecture agents choose different databases; a model that proposes a third is rejected, the next picks one, later stages read it', async () => {
-    h = await createHarness();
     servers = await startModelServers();
     const chain = services(servers.providers(['gemini', 'anthropic']), { strategies: 'merge,gemini,claude,human' });
-    (h.deps as ArbitrationDeps).arbitration = chain;
+    h = await createHarness({ arbitration: chain });
     servers.gemini.reply({ kind: 'ok', text: fenced('{"topic": "database", "choice": "cassandra", "reason": "scales"}', 'json') });
     servers.anthropic.reply({ kind: 'ok', text: fenced('{"topic": "database", "choice": "mongodb", "reason": "stock history is document-shaped"}', 'json') });
     const prompts: string[] = [];
@@ -75,8 +73,7 @@ describe('arbitration: design, requirement and resource conflicts', function () 
   });
 
   it('requirement: contradictory statements are flagged at stage 1; a person must answer with a valid record, then the project completes', async () => {
-    h = await createHarness();
-    (h.deps as ArbitrationDeps).arbitration = services(new Map(), { strategies: 'merge,human' });
+    h = await createHarness({ arbitration: services(new Map(), { strategies: 'merge,human' }) });
     const projectId = await h.createProject({ requirements: CONTRADICTORY });
     expect(await h.runToEnd(projectId)).to.equal('project.needs_review');
 
@@ -100,9 +97,8 @@ describe('arbitration: design, requirement and resource conflicts', function () 
   });
 
   it('requirement: resolved by a model whose proposal is valid JSON for the topic', async () => {
-    h = await createHarness();
     servers = await startModelServers();
-    (h.deps as ArbitrationDeps).arbitration = services(servers.providers(['ollama']), { strategies: 'merge,ollama,human' });
+    h = await createHarness({ arbitration: services(servers.providers(['ollama']), { strategies: 'merge,ollama,human' }) });
     servers.ollama.reply({ kind: 'ok', text: fenced('{"topic": "hosting", "requirement": "Runs on a dedicated server", "reason": "stated twice"}', 'json') });
     const projectId = await h.createProject({ requirements: CONTRADICTORY });
     expect(await h.runToEnd(projectId)).to.equal('project.completed');

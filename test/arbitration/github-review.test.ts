@@ -1,6 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { ArbitrationDeps } from '../../src/arbitration/arbitration-services.js';
 import type { GithubReview } from '../../src/arbitration/github-review.js';
 import type { GithubWebhookHandler } from '../../src/arbitration/github-webhook.js';
 import { parseReviewCommand } from '../../src/arbitration/review-command.js';
@@ -92,8 +91,7 @@ describe('arbitration: human review through GitHub', function () {
   const statusOf = async (id: string) => (await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id } })).status;
 
   it('opens an issue for an unmergeable conflict, and a maintainer comment resumes the project', async () => {
-    h = await createHarness({ reviewPollMs: 60_000 });
-    (h.deps as ArbitrationDeps).arbitration = services(new Map(), { review });
+    h = await createHarness({ reviewPollMs: 60_000, arbitration: services(new Map(), { review }) });
     // Two stage-4 agents rewrite the same line of the shared server file in different ways.
     h.provider.intercept = clashOnSharedServerFile;
     const projectId = await h.createProject({ requestFile: 'examples/api-only.md' });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import type { ArbitrationDeps } from '../../src/arbitration/arbitration-services.js';
 import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
@@ -34,14 +33,12 @@ describe('arbitration: two arbitrators on one queue', function () {
   });
 
   it('settles every conflict exactly once, by whichever arbitrator takes its job', async () => {
-    h = await createHarness({ reviewPollMs: 60_000 });
     const model = new TakeTheirsModel();
     const chain = services(new Map([['anthropic', model]]));
-    (h.deps as ArbitrationDeps).arbitration = chain;
+    h = await createHarness({ reviewPollMs: 60_000, arbitration: chain });
     const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test:arbitrator-2' });
     const deps = createEngineDeps({ prisma: h.database.prisma, redis, prefix: testQueuePrefix(), namespace: testNamespace(), logger: silentLogger, models: h.deps.models, limits: { reviewPollMs: 60_000 } });
-    (deps as ArbitrationDeps).arbitration = chain;
-    second = { deps, redis, pool: new WorkerPool({ deps, connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
+    second = { deps, redis, pool: new WorkerPool({ deps, arbitration: chain, connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
 
     // Two stage-4 agents rewrite the same line of the shared server file in different ways.
     h.provider.intercept = clashOnSharedServerFile;

@@ -15,8 +15,6 @@ import { waitFor } from '../support/wait-for.js';
 import { startApiProcess, startWorkerProcess, type ZekkaProcess } from '../support/worker-process.js';
 import { client, connected, expectSequence, follow } from './socket-client.js';
 
-const JWT_SECRET = 'zekka-realtime-processes-secret-0123456789';
-
 describe('realtime across processes: two API processes and a worker process', function () {
   this.timeout(240_000);
   const processes: ZekkaProcess[] = [];
@@ -35,9 +33,9 @@ describe('realtime across processes: two API processes and a worker process', fu
   it('delivers every event in order to a client of the first API, refuses strangers, and a client that reconnects to the second API misses nothing', async () => {
     // 100 ms per model call keeps the run several seconds long: the reconnect happens mid-run.
     // One after the other: three engines loading at once starve each other on two cores.
-    const first = await startApiProcess({ JWT_SECRET });
+    const first = await startApiProcess();
     processes.push(first);
-    const second = await startApiProcess({ JWT_SECRET });
+    const second = await startApiProcess();
     processes.push(second);
     processes.push(await startWorkerProcess({ OFFLINE_LATENCY_MS: '100' }));
 

@@ -19,6 +19,7 @@ import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src
 import { createRedis } from '../../src/redis/connection.js';
 import type { ModelTier } from '../../src/agents/types.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
+import { createArbitrationServices, type ArbitrationServices } from '../../src/arbitration/arbitration-services.js';
 import { silentLogger, testDatabaseUrl, testNamespace, testQueuePrefix, testRedisUrl } from './environment.js';
 
 /** Wraps the offline model; `intercept` may answer instead (or throw) for chosen calls. */
@@ -67,6 +68,16 @@ export interface HarnessOptions {
   /** Project owners' own provider keys; none by default. */
   credentials?: CredentialLookup;
   logger?: Logger;
+  /** How the in-process pool settles conflicts; default merge → human (no model is asked). */
+  arbitration?: ArbitrationServices;
+}
+
+/** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
+export function mergeThenPerson(): ArbitrationServices {
+  return createArbitrationServices({
+    env: { ARBITRATION_STRATEGIES: 'merge,human', ARBITRATION_MODELS: undefined, ARBITRATION_MAX_OUTPUT_TOKENS: 16_000, ARBITRATION_MAX_FILE_BYTES: 1_000_000 },
+    providers: new Map(),
+  });
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -95,7 +106,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pool: undefined,
     ownerId: owner.id,
     startWorkers() {
-      harness.pool ??= new WorkerPool({ deps, connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
+      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
     },
     async createProject(input = {}) {
       const requirements = input.requirements ?? (await readFile(input.requestFile ?? 'examples/todo-app.md', 'utf8'));

@@ -4,6 +4,7 @@
  * Started with `node` directly (not npx) so signals reach the process itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { testDatabaseUrl, testNamespace, testQueuePrefix, testRedisUrl } from './environment.js';
@@ -29,6 +30,12 @@ export async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
+/**
+ * The JWT secret every process of this run gets unless a test passes its own: random, so no test
+ * relies on a secret anyone could read, and shared, so API replicas accept each other's tokens.
+ */
+export const PROCESS_JWT_SECRET = randomBytes(32).toString('hex');
+
 /** The variable naming the port each command serves /health on. */
 const PORT_VARIABLE = { worker: 'WORKER_METRICS_PORT', arbitrator: 'ARBITRATOR_PORT', api: 'PORT' } as const;
 
@@ -44,6 +51,7 @@ async function startZekkaProcess(command: keyof typeof PORT_VARIABLE, env: Recor
       QUEUE_PREFIX: testQueuePrefix(),
       [portVariable]: String(port),
       LOG_LEVEL: 'warn',
+      JWT_SECRET: PROCESS_JWT_SECRET,
       // Verifying generated software (installs, builds, tests) is what test/verification covers;
       // elsewhere it would only slow the engine's tests down. Every process of a test agrees.
       VERIFY_SOFTWARE: 'false',
@@ -85,7 +93,7 @@ export function startWorkerProcess(env: Record<string, string> = {}, command: 'w
   return startZekkaProcess(command, env);
 }
 
-/** `zekka api` on a free port; pass the same JWT_SECRET to every replica that must accept one token. */
+/** `zekka api` on a free port; every replica gets PROCESS_JWT_SECRET, so each accepts the others' tokens. */
 export function startApiProcess(env: Record<string, string> = {}): Promise<ZekkaProcess> {
   return startZekkaProcess('api', env);
 }

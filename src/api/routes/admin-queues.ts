@@ -3,8 +3,7 @@
  * credentials, 403 for other users). A browser gets in with HTTP Basic: any user name and an
  * admin's API key as the password; scripts use a Bearer token or X-API-Key as everywhere else.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,18 +30,23 @@ export function mountAdminQueues(app: Express, queues: Queue[], guards: RequestH
 /**
  * Bull Board's page template links Google Fonts; nothing Zekka serves may fetch from a third
  * party. The template is copied with that link removed (the page falls back to the system
- * sans-serif) into a folder named by its content, shared by every process on the machine;
- * everything else about the page is Bull Board's own.
+ * sans-serif); everything else about the page is Bull Board's own.
+ *
+ * An EJS template is code. The copy lives in a directory this process creates with `mkdtemp`
+ * (a fresh random name, mode 0700) and removes at exit, so no other local user can plant or swap
+ * the template: a shared, predictable folder under the temporary directory allowed exactly that.
+ * One directory per process, however many apps it mounts.
  */
-function selfContainedViews(): string {
+let viewsDir: string | undefined;
+
+export function selfContainedViews(): string {
+  if (viewsDir) return viewsDir;
   const uiDist = join(dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')), 'dist');
   const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8').replace(/^\s*<link[^>]+fonts\.googleapis\.com[^>]*>\s*$/gm, '');
-  const dir = join(tmpdir(), `zekka-bull-board-${createHash('sha256').update(template).digest('hex').slice(0, 16)}`);
-  if (existsSync(join(dir, 'index.ejs'))) return dir;
-  mkdirSync(dir, { recursive: true });
-  // Written aside and renamed: another process may be reading the file already.
-  const partial = join(dir, `index.ejs.${process.pid}`);
-  writeFileSync(partial, template);
-  renameSync(partial, join(dir, 'index.ejs'));
+  const dir = mkdtempSync(join(tmpdir(), 'zekka-bull-board-'));
+  // 'wx': the directory is new and ours, so the file cannot exist; refuse rather than follow anything.
+  writeFileSync(join(dir, 'index.ejs'), template, { flag: 'wx', mode: 0o600 });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  viewsDir = dir;
   return dir;
 }

@@ -7,7 +7,9 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { registerRuntimeShutdown, startRuntime } from '../../runtime/runtime.js';
-import { WorkerPool } from '../../../workers/worker-pool.js';
+import { Registry } from 'prom-client';
+import { setUpArbitrator } from '../../arbitration/arbitrator-setup.js';
+import { startProcessPool } from './process-pool.js';
 import { ProjectService } from '../../engine/project-service.js';
 import { computeTotals } from '../../engine/project-finisher.js';
 import { followProject } from '../progress/follow-project.js';
@@ -28,9 +30,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--out <dir>', 'where to write the artifacts', 'out')
     .action(async (requestFile: string, options: { budget?: number; out: string }) => {
       const requirements = await readRequestFile(requestFile);
-      const runtime = await startRuntime({ service: 'demo', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
-      const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs: '*', agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
-      runtime.shutdown.register('workers', () => pool.close());
+      const runtime = await startRuntime({ service: 'demo', jwtSecret: 'unused', allowEmbedded: true, logLevel: process.env.LOG_LEVEL ?? 'warn' });
+      // The configured strategy chain (ARBITRATION_STRATEGIES, providers), as `zekka arbitrator` settles conflicts.
+      startProcessPool(runtime, '*', setUpArbitrator(runtime.deps, runtime.env, new Registry()).services);
       registerRuntimeShutdown(runtime);
       try {
         const { prisma } = runtime.deps;

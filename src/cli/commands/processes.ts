@@ -19,8 +19,9 @@ import { redisReady } from '../../redis/connection.js';
 import { registerRuntimeShutdown, startRuntime, type Runtime } from '../../runtime/runtime.js';
 import { startHealthServer, type RouteHook } from '../../observability/health-server.js';
 import { setUpArbitrator } from '../../arbitration/arbitrator-setup.js';
-import { matchQueues, WorkerPool } from '../../../workers/worker-pool.js';
-import type { Registry } from 'prom-client';
+import type { ArbitrationServices } from '../../arbitration/arbitration-services.js';
+import type { WorkerPool } from '../../../workers/worker-pool.js';
+import { startProcessPool } from './process-pool.js';
 import { registerDemoCommand } from './demo.js';
 
 function waitForShutdown(runtime: Runtime): Promise<void> {
@@ -30,28 +31,19 @@ function waitForShutdown(runtime: Runtime): Promise<void> {
   });
 }
 
-/**
- * Any process that serves the arbitration queue settles conflicts with the full strategy chain
- * (src/arbitration/arbitrator-setup.ts); only `zekka arbitrator` also serves the GitHub webhook.
- */
-function setUpArbitrationIfServed(runtime: Runtime, queueGlobs: string, registry: Registry): RouteHook | undefined {
-  if (!matchQueues(queueGlobs).some((q) => q.kind === 'arbitration')) return undefined;
-  return setUpArbitrator(runtime.deps, runtime.env, registry).routes;
-}
-
-function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration' | 'verifications'>): WorkerPool {
-  const pool = new WorkerPool({ deps: runtime.deps, connection: runtime.redis, prefix: runtime.env.QUEUE_PREFIX, queueGlobs, agentConcurrency: runtime.env.WORKER_CONCURRENCY, lockDurationMs: runtime.env.JOB_LOCK_DURATION_MS, queueConcurrency: runtime.env.QUEUE_CONCURRENCY });
+function startWorkers(runtime: Runtime, queueGlobs: string, metrics: Pick<ZekkaMetrics, 'agentDuration' | 'verifications'>, arbitration: ArbitrationServices): WorkerPool {
+  const pool = startProcessPool(runtime, queueGlobs, arbitration);
   observeAgentJobs(pool.workers, metrics);
   observeVerifications(pool.workers, metrics);
-  runtime.shutdown.register('workers', () => pool.close());
   return pool;
 }
 
 /** Workers and arbitrators: the queue processors plus a small health/metrics server. */
 async function serve(runtime: Runtime, port: number, withWorkers: string, arbitrator = false): Promise<void> {
   const metrics = createProcessMetrics();
-  const webhook = setUpArbitrationIfServed(runtime, withWorkers, metrics.registry);
-  const routes = arbitrator ? webhook : undefined;
+  // Every pool gets the configured strategy chain; only `zekka arbitrator` serves the GitHub webhook.
+  const arbitration = setUpArbitrator(runtime.deps, runtime.env, metrics.registry);
+  const routes: RouteHook | undefined = arbitrator ? arbitration.routes : undefined;
   const health = await startHealthServer({
     port,
     host: runtime.env.LISTEN_ADDRESS,
@@ -60,7 +52,7 @@ async function serve(runtime: Runtime, port: number, withWorkers: string, arbitr
     checks: { database: () => runtime.database.ready(), redis: () => redisReady(runtime.redis) },
   });
   runtime.shutdown.register('http', () => health.close());
-  const pool = startWorkers(runtime, withWorkers, metrics);
+  const pool = startWorkers(runtime, withWorkers, metrics, arbitration.services);
   runtime.logger.info('workers started', { queues: pool.queueNames.length, port: health.port });
   registerRuntimeShutdown(runtime);
   await waitForShutdown(runtime);
@@ -107,8 +99,7 @@ async function serveApi(runtime: Runtime, withWorkers?: string): Promise<void> {
   });
   runtime.shutdown.register('http', () => server.close());
   if (withWorkers) {
-    setUpArbitrationIfServed(runtime, withWorkers, observability.metrics.registry);
-    startWorkers(runtime, withWorkers, observability.metrics);
+    startWorkers(runtime, withWorkers, observability.metrics, setUpArbitrator(runtime.deps, runtime.env, observability.metrics.registry).services);
   }
   runtime.logger.info('API listening', { port: server.port, docs: '/api/docs', workers: Boolean(withWorkers) });
   registerRuntimeShutdown(runtime);
@@ -125,28 +116,28 @@ export function registerProcessCommands(program: Command): void {
     .command('worker')
     .description('run the processors of the queues matched by WORKER_QUEUES (metrics and health on WORKER_METRICS_PORT)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'worker', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'worker', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serve(runtime, runtime.env.WORKER_METRICS_PORT, runtime.env.WORKER_QUEUES);
     });
   program
     .command('arbitrator')
     .description('settle conflicts from the arbitration queue (health and metrics on ARBITRATOR_PORT)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'arbitrator', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'arbitrator', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serve(runtime, runtime.env.ARBITRATOR_PORT, 'arbitration', true);
     });
   program
     .command('api')
     .description('serve the REST API on PORT (/api/*, /api/docs, /health, /metrics, /admin/queues)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'api', allowEmbedded: false, onExit });
+      const runtime = await startRuntime({ service: 'api', jwtSecret: 'required', allowEmbedded: false, onExit });
       await serveApi(runtime);
     });
   program
     .command('dev')
     .description('run everything in one process (embedded database when DATABASE_URL is unset)')
     .action(async () => {
-      const runtime = await startRuntime({ service: 'dev', allowEmbedded: true, onExit });
+      const runtime = await startRuntime({ service: 'dev', jwtSecret: 'generate', allowEmbedded: true, onExit });
       await serveApi(runtime, '*');
     });
   registerDemoCommand(program);
