@@ -23,7 +23,7 @@ export interface ArbitratorSetup {
 }
 
 export function setUpArbitrator(deps: EngineDeps, env: Env, registry: Registry): ArbitratorSetup {
-  const github = env.GITHUB_TOKEN && env.GITHUB_REPO ? new GithubReview({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, baseUrl: env.GITHUB_API_URL }) : undefined;
+  const github = env.GITHUB_TOKEN && env.GITHUB_REPO ? new GithubReview({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, baseUrl: env.GITHUB_API_URL, publicApiUrl: env.PUBLIC_API_URL }) : undefined;
   const services = createArbitrationServices({ env, providers: createProviders(env), userProviders: new UserProviderCache(env), metrics: createArbitrationMetrics(registry), review: github });
   const routes = github ? new GithubWebhookHandler(deps, { secret: env.GITHUB_WEBHOOK_SECRET, github }).route() : undefined;
   return { services, github, routes };

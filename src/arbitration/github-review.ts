@@ -1,10 +1,16 @@
 /**
- * Human review through GitHub (@octokit/rest): one issue per conflict that needs a person,
- * showing base / ours / theirs and how to answer; the webhook (./github-webhook.ts) reads the
- * answer, and this class checks the commenter's permission, comments and closes the issue.
+ * Human review through GitHub (@octokit/rest): one issue per conflict that needs a person; the
+ * webhook (./github-webhook.ts) reads the answer, and this class checks the commenter's
+ * permission, comments and closes the issue.
+ *
+ * The repository is shared by every tenant, so an issue carries only what the reviewer needs:
+ * the conflict id, its type and file path, the colliding hunks (./conflict-hunks.ts — never the
+ * whole files, the project's name or its requirements, nor the strategies' reasons, which may
+ * quote them) and a link to the conflict on the API when PUBLIC_API_URL is configured.
  */
 import { Octokit } from '@octokit/rest';
 import type { ReviewPublisher, ReviewRequest } from './arbitration-services.js';
+import { conflictHunks, type ConflictHunk } from './conflict-hunks.js';
 
 export interface GithubReviewOptions {
   token: string;
@@ -12,8 +18,10 @@ export interface GithubReviewOptions {
   repo: string;
   /** Default https://api.github.com. */
   baseUrl?: string;
-  /** Characters of each side shown in the issue; longer files are cut (the API has the whole file). */
+  /** Characters of each side of a hunk shown in the issue; longer hunks are cut (the API has the whole file). */
   maxSideChars?: number;
+  /** The API's public base URL: the issue links to the conflict there. */
+  publicApiUrl?: string;
 }
 
 const LABEL = 'zekka-conflict';
@@ -27,6 +35,7 @@ export class GithubReview implements ReviewPublisher {
   readonly repo: string;
   private readonly octokit: Octokit;
   private readonly maxSideChars: number;
+  private readonly publicApiUrl: string | undefined;
 
   constructor(options: GithubReviewOptions) {
     const [owner, repo] = options.repo.split('/');
@@ -34,6 +43,7 @@ export class GithubReview implements ReviewPublisher {
     this.owner = owner;
     this.repo = repo;
     this.maxSideChars = options.maxSideChars ?? 20_000;
+    this.publicApiUrl = options.publicApiUrl?.replace(/\/+$/, '');
     this.octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'zekka-arbitrator', request: { retries: 0 } });
   }
 
@@ -49,7 +59,7 @@ export class GithubReview implements ReviewPublisher {
   async open(request: ReviewRequest): Promise<string> {
     const existing = await this.find(request.conflictId);
     if (existing) return existing;
-    const title = `Zekka: resolve the ${request.type} conflict on ${request.path ?? request.type} (project ${request.projectName})`;
+    const title = `Zekka: resolve ${request.type} conflict ${request.conflictId}`;
     const { data } = await this.octokit.issues.create({ owner: this.owner, repo: this.repo, title, body: this.body(request), labels: [LABEL] });
     return data.html_url;
   }
@@ -81,19 +91,28 @@ export class GithubReview implements ReviewPublisher {
   }
 
   private body(request: ReviewRequest): string {
-    const side = (label: string, text: string) => {
-      const cut = text.length > this.maxSideChars ? `${text.slice(0, this.maxSideChars)}\n… (${text.length - this.maxSideChars} more characters)` : text;
-      const fence = cut.includes('```') ? '~~~~' : '```';
-      return `### ${label}\n\n${fence}\n${cut}\n${fence}`;
+    const cut = (text: string) => (text.length > this.maxSideChars ? `${text.slice(0, this.maxSideChars)}\n… (${text.length - this.maxSideChars} more characters)` : text);
+    const fenced = (label: string, text: string) => {
+      const shown = cut(text);
+      const fence = shown.includes('```') ? '~~~~' : '```';
+      return `${label}\n\n${fence}\n${shown}\n${fence}`;
     };
+    const hunk = (h: ConflictHunk, index: number) =>
+      [
+        `### Hunk ${index + 1}`,
+        '',
+        ...(h.base !== undefined ? [fenced(`**Base** (line ${h.baseLine ?? 1}, what both edits started from)`, h.base), ''] : []),
+        fenced(`**Ours** (line ${h.oursLine}, the file as it is now)`, h.ours),
+        '',
+        fenced(`**Theirs** (line ${h.theirsLine}, the colliding edit)`, h.theirs),
+      ].join('\n');
+    const hunks = conflictHunks(request.base, request.ours, request.theirs);
+    const link = this.publicApiUrl ? `${this.publicApiUrl}/api/projects/${request.projectId}/conflicts/${request.conflictId}` : undefined;
     return [
-      `Two agents of project **${request.projectName}** (\`${request.projectId}\`) changed \`${request.path ?? request.type}\` in ways the automatic strategies could not reconcile.`,
+      `Conflict \`${request.conflictId}\` (${request.type}) on \`${request.path ?? request.type}\`: two agents' edits collide and the automatic strategies could not reconcile them.`,
+      ...(link ? ['', `The whole conflict (both files, for the project's owner or an admin): ${link}`] : []),
       '',
-      `> ${request.reason}`,
-      '',
-      side('Base (what both edits started from)', request.base),
-      side('Ours (the file as it is now)', request.ours),
-      side('Theirs (the colliding edit)', request.theirs),
+      ...hunks.map(hunk),
       '',
       '### How to answer',
       '',
@@ -105,7 +124,7 @@ export class GithubReview implements ReviewPublisher {
       '',
       'The project waits until then; this issue is closed once the answer is applied.',
       '',
-      `${markerOf(request.conflictId)} project:${request.projectId} -->`,
+      `${markerOf(request.conflictId)} -->`,
     ].join('\n');
   }
 }

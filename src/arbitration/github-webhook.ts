@@ -4,13 +4,17 @@
  *   1. the signature (`x-hub-signature-256`, @octokit/webhooks verify with GITHUB_WEBHOOK_SECRET)
  *      must match the raw body, else 401 and nothing is read;
  *   2. only `issue_comment` / `created` on the configured repository counts (others: 202);
- *   3. each delivery id is claimed once in Redis (SET NX, 7-day TTL): a redelivery is a no-op;
- *      the claim is dropped again when applying fails, so GitHub's redelivery can retry;
+ *   3. each comment is claimed once in Redis (SET NX, 7-day TTL) under a key taken from the
+ *      signed body — the comment's id, or the body's SHA-256 when it has none — never from the
+ *      unsigned `X-GitHub-Delivery` header, which anyone replaying a captured body can change:
+ *      a replay or redelivery is a no-op, two comments never share a claim; the claim is
+ *      dropped again when applying fails, so GitHub's redelivery can retry;
  *   4. the issue must be a conflict's review issue (Conflict.reviewUrl), the comment a command
  *      (./review-command.ts), and its author allowed to push to the repository;
  *   5. resolveConflict stores the answer atomically (one answer per conflict, whichever replica
  *      gets it) and promotes the arbitration job; the issue gets a comment and is closed.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhooks } from '@octokit/webhooks';
 import type { EngineDeps } from '../engine/engine-deps.js';
@@ -42,7 +46,7 @@ interface CommentPayload {
   action?: string;
   repository?: { full_name?: string };
   issue?: { number?: number; html_url?: string; pull_request?: unknown };
-  comment?: { body?: string; user?: { login?: string; type?: string } };
+  comment?: { id?: number; body?: string; user?: { login?: string; type?: string } };
 }
 
 const header = (headers: WebhookDelivery['headers'], name: string): string | undefined => {
@@ -65,9 +69,9 @@ export class GithubWebhookHandler {
     if (!this.webhooks) return { status: 503, body: { status: 'error', detail: 'GITHUB_WEBHOOK_SECRET is not configured' } };
     if (!signature || !(await this.verify(delivery.body, signature))) return { status: 401, body: { status: 'error', detail: 'bad or missing signature' } };
     const event = header(delivery.headers, 'x-github-event');
+    // Unsigned: only for the log, never for de-duplication.
     const id = header(delivery.headers, 'x-github-delivery');
     if (event === 'ping') return { status: 200, body: { status: 'pong' } };
-    if (!id) return { status: 400, body: { status: 'error', detail: 'x-github-delivery is missing' } };
     let payload: CommentPayload;
     try {
       payload = JSON.parse(delivery.body) as CommentPayload;
@@ -76,7 +80,7 @@ export class GithubWebhookHandler {
     }
     if (event !== 'issue_comment' || payload.action !== 'created') return { status: 202, body: { status: 'ignored', detail: `${event ?? 'unknown'} event` } };
 
-    const key = `${this.deps.namespace}:github:delivery:${id}`;
+    const key = `${this.deps.namespace}:github:comment:${claimOf(payload, delivery.body)}`;
     const claimed = await this.deps.redis.set(key, '1', 'EX', DELIVERY_TTL_SECONDS, 'NX');
     if (claimed !== 'OK') return { status: 200, body: { status: 'duplicate' } };
     try {
@@ -144,6 +148,12 @@ export class GithubWebhookHandler {
       return true;
     };
   }
+}
+
+/** What identifies a comment inside the signed body: its id, else the body's digest. */
+function claimOf(payload: CommentPayload, body: string): string {
+  const commentId = payload.comment?.id;
+  return Number.isSafeInteger(commentId) ? `id:${commentId}` : `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
 function describe(answer: ReviewAnswer): string {

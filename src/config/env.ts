@@ -137,6 +137,8 @@ export const envSchema = z
     GITHUB_REPO: z.string().trim().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name of a GitHub repository').optional(),
     GITHUB_API_URL: z.url().default('https://api.github.com'),
     GITHUB_WEBHOOK_SECRET: optionalString,
+    /** The API's public base URL; GitHub review issues link to the conflict there. */
+    PUBLIC_API_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
     if (env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS < env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {

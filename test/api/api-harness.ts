@@ -17,6 +17,7 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { ProjectAccess } from '../../src/api/services/project-access.js';
 import { createHarness, type Harness, type HarnessOptions } from '../support/engine-harness.js';
 import { silentLogger, testNamespace } from '../support/environment.js';
+import { openApiResponsesOf } from '../support/openapi-responses.js';
 
 export const TEST_JWT_SECRET = randomBytes(32).toString('hex');
 export const TEST_KEYRING = `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`;
@@ -53,6 +54,8 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /** Skip the OpenAPI check of the response (only for requests the document cannot describe, such as a deliberately wrong method). */
+  unchecked?: boolean;
 }
 
 export interface ApiHarness {
@@ -69,7 +72,11 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** One request through plain fetch; JSON bodies in and out. */
+/**
+ * One request through plain fetch; JSON bodies in and out. Every response is checked against the
+ * server's own OpenAPI document (../support/openapi-responses.ts): an undocumented status, content
+ * type or body shape fails the test that received it.
+ */
 export async function httpRequest(baseUrl: string, method: string, path: string, req: RequestOptions = {}): Promise<HttpResult> {
   const headers: Record<string, string> = { ...req.headers };
   if (req.token) headers.authorization = `Bearer ${req.token}`;
@@ -84,6 +91,10 @@ export async function httpRequest(baseUrl: string, method: string, path: string,
   const type = response.headers.get('content-type') ?? '';
   let json: unknown;
   if (/json/.test(type) && text.length > 0) json = JSON.parse(text);
+  if (!req.unchecked) {
+    const problems = (await openApiResponsesOf(baseUrl)).check({ method, url: path, status: response.status, contentType: type, text });
+    if (problems.length > 0) throw new Error(`the response does not match /api/openapi.json:\n  ${problems.join('\n  ')}`);
+  }
   return { status: response.status, headers: response.headers, text, json };
 }
 

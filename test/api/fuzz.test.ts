@@ -5,6 +5,7 @@
  * valid, missing or broken credentials — the API never answers 5xx, and every error under /api is
  * a problem document.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { REQUIREMENTS, startApiHarness, type ApiHarness } from './api-harness.js';
@@ -84,4 +85,82 @@ describe('api/fuzz', function () {
     expect(count(200, 300)).to.be.greaterThan(0);
     expect(count(400, 500)).to.be.greaterThan(0);
   });
+
+  it('answers 400 naming the field to a NUL in any string and an out-of-range integer, on every route with a body or query', async () => {
+    const admin = await api.admin();
+    const project = (await api.request('POST', '/api/projects', { token: admin.token, body: { name: 'nul', requirements: REQUIREMENTS } })).json.id as string;
+    const doc = (await api.request('GET', '/api/openapi.json')).json as OpenApiDoc;
+    const paramValues: Record<string, string> = { id: project, projectId: project, conflictId: randomUUID(), path: 'src/app.ts', provider: 'anthropic' };
+    const cases: { method: string; path: string; field: string; in: 'body' | 'query'; query?: string; body?: unknown }[] = [];
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => paramValues[name] ?? 'x');
+        for (const parameter of operation.parameters ?? []) {
+          if (parameter.in !== 'query') continue;
+          const kinds = leaves(doc, parameter.schema, []);
+          if (kinds.some((l) => l.kind === 'string')) cases.push({ method, path, field: parameter.name, in: 'query', query: `${parameter.name}=a%00b` });
+          if (kinds.some((l) => l.kind === 'integer')) for (const n of OUT_OF_RANGE) cases.push({ method, path, field: parameter.name, in: 'query', query: `${parameter.name}=${n}` });
+        }
+        const body = operation.requestBody?.content['application/json']?.schema;
+        for (const leaf of body ? leaves(doc, body, []) : []) {
+          const values = leaf.kind === 'string' ? ['a\u0000b'] : OUT_OF_RANGE.map(Number);
+          for (const value of values) cases.push({ method, path, field: leaf.path.join('.'), in: 'body', body: setAt(leaf.path, value) });
+        }
+      }
+    }
+    // Every string in a body is refused, whatever its place; a NUL in a valid body is no 500 either.
+    cases.push({ method: 'post', path: '/api/projects', field: 'name', in: 'body', body: { name: 'a\u0000b', requirements: REQUIREMENTS } });
+    cases.push({ method: 'post', path: '/api/projects', field: 'options.x\u0000', in: 'body', body: { name: 'n', requirements: REQUIREMENTS, options: { 'x\u0000': 1 } } });
+    cases.push({ method: 'get', path: `/api/projects/${project}/artifacts/src/app.ts`, field: 'version', in: 'query', query: 'version=2147483648' });
+    expect(cases.length).to.be.greaterThan(20);
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const response = await api.request(c.method.toUpperCase(), `${c.path}${c.query ? `?${c.query}` : ''}`, { token: admin.token, ...(c.body === undefined ? {} : { body: c.body }) });
+      const named = (response.json?.errors as { field: string; in: string }[] | undefined)?.some((e) => e.field === c.field && e.in === c.in);
+      if (response.status !== 400 || !named || !/^application\/problem\+json/.test(response.headers.get('content-type') ?? '')) {
+        wrong.push(`${c.method} ${c.path} ${c.in}.${JSON.stringify(c.field)} ${c.query ?? JSON.stringify(c.body)} → ${response.status} ${response.text.slice(0, 200)}`);
+      }
+    }
+    expect(wrong, wrong.join('\n')).to.deep.equal([]);
+  });
 });
+
+/** Beyond PostgreSQL's integer, beyond JavaScript's safe integers, beyond a double. */
+const OUT_OF_RANGE = ['2147483648', '9007199254740993', '1e309'];
+
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+/** The string and integer leaves of a request schema, with their paths (array items at index 0). */
+function leaves(doc: OpenApiDoc, schema: Schema, path: string[], depth = 0): { path: string[]; kind: 'string' | 'integer' }[] {
+  if (depth > 6) return [];
+  if (schema.$ref) return leaves(doc, doc.components.schemas[schema.$ref.split('/').pop() ?? ''] ?? {}, path, depth + 1);
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  const found: { path: string[]; kind: 'string' | 'integer' }[] = [];
+  if (types.includes('string')) found.push({ path, kind: 'string' });
+  if (types.includes('integer')) found.push({ path, kind: 'integer' });
+  for (const [key, property] of Object.entries(schema.properties ?? {})) found.push(...leaves(doc, property, [...path, key], depth + 1));
+  if (schema.items) found.push(...leaves(doc, schema.items, [...path, '0'], depth + 1));
+  for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) found.push(...leaves(doc, branch, path, depth + 1));
+  const seen = new Set<string>();
+  return found.filter((l) => l.path.length > 0 && !seen.has(`${l.kind}:${l.path.join('.')}`) && seen.add(`${l.kind}:${l.path.join('.')}`));
+}
+
+/** `{a: {b: [value]}}` for the path a.b.0. */
+function setAt(path: string[], value: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  const inner = setAt(rest, value);
+  return /^\d+$/.test(head) ? [inner] : { [head]: inner };
+}

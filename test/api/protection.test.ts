@@ -164,9 +164,32 @@ describe('api/protection', function () {
     expect(requests.every((s) => !s.labels.route?.includes('nothing'))).to.equal(true);
     expect((families.get('zekka_queue_jobs')?.samples ?? []).filter((s) => s.labels.state === 'waiting')).to.have.length(67);
 
-    const json = await api.request('GET', '/api/metrics', { token });
+    const admin = await api.admin();
+    const json = await api.request('GET', '/api/metrics', { token: admin.token });
+    expect(json.json.scope).to.equal('all');
     expect(json.json.queues).to.have.length(67);
     expect(json.json).to.include.keys('activeProjects', 'activeAgents', 'throughput', 'queueTotals', 'projectsByStatus');
     expect((await api.request('GET', '/api/metrics')).status).to.equal(401);
   });
+
+  it('shows a user the figures of their own projects only, and queue depths to admins only', async () => {
+    const [alice, bob, admin] = await Promise.all([api.user('alice'), api.user('bob'), api.admin()]);
+    for (const name of ['a1', 'a2']) expect((await api.request('POST', '/api/projects', { token: alice.token, body: { name, requirements: REQUIREMENTS } })).status).to.equal(201);
+    const everyone = (await api.request('GET', '/api/metrics', { token: admin.token })).json as MetricsBody;
+    expect(everyone).to.include({ scope: 'all' }).and.to.include.keys('queues', 'queueTotals');
+    const mine = (await api.request('GET', '/api/metrics', { token: alice.token })).json as MetricsBody;
+    expect(mine).to.include({ scope: 'mine', activeProjects: 0, activeAgents: 0 });
+    expect(mine.projectsByStatus).to.deep.equal({ created: 2 });
+    expect(mine).to.not.have.any.keys('queues', 'queueTotals');
+    const theirs = (await api.request('GET', '/api/metrics', { token: bob.token })).json as MetricsBody;
+    expect(theirs).to.include({ scope: 'mine', activeProjects: 0 });
+    expect(theirs.projectsByStatus).to.deep.equal({});
+    expect(theirs).to.not.have.any.keys('queues', 'queueTotals');
+  });
 });
+
+interface MetricsBody {
+  scope: string;
+  activeProjects: number;
+  projectsByStatus: Record<string, number>;
+}

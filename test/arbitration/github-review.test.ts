@@ -60,12 +60,15 @@ describe('arbitration: human review through GitHub', function () {
     return `http://127.0.0.1:${server.port}/webhooks/github`;
   }
 
+  let commentIds = 0;
+  /** A signed `issue_comment` body as GitHub sends it: every comment has its own id. */
   function commentPayload(issueUrl: string, issueNumber: number, login: string, body: string): string {
+    commentIds += 1;
     return JSON.stringify({
       action: 'created',
       repository: { full_name: REPO },
       issue: { number: issueNumber, html_url: issueUrl },
-      comment: { body, user: { login, type: 'User' } },
+      comment: { id: 9_000_000 + commentIds, body, user: { login, type: 'User' } },
     });
   }
 
@@ -99,8 +102,9 @@ describe('arbitration: human review through GitHub', function () {
     const waiting = await h.deps.prisma.conflict.findFirstOrThrow({ where: { projectId, status: 'needs_review' } });
     expect(waiting.reviewUrl).to.match(/^https:\/\/github\.test\/acme\/app\/issues\/\d+$/);
     const issue = [...github.issues.values()].find((i) => i.html_url === waiting.reviewUrl);
-    expect(issue?.body).to.include('### Base').and.include('### Ours').and.include('### Theirs').and.include('/zekka take theirs');
-    expect(issue?.body).to.include(waiting.theirs ?? '-');
+    expect(issue?.body).to.include('**Base**').and.include('**Ours**').and.include('**Theirs**').and.include('/zekka take theirs').and.include(waiting.id);
+    const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(`${issue?.title} ${issue?.body}`).to.not.include(project.name).and.not.include(project.requirements.split('\n')[0]);
 
     const url = await webhookServer();
     const body = commentPayload(waiting.reviewUrl ?? '', issue?.number ?? 0, 'maintainer', '/zekka take theirs');
@@ -116,6 +120,30 @@ describe('arbitration: human review through GitHub', function () {
       ['human', 'needs_review'],
       ['human', 'resolved'],
     ]);
+  });
+
+  it('posts only the colliding hunks, the conflict id and a link: no project name, requirements or reason', async () => {
+    h = await createHarness({ workers: false });
+    const conflict = await seedConflict(h);
+    const linked = new Github({ token: FakeGithubServer.token, repo: REPO, baseUrl: github.url, publicApiUrl: 'https://zekka.example.com/' });
+    const requirements = 'Tenant secret: a payroll system for ACME Corp with salaries per employee.';
+    const unchanged = Array.from({ length: 30 }, (_, i) => `// ${requirements} (${i})`).join('\n');
+    const url = await linked.open({
+      conflictId: conflict.id,
+      projectId: conflict.projectId,
+      projectName: 'Confidential Payroll of ACME',
+      type: 'code',
+      path: 'src/app.ts',
+      reason: `the merge failed while reading: ${requirements}`,
+      base: `${unchanged}\nexport const rate = 1;\n${unchanged}`,
+      ours: `${unchanged}\nexport const rate = 2;\n${unchanged}`,
+      theirs: `${unchanged}\nexport const rate = 3;\n${unchanged}`,
+    });
+    const issue = [...github.issues.values()].find((i) => i.html_url === url);
+    const posted = `${issue?.title}\n${issue?.body}`;
+    expect(posted).to.include(conflict.id).and.include('export const rate = 1;').and.include('export const rate = 2;').and.include('export const rate = 3;');
+    expect(posted).to.include(`https://zekka.example.com/api/projects/${conflict.projectId}/conflicts/${conflict.id}`);
+    expect(posted).to.not.include('Confidential Payroll').and.not.include('payroll system').and.not.include('the merge failed');
   });
 
   it('opens one issue per conflict: an arbitrator retrying after a crash finds the issue it opened', async () => {
@@ -153,6 +181,20 @@ describe('arbitration: human review through GitHub', function () {
     expect(settled).to.include({ status: 'resolving', strategy: 'manual', resolution: 'export const resolved = true;\n' });
     expect(issue.comments).to.have.length(1);
     expect(issue.state).to.equal('closed');
+  });
+
+  it('de-duplicates on the signed body, not on the unsigned delivery header', async () => {
+    const { conflict, issue } = await waitingConflict();
+    const url = await webhookServer();
+    const reused = randomUUID();
+    // Two different comments under one delivery id: both are read (the first is refused on its merits).
+    expect((await deliver(url, commentPayload(issue.html_url, issue.number, 'stranger', '/zekka take ours'), { id: reused })).body.status).to.equal('ignored');
+    const body = commentPayload(issue.html_url, issue.number, 'maintainer', '/zekka take theirs');
+    expect((await deliver(url, body, { id: reused })).body.status).to.equal('applied');
+    // The same signed body again under a fresh delivery id is a replay.
+    expect((await deliver(url, body, { id: randomUUID() })).body.status).to.equal('duplicate');
+    expect(await statusOf(conflict.id)).to.equal('resolving');
+    expect(issue.comments).to.have.length(1);
   });
 
   it('ignores a command from a user without write permission', async () => {

@@ -41,6 +41,13 @@ describe('remote CLI parts', () => {
     const escaped = await writeUnder(root, 'link/evil.txt', 'x').catch((error: Error) => error);
     expect(escaped).to.be.instanceOf(Error).with.property('message').that.matches(/symbolic link leads outside/);
     expect(await readdir(join(dir, 'elsewhere'))).to.deep.equal([]);
+    // Deeper through the link: refused before any folder is made on the far side.
+    const deeper = await writeUnder(root, 'link/sub/evil.txt', 'x').catch((error: Error) => error);
+    expect(deeper).to.be.instanceOf(Error).with.property('message').that.matches(/symbolic link leads outside/);
+    expect(await readdir(join(dir, 'elsewhere'))).to.deep.equal([]);
+    await symlink(join(dir, 'elsewhere', 'target.txt'), join(root, 'file-link.txt'));
+    expect(await writeUnder(root, 'file-link.txt', 'x').catch((error: Error) => error)).to.be.instanceOf(Error).with.property('message').that.matches(/is a symbolic link/);
+    expect(await readdir(join(dir, 'elsewhere'))).to.deep.equal([]);
     await writeUnder(root, 'deep/er/ok.txt', 'fine');
     expect(await readFile(join(root, 'deep', 'er', 'ok.txt'), 'utf8')).to.equal('fine');
   });
@@ -70,6 +77,36 @@ describe('remote CLI parts', () => {
       expect(result.stderr).to.include(`zekka: 1 of 2 files refused: their paths lead outside ${out}\n`);
       expect(await readFile(join(out, 'ok.txt'), 'utf8')).to.equal('fine');
       expect(await readdir(dir)).to.have.members(['config', 'out']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('zekka artifacts creates nothing outside --out through a symbolic link planted inside it', async () => {
+    const served: Record<string, string> = { 'ok.txt': 'fine', 'src/deep/er/app.ts': 'evil' };
+    const server: Server = createServer((req, res) => {
+      const url = req.url ?? '';
+      res.setHeader('content-type', 'application/json');
+      if (url === '/api/auth/me') return res.end(JSON.stringify({ email: 'fake@example.com', role: 'user' }));
+      if (url === `/api/projects/${PROJECT}/artifacts`) return res.end(JSON.stringify({ items: Object.keys(served).map((path) => ({ path })) }));
+      res.setHeader('content-type', 'text/plain');
+      res.end(served[decodeURIComponent(url.slice(`/api/projects/${PROJECT}/artifacts/`.length))] ?? '');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const env = { ZEKKA_CONFIG_DIR: join(dir, 'config'), ZEKKA_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      expect((await runZekka(['login', '--api-key', 'zk_fake'], env)).code).to.equal(0);
+      const out = join(dir, 'out');
+      const outside = join(dir, 'outside');
+      await mkdir(out);
+      await mkdir(outside);
+      await symlink(outside, join(out, 'src'));
+      const result = await runZekka(['artifacts', PROJECT, '--out', out], env);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include('refusing to write "src/deep/er/app.ts"');
+      expect(await readFile(join(out, 'ok.txt'), 'utf8')).to.equal('fine');
+      expect(await readdir(outside)).to.deep.equal([]);
     } finally {
       server.close();
     }

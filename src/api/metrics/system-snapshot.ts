@@ -1,8 +1,9 @@
 /**
- * System-wide figures for /metrics and /api/metrics, read from the stores (BullMQ job counts,
+ * System-wide figures for /metrics and an admin's /api/metrics, read from the stores (BullMQ job counts,
  * PostgreSQL): every replica reports the same truth, so Prometheus may scrape any number of them
  * (aggregate with max, not sum). One read serves all callers for `ttlMs`, so scrapes and polling
- * dashboards cost the stores a bounded amount whatever their number.
+ * dashboards cost the stores a bounded amount whatever their number. A user's /api/metrics reads
+ * `forOwner`: the same project and agent figures, counted over that user's projects only.
  */
 import type { EngineDeps } from '../../engine/engine-deps.js';
 
@@ -21,6 +22,11 @@ export interface SystemFigures {
 }
 
 const ACTIVE_STATUSES = new Set(['queued', 'running', 'needs_review']);
+
+/** The figures one user may see: their own projects' and agents'. */
+export type OwnerFigures = Pick<SystemFigures, 'at' | 'projectsByStatus' | 'activeProjects' | 'activeAgents' | 'throughput'>;
+
+type Where = { project?: { ownerId: string } };
 
 export class SystemSnapshot {
   private cached: { at: number; figures: Promise<SystemFigures> } | undefined;
@@ -41,31 +47,46 @@ export class SystemSnapshot {
     return figures;
   }
 
-  private async read(): Promise<SystemFigures> {
+  /** One user's figures: read each time (indexed counts over their projects), never shared. */
+  forOwner(ownerId: string): Promise<OwnerFigures> {
+    return this.projectFigures({ project: { ownerId } });
+  }
+
+  private async projectFigures(scope: Where): Promise<OwnerFigures> {
     const { prisma } = this.deps;
     const now = Date.now();
     const since = (ms: number) => new Date(now - ms);
-    const [queues, statuses, running, lastMinute, last5, lastHour, projectsDone, costs, conflicts] = await Promise.all([
-      Promise.all(
-        this.deps.queues.all().map(async (queue) => ({ name: queue.name, counts: (await queue.getJobCounts(...QUEUE_STATES)) as Record<QueueState, number> })),
-      ),
-      prisma.project.groupBy({ by: ['status'], _count: { _all: true } }),
-      prisma.agentRun.count({ where: { status: 'running' } }),
-      prisma.agentRun.count({ where: { status: 'completed', completedAt: { gte: since(60_000) } } }),
-      prisma.agentRun.count({ where: { status: 'completed', completedAt: { gte: since(300_000) } } }),
-      prisma.agentRun.count({ where: { status: 'completed', completedAt: { gte: since(3_600_000) } } }),
-      prisma.project.count({ where: { status: 'completed', completedAt: { gte: since(3_600_000) } } }),
-      prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], _sum: { costMicros: true } }),
-      prisma.conflict.groupBy({ by: ['type', 'strategy', 'status'], _count: { _all: true } }),
+    const projectWhere = scope.project ?? {};
+    const [statuses, running, lastMinute, last5, lastHour, projectsDone] = await Promise.all([
+      prisma.project.groupBy({ by: ['status'], where: projectWhere, _count: { _all: true } }),
+      prisma.agentRun.count({ where: { ...scope, status: 'running' } }),
+      prisma.agentRun.count({ where: { ...scope, status: 'completed', completedAt: { gte: since(60_000) } } }),
+      prisma.agentRun.count({ where: { ...scope, status: 'completed', completedAt: { gte: since(300_000) } } }),
+      prisma.agentRun.count({ where: { ...scope, status: 'completed', completedAt: { gte: since(3_600_000) } } }),
+      prisma.project.count({ where: { ...projectWhere, status: 'completed', completedAt: { gte: since(3_600_000) } } }),
     ]);
-    const projectsByStatus = Object.fromEntries(statuses.map((s) => [s.status, s._count._all]));
     return {
       at: new Date(now),
-      queues,
-      projectsByStatus,
+      projectsByStatus: Object.fromEntries(statuses.map((s) => [s.status, s._count._all])),
       activeProjects: statuses.filter((s) => ACTIVE_STATUSES.has(s.status)).reduce((sum, s) => sum + s._count._all, 0),
       activeAgents: running,
       throughput: { agentsCompletedLastMinute: lastMinute, agentsCompletedLast5Minutes: last5, agentsCompletedLastHour: lastHour, projectsCompletedLastHour: projectsDone },
+    };
+  }
+
+  private async read(): Promise<SystemFigures> {
+    const { prisma } = this.deps;
+    const [projects, queues, costs, conflicts] = await Promise.all([
+      this.projectFigures({}),
+      Promise.all(
+        this.deps.queues.all().map(async (queue) => ({ name: queue.name, counts: (await queue.getJobCounts(...QUEUE_STATES)) as Record<QueueState, number> })),
+      ),
+      prisma.costLedgerEntry.groupBy({ by: ['provider', 'model'], _sum: { costMicros: true } }),
+      prisma.conflict.groupBy({ by: ['type', 'strategy', 'status'], _count: { _all: true } }),
+    ]);
+    return {
+      ...projects,
+      queues,
       costByModel: costs.map((c) => ({ provider: c.provider, model: c.model, costMicros: c._sum.costMicros ?? 0n })),
       conflicts: conflicts.map((c) => ({ type: c.type, strategy: c.strategy ?? 'none', status: c.status, count: c._count._all })),
     };

@@ -21,6 +21,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Default `application/json`. */
   contentType?: string;
+  /** Several content types, each with its schema (undefined: a string, e.g. a binary file); replaces schema and contentType. */
+  content?: Record<string, z.ZodType | undefined>;
 }
 
 export interface RouteSpec<P extends ObjectSchema | undefined, Q extends ObjectSchema | undefined, B extends z.ZodType | undefined> {
@@ -96,10 +98,13 @@ export class ApiRouter {
   private document(spec: RouteSpec<ObjectSchema | undefined, ObjectSchema | undefined, z.ZodType | undefined>): void {
     const responses: Record<string, ResponseConfig> = {};
     for (const [status, response] of Object.entries(spec.responses)) {
-      responses[status] = {
-        description: response.description,
-        ...(response.schema || response.contentType ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema ?? { type: 'string' } } } } : {}),
-      };
+      const content = response.content ?? (response.schema || response.contentType ? { [response.contentType ?? 'application/json']: response.schema } : undefined);
+      responses[status] = content
+        ? { description: response.description, content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema: schema ?? { type: 'string' } }])) }
+        : // Every error the API answers is a problem document (error-handler.ts), described or not.
+          Number(status) >= 400
+          ? problem(response.description)
+          : { description: response.description };
     }
     responses['400'] ??= problem('invalid request: malformed JSON, or a field at fault (see `errors`)');
     if (spec.auth !== 'none') responses['401'] ??= problem('missing, expired or invalid credentials');
@@ -107,6 +112,8 @@ export class ApiRouter {
     if (spec.path.includes(':')) responses['404'] ??= problem('not found (or not yours)');
     if (spec.body) responses['413'] ??= problem('request body too large');
     if (spec.path.startsWith('/api/')) responses['429'] ??= problem('rate limited; see Retry-After');
+    // Any handler may need Redis (queues, rate limits, budgets): its outage is a 503, never a 500.
+    if (spec.path.startsWith('/api/')) responses['503'] ??= problem('a store the request needs is unreachable; see Retry-After');
     responses['500'] ??= problem('internal error (details in the server log under the request id)');
     this.registry.registerPath({
       method: spec.method,

@@ -4,6 +4,7 @@
  * nosniff: generated HTML must never run on the API's origin.
  */
 import { posix } from 'node:path';
+import { z } from 'zod';
 import { NotFoundError } from '../../errors/app-error.js';
 import type { ApiContext } from '../api-context.js';
 import { archiveQuery, artifactContentSchema, artifactListSchema, artifactParams, artifactQuery } from '../schemas/artifacts.js';
@@ -46,7 +47,7 @@ export function registerArtifactRoutes(ctx: ApiContext): void {
       auth: 'user',
       params: projectIdParams,
       query: archiveQuery,
-      responses: { 200: { description: 'the archive (application/gzip or application/zip)', contentType: 'application/octet-stream', schema: undefined } },
+      responses: { 200: { description: 'the archive: application/gzip for format=tar.gz, application/zip for format=zip', content: { 'application/gzip': undefined, 'application/zip': undefined } } },
     },
     async ({ params, query, user }, _req, res) => {
       const project = await access.load(user(), params.id);
@@ -64,7 +65,12 @@ export function registerArtifactRoutes(ctx: ApiContext): void {
       auth: 'user',
       params: artifactParams,
       query: artifactQuery,
-      responses: { 200: { description: 'the file (raw), or its content and metadata (format=json)', schema: artifactContentSchema } },
+      responses: {
+        200: {
+          description: 'format=json: its content and metadata; format=raw: the file itself, as text/plain, or as application/json for a .json file',
+          content: { 'application/json': artifactContentSchema.or(z.unknown().meta({ description: 'format=raw on a .json file: the file as written' })), 'text/plain': undefined },
+        },
+      },
     },
     async ({ params, query, user }, _req, res) => {
       await access.check(user(), params.id);

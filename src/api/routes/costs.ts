@@ -7,7 +7,7 @@ export function registerCostRoutes(ctx: ApiContext): void {
   const { api, access, costs } = ctx;
 
   api.route(
-    { method: 'get', path: '/api/costs', operationId: 'getCosts', summary: 'Your spend: totals, by model, by project, by day (UTC)', tag: 'costs', auth: 'user', query: costsQuery, responses: { 200: { description: 'the spend', schema: userCostsSchema } } },
+    { method: 'get', path: '/api/costs', operationId: 'getCosts', summary: 'Your spend: totals, by model, by project, by day (UTC)', tag: 'costs', auth: 'user', query: costsQuery, responses: { 200: { description: 'the spend', schema: userCostsSchema }, 403: { description: 'another user’s `userId` from a caller who is not an admin' } } },
     async ({ query, user }, _req, res) => {
       const me = user();
       if (query.userId && query.userId !== me.id && me.role !== 'admin') throw new ForbiddenError('only admins may read another user’s costs');

@@ -28,7 +28,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
   );
 
   api.route(
-    { method: 'get', path: '/api/projects', operationId: 'listProjects', summary: 'Your projects, newest first', tag, auth: 'user', query: listProjectsQuery, responses: { 200: { description: 'one page', schema: projectListSchema } } },
+    { method: 'get', path: '/api/projects', operationId: 'listProjects', summary: 'Your projects, newest first', tag, auth: 'user', query: listProjectsQuery, responses: { 200: { description: 'one page', schema: projectListSchema }, 403: { description: '`scope=all` from a caller who is not an admin' } } },
     async ({ query, user }, _req, res) => {
       const me = user();
       if (query.scope === 'all' && me.role !== 'admin') throw new ForbiddenError('scope=all is for admins');

@@ -1,9 +1,11 @@
 /**
  * Operations endpoints: liveness, readiness (PostgreSQL and Redis; 503 naming what failed),
- * Prometheus text at /metrics, and the same system figures as JSON at /api/metrics.
+ * Prometheus text at /metrics, and system figures as JSON at /api/metrics: an admin sees the
+ * whole cluster (every tenant's projects and agents, queue depths); a user sees the figures of
+ * their own projects and no queue depths — those count every tenant's work.
  */
 import type { ApiContext } from '../api-context.js';
-import { QUEUE_STATES, type QueueState } from '../metrics/system-snapshot.js';
+import { QUEUE_STATES, type QueueState, type SystemFigures } from '../metrics/system-snapshot.js';
 import { healthSchema, readinessSchema, systemMetricsSchema } from '../schemas/system.js';
 
 export type ReadinessCheck = () => Promise<{ ok: boolean; error?: string }>;
@@ -37,20 +39,40 @@ export function registerSystemRoutes(ctx: ApiContext, checks: Record<string, Rea
   );
 
   api.route(
-    { method: 'get', path: '/api/metrics', operationId: 'systemMetrics', summary: 'Queue depths, active projects and agents, throughput', tag, auth: 'user', responses: { 200: { description: 'system figures', schema: systemMetricsSchema } } },
-    async (_input, _req, res) => {
+    {
+      method: 'get',
+      path: '/api/metrics',
+      operationId: 'systemMetrics',
+      summary: 'Active projects and agents, throughput; queue depths for admins',
+      description: 'An admin gets the whole cluster (`scope: all`, with queue depths); any other caller gets the figures of their own projects (`scope: mine`, no queue depths).',
+      tag,
+      auth: 'user',
+      responses: { 200: { description: 'system figures', schema: systemMetricsSchema } },
+    },
+    async ({ user }, _req, res) => {
+      const caller = user();
+      if (caller.role !== 'admin') {
+        const mine = await system.forOwner(caller.id);
+        res.json({ scope: 'mine', ...mine, at: mine.at.toISOString(), throughput: withRate(mine.throughput) });
+        return;
+      }
       const figures = await system.get();
       const queueTotals = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<QueueState, number>;
       for (const q of figures.queues) for (const s of QUEUE_STATES) queueTotals[s] += q.counts[s] ?? 0;
       res.json({
+        scope: 'all',
         at: figures.at.toISOString(),
         activeProjects: figures.activeProjects,
         activeAgents: figures.activeAgents,
         projectsByStatus: figures.projectsByStatus,
-        throughput: { ...figures.throughput, agentsPerMinute: Math.round((figures.throughput.agentsCompletedLast5Minutes / 5) * 10) / 10 },
+        throughput: withRate(figures.throughput),
         queueTotals,
         queues: figures.queues,
       });
     },
   );
+}
+
+function withRate(throughput: SystemFigures['throughput']): SystemFigures['throughput'] & { agentsPerMinute: number } {
+  return { ...throughput, agentsPerMinute: Math.round((throughput.agentsCompletedLast5Minutes / 5) * 10) / 10 };
 }

@@ -1,6 +1,6 @@
 /** Schemas of a project's artifacts (the generated files). */
 import { z } from 'zod';
-import { timestamp, uuid } from './common.js';
+import { queryInt, timestamp, uuid } from './common.js';
 
 export const artifactSchema = z
   .object({ path: z.string(), version: z.number().int(), sha256: z.string(), bytes: z.number().int(), updatedAt: timestamp })
@@ -15,7 +15,7 @@ export const artifactParams = z
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const artifactQuery = z.object({
-  version: z.coerce.number().int().min(1).optional().meta({ description: 'an earlier version (default: the current one)' }),
+  version: queryInt(1).optional().meta({ description: 'an earlier version (default: the current one)' }),
   download: flag.optional().meta({ description: 'answer as an attachment' }),
   format: z.enum(['raw', 'json']).default('raw').meta({ description: '`raw`: the file itself (text/plain, or application/json for .json); `json`: content with metadata' }),
 });

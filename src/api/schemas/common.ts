@@ -41,5 +41,13 @@ export function money(micros: bigint): Money {
 export const iso = (date: Date): string => date.toISOString();
 export const isoOrNull = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
-export const limitQuery = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback).meta({ description: `page size (1–${max})` });
+/**
+ * PostgreSQL's `integer`: no integer a request carries may be wider, or it reaches SQL and fails
+ * there as a 500. Every integer of a query or body is built with `boundedInt`/`queryInt`.
+ */
+export const INT4_MAX = 2_147_483_647;
+
+export const boundedInt = (min: number, max = INT4_MAX) => z.number().int().min(min).max(Math.min(max, INT4_MAX));
+export const queryInt = (min: number, max = INT4_MAX) => z.coerce.number().int().min(min).max(Math.min(max, INT4_MAX));
+
+export const limitQuery = (fallback: number, max: number) => queryInt(1, max).default(fallback).meta({ description: `page size (1–${max})` });

@@ -1,7 +1,7 @@
 /** Schemas of a project's stages, agents, events and conflicts. */
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../engine/events/event-schema.js';
-import { limitQuery, moneySchema, optionalTimestamp, timestamp, uuid } from './common.js';
+import { limitQuery, moneySchema, optionalTimestamp, queryInt, timestamp, uuid } from './common.js';
 
 const STAGE_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 const CONFLICT_STATUSES = ['open', 'resolving', 'resolved', 'needs_review', 'dismissed'] as const;
@@ -27,7 +27,7 @@ export const stageRunSchema = z
 export const stageListSchema = z.object({ items: z.array(stageRunSchema) }).meta({ id: 'StageRunList' });
 
 export const agentsQuery = z.object({
-  stage: z.coerce.number().int().min(1).max(10).optional(),
+  stage: queryInt(1, 10).optional(),
   status: z.enum(STAGE_STATUSES).optional(),
 });
 
@@ -55,7 +55,7 @@ export const agentRunSchema = z
 export const agentListSchema = z.object({ items: z.array(agentRunSchema) }).meta({ id: 'AgentRunList' });
 
 export const eventsQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0).meta({ description: 'events after this sequence number' }),
+  after: queryInt(0).default(0).meta({ description: 'events after this sequence number' }),
   limit: limitQuery(500, 5_000),
 });
 

@@ -17,6 +17,7 @@ const counts = z.object(Object.fromEntries(QUEUE_STATES.map((s) => [s, z.number(
 
 export const systemMetricsSchema = z
   .object({
+    scope: z.enum(['all', 'mine']).meta({ description: '`all`: the whole cluster (admins); `mine`: the caller’s own projects' }),
     at: z.iso.datetime(),
     activeProjects: z.number().int(),
     activeAgents: z.number().int(),
@@ -28,7 +29,7 @@ export const systemMetricsSchema = z
       agentsPerMinute: z.number().meta({ description: 'average over the last 5 minutes' }),
       projectsCompletedLastHour: z.number().int(),
     }),
-    queueTotals: counts,
-    queues: z.array(z.object({ name: z.string(), counts })),
+    queueTotals: counts.optional().meta({ description: 'admins only: jobs per state over every queue' }),
+    queues: z.array(z.object({ name: z.string(), counts })).optional().meta({ description: 'admins only' }),
   })
   .meta({ id: 'SystemMetrics' });

@@ -3,15 +3,13 @@
  * path checked first (src/cli/output/safe-files.ts) — a path that would land outside <dir> is
  * refused, reported, and makes the exit code 1. `--archive` saves the server's archive instead.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { targetUnder, writeUnder } from '../output/safe-files.js';
+import { streamUnder, targetUnder, writeUnder } from '../output/safe-files.js';
 import type { ApiClient } from '../remote/api-client.js';
 import { openRemote, type RemoteOptions } from '../remote/remote-context.js';
 import { projectCommand, projectPath, type ArtifactList } from '../remote/remote-project.js';
@@ -57,10 +55,10 @@ async function saveArchive(client: ApiClient, id: string, outDir: string, format
   // The server names the file after the project; only its last path segment is taken.
   const named = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1]?.split(/[\\/]/).pop();
   const fileName = named && !named.startsWith('.') ? named : `${id}.${format}`;
-  await mkdir(outDir, { recursive: true });
-  const target = join(outDir, fileName);
   if (!response.body) throw new CliError('the API sent an empty archive');
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(target));
+  // A symbolic link planted under that name must not carry the archive elsewhere.
+  const { target, stream } = await streamUnder(outDir, fileName);
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), stream);
   process.stdout.write(`archive saved to ${target}\n`);
 }
 
