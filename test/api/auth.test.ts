@@ -164,7 +164,7 @@ describe('api/auth', function () {
     expect(page.text).not.to.match(/https?:\/\/(?!127\.0\.0\.1|localhost)/);
     const queues = await api.request('GET', '/admin/queues/api/queues', { token: admin.token });
     expect(queues.status).to.equal(200);
-    expect(queues.json.queues).to.have.length(67);
+    expect(queues.json.queues).to.have.length(68);
 
     const key = (await api.request('POST', '/api/auth/api-keys', { token: admin.token, body: { name: 'browser' } })).json.key as string;
     const basic = await api.request('GET', '/admin/queues', { headers: { authorization: `Basic ${Buffer.from(`admin:${key}`).toString('base64')}` } });

@@ -162,12 +162,12 @@ describe('api/protection', function () {
     const requests = families.get('zekka_http_requests_total')?.samples ?? [];
     expect(requests.some((s) => s.labels.route === '/api/projects' && s.labels.status === '200' && s.labels.method === 'GET')).to.equal(true);
     expect(requests.every((s) => !s.labels.route?.includes('nothing'))).to.equal(true);
-    expect((families.get('zekka_queue_jobs')?.samples ?? []).filter((s) => s.labels.state === 'waiting')).to.have.length(67);
+    expect((families.get('zekka_queue_jobs')?.samples ?? []).filter((s) => s.labels.state === 'waiting')).to.have.length(68);
 
     const admin = await api.admin();
     const json = await api.request('GET', '/api/metrics', { token: admin.token });
     expect(json.json.scope).to.equal('all');
-    expect(json.json.queues).to.have.length(67);
+    expect(json.json.queues).to.have.length(68);
     expect(json.json).to.include.keys('activeProjects', 'activeAgents', 'throughput', 'queueTotals', 'projectsByStatus');
     expect((await api.request('GET', '/api/metrics')).status).to.equal(401);
   });

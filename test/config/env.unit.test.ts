@@ -83,10 +83,10 @@ describe('configuration', () => {
 describe('worker queue selection', () => {
   it('matches queue globs and per-queue concurrency overrides', async () => {
     const { matchQueues, parseQueueConcurrency } = await import('../../workers/worker-pool.js');
-    expect(matchQueues('*')).to.have.length(67);
+    expect(matchQueues('*')).to.have.length(68);
     expect(matchQueues('agent.*').every((q) => q.kind === 'agent')).to.equal(true);
     expect(matchQueues('agent.component-*,stage.*').map((q) => q.name)).to.include.members(['agent.component-generator', 'stage.05-frontend']);
-    expect(() => matchQueues('nothing.*')).to.throw(/matches none of the 67 queues/);
+    expect(() => matchQueues('nothing.*')).to.throw(/matches none of the 68 queues/);
     const concurrency = parseQueueConcurrency('agent.frontend-*=5, stage.*=20');
     expect(concurrency('stage.03-database')).to.equal(20);
     expect(concurrency('agent.route-creator')).to.equal(undefined);
