@@ -34,7 +34,7 @@ export class QueueRegistry {
     let queue = this.queues.get(name);
     if (!queue) {
       const definition = queueDefinition(name);
-      // The queue's event stream is capped well below BullMQ's default (10,000 per queue, ×67 queues):
+      // The queue's event stream is capped well below BullMQ's default (10,000 per queue, ×68 queues):
       // it serves live QueueEvents listeners, not history.
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: definition.jobOptions, streams: { events: { maxLen: 100 } } });
       queue.on('error', (error) => this.onError(`queue ${name}`, error));
