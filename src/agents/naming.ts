@@ -9,7 +9,8 @@ function words(text: string): string[] {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    // `HTTPServer` → `HTTP Server`; a lookahead instead of `([A-Z]+)([A-Z][a-z])`, which was quadratic on long capital runs.
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .split(/[^A-Za-z0-9]+/)
     .filter((word) => word.length > 0);
 }
@@ -45,11 +46,24 @@ const IRREGULAR_PLURALS: Record<string, string> = {
 };
 const IRREGULAR_SINGULARS = Object.fromEntries(Object.entries(IRREGULAR_PLURALS).map(([s, p]) => [p, s]));
 
+/**
+ * The trailing run of ASCII letters and what precedes it, as `/^(.*?)([A-Za-z]+)$/` split it
+ * (that pattern was quadratic on long runs of letters ending in a non-letter): undefined when
+ * the word does not end in a letter or a line terminator precedes its last letters.
+ */
+function lastWord(word: string): { head: string; last: string } | undefined {
+  let start = word.length;
+  while (start > 0 && /[A-Za-z]/.test(word.charAt(start - 1))) start--;
+  if (start === word.length) return undefined;
+  const head = word.slice(0, start);
+  return /[\n\r\u2028\u2029]/.test(head) ? undefined : { head, last: word.slice(start) };
+}
+
 /** English plural of the last word, preserving the case of the rest: `Category` → `Categories`. */
 export function pluralize(word: string): string {
-  const match = /^(.*?)([A-Za-z]+)$/.exec(word);
-  if (!match) return `${word}s`;
-  const [, head = '', last = ''] = match;
+  const split = lastWord(word);
+  if (!split) return `${word}s`;
+  const { head, last } = split;
   const lower = last.toLowerCase();
   const irregular = IRREGULAR_PLURALS[lower];
   if (irregular) return head + last.charAt(0) + irregular.slice(1);
@@ -60,9 +74,9 @@ export function pluralize(word: string): string {
 
 /** English singular of the last word: `Categories` → `Category`, `Boxes` → `Box`, `Status` stays. */
 export function singularize(word: string): string {
-  const match = /^(.*?)([A-Za-z]+)$/.exec(word);
-  if (!match) return word;
-  const [, head = '', last = ''] = match;
+  const split = lastWord(word);
+  if (!split) return word;
+  const { head, last } = split;
   const lower = last.toLowerCase();
   const irregular = IRREGULAR_SINGULARS[lower];
   if (irregular) return head + last.charAt(0) + irregular.slice(1);
