@@ -11,7 +11,7 @@ function words(text: string): string[] {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     // `HTTPServer` → `HTTP Server`; a lookahead instead of `([A-Z]+)([A-Z][a-z])`, which was quadratic on long capital runs.
     .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
-    .split(/[^A-Za-z0-9]+/)
+    .split(/[^A-Z0-9]+/i)
     .filter((word) => word.length > 0);
 }
 
@@ -27,7 +27,7 @@ export function pascalCase(text: string): string {
   const joined = words(text)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase())
     .join('');
-  return /^[0-9]/.test(joined) ? `N${joined}` : joined;
+  return /^\d/.test(joined) ? `N${joined}` : joined;
 }
 
 /** Like pascalCase but keeps the inner capitals of a single camel-cased word (`dueDate` stays). */
@@ -53,7 +53,7 @@ const IRREGULAR_SINGULARS = Object.fromEntries(Object.entries(IRREGULAR_PLURALS)
  */
 function lastWord(word: string): { head: string; last: string } | undefined {
   let start = word.length;
-  while (start > 0 && /[A-Za-z]/.test(word.charAt(start - 1))) start--;
+  while (start > 0 && /[A-Z]/i.test(word.charAt(start - 1))) start--;
   if (start === word.length) return undefined;
   const head = word.slice(0, start);
   return /[\n\r\u2028\u2029]/.test(head) ? undefined : { head, last: word.slice(start) };
@@ -68,7 +68,7 @@ export function pluralize(word: string): string {
   const irregular = IRREGULAR_PLURALS[lower];
   if (irregular) return head + last.charAt(0) + irregular.slice(1);
   if (/[^aeiou]y$/i.test(last)) return `${head}${last.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/i.test(last)) return `${head}${last}es`;
+  if (/(?:[sxz]|ch|sh)$/i.test(last)) return `${head}${last}es`;
   return `${head}${last}s`;
 }
 
@@ -80,9 +80,9 @@ export function singularize(word: string): string {
   const lower = last.toLowerCase();
   const irregular = IRREGULAR_SINGULARS[lower];
   if (irregular) return head + last.charAt(0) + irregular.slice(1);
-  if (/(ss|us|is|ics)$/i.test(last) || last.length <= 3) return word;
+  if (/(?:ss|us|is|ics)$/i.test(last) || last.length <= 3) return word;
   if (/[^aeiou]ies$/i.test(last)) return `${head}${last.slice(0, -3)}y`;
-  if (/(x|z|ch|sh|ss)es$/i.test(last)) return `${head}${last.slice(0, -2)}`;
+  if (/(?:x|z|ch|sh|ss)es$/i.test(last)) return `${head}${last.slice(0, -2)}`;
   if (/s$/i.test(last)) return `${head}${last.slice(0, -1)}`;
   return word;
 }

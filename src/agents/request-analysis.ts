@@ -134,7 +134,7 @@ function parseFields(item: ListItem): string[] {
   for (const text of raw) {
     if (fields.length === MAX_FIELDS) break;
     const token = text.split(/\s[—–-]\s/)[0] ?? '';
-    const hint = /\(\s*([A-Za-z][A-Za-z0-9]*)\s*\)|:\s*([A-Za-z][A-Za-z0-9]*)\s*$/.exec(token);
+    const hint = /\(\s*([A-Z][A-Z0-9]*)\s*\)|:\s*([A-Z][A-Z0-9]*)\s*$/i.exec(token);
     const bare = stripAsides(token).trim();
     if (bare === '' || bare.split(/\s+/).length > 3) continue;
     const name = camelCase(bare);
@@ -249,15 +249,15 @@ export function groupEntities(entities: string[]): Record<string, string[]> {
   return groups;
 }
 
-const NO_FRONTEND = /\b(api[- ]only|backend[- ]only|back-end[- ]only|server[- ]only|headless|no (ui|gui|frontend|front-end|web ui|web client|user interface))\b/i;
-const FRONTEND_HINT = /\b(pages?|screens?|ui|user interface|dashboards?|web ?app|website|frontend|front-end|react|forms?|views?|browser)\b/i;
-const API_HINT = /\b(api|apis|endpoints?|rest|graphql|server|backend|back-end|http|webhooks?)\b/i;
-const CLI_HINT = /\b(cli|command[- ]line)\b/i;
-const NO_API = /\b(static (site|website|pages?)|no (api|backend|back-end|server))\b/i;
-const NO_DATABASE = /\b(no database|without (a )?database|stateless|no persistence|in-memory only)\b/i;
-const DATABASE_HINT = /\b(database|persist\w*|stores?|stored|storage|postgres(ql)?|mysql|sqlite|mongo(db)?|prisma|sql)\b/i;
+const NO_FRONTEND = /\b(?:api[- ]only|backend[- ]only|back-end[- ]only|server[- ]only|headless|no (?:ui|gui|frontend|front-end|web ui|web client|user interface))\b/i;
+const FRONTEND_HINT = /\b(?:pages?|screens?|ui|user interface|dashboards?|web ?app|website|frontend|front-end|react|forms?|views?|browser)\b/i;
+const API_HINT = /\b(?:api|apis|endpoints?|rest|graphql|server|backend|back-end|http|webhooks?)\b/i;
+const CLI_HINT = /\b(?:cli|command[- ]line)\b/i;
+const NO_API = /\b(?:static (?:site|website|pages?)|no (?:api|backend|back-end|server))\b/i;
+const NO_DATABASE = /\b(?:no database|without (?:a )?database|stateless|no persistence|in-memory only)\b/i;
+const DATABASE_HINT = /\b(?:database|persist\w*|stores?|stored|storage|postgres(?:ql)?|mysql|sqlite|mongo(?:db)?|prisma|sql)\b/i;
 const REALTIME_HINT =
-  /\b(web ?sockets?|real[- ]?time|socket\.io|server[- ]sent events|push notifications?|notifications?|live (updates?|feed|chat|data|dashboards?|collaboration|cursors?))\b/i;
+  /\b(?:web ?sockets?|real[- ]?time|socket\.io|server[- ]sent events|push notifications?|notifications?|live (?:updates?|feed|chat|data|dashboards?|collaboration|cursors?))\b/i;
 
 function sizeOf(entities: number, pages: number): RequestAnalysis['size'] {
   if (entities >= 8 || pages >= 8) return 'large';

@@ -27,6 +27,5 @@ export function adversarialRequests(size: number): Array<readonly [string, strin
     ['naming: letters ending in a digit', `# T\n\n## Entities\n- ${'a'.repeat(size)}1`],
     // pages: /\s+(page|screen|view)$/i from every space of a run.
     ['pages: name of spaces', `# T\n\n## Pages\n- a${spaces}b`],
-    ['prose: entity verbs and spaces', `# T\n\n${'manage '.repeat(size / 7)}`],
   ];
 }

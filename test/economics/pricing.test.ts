@@ -85,7 +85,7 @@ describe('economics: pricing', () => {
     expect(() => parseModelPrices('{"gpt-4o":{"input":2.5}}')).to.throw(ModelPricesError, /"gpt-4o"\."output"/);
     expect(() => parseModelPrices('{"gpt-4o":{"input":2.5,"output":-1}}')).to.throw(ModelPricesError, /"gpt-4o"\."output": must not be negative/);
     expect(() => parseModelPrices('{"gpt-4o":{"input":2.5,"output":1,"cache":3}}')).to.throw(ModelPricesError, /"gpt-4o"/);
-    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /"x": .*6 decimals/);
+    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /6 decimals/).with.property('message').that.includes('"x": ');
     expect(() => parseModelPrices('{nope')).to.throw(ModelPricesError, /not valid JSON/);
     expect(() => parseModelPrices('[1]')).to.throw(ModelPricesError);
 

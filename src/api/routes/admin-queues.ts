@@ -36,7 +36,10 @@ export function mountAdminQueues(app: Express, queues: Queue[], guards: RequestH
  */
 function selfContainedViews(): string {
   const uiDist = join(dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')), 'dist');
-  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8').replace(/^\s*<link[^>]+fonts\.googleapis\.com[^>]*>\s*$/gm, '');
+  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8')
+    .split('\n')
+    .filter((line) => !(line.trim().startsWith('<link') && line.includes('fonts.googleapis.com')))
+    .join('\n');
   const dir = join(tmpdir(), `zekka-bull-board-${createHash('sha256').update(template).digest('hex').slice(0, 16)}`);
   if (existsSync(join(dir, 'index.ejs'))) return dir;
   mkdirSync(dir, { recursive: true });

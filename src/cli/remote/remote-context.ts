@@ -28,7 +28,7 @@ export function normalizeApiUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api-url must be an http(s) URL, got ${JSON.stringify(value)}`);
   if (url.username || url.password || url.search || url.hash) throw new UsageError('--api-url takes no credentials, query or fragment');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, '')}`;
 }
 
 export async function resolveApiUrl(options: RemoteOptions, store: CredentialStore): Promise<string> {

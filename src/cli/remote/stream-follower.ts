@@ -53,7 +53,7 @@ export class RunEndWatch {
 
 function socketFor(apiUrl: string, token: string): Socket {
   const url = new URL(apiUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
+  const prefix = url.pathname.replace(/(?<!\/)\/+$/, '');
   return io(url.origin, { path: `${prefix}/ws`, auth: { token }, transports: ['websocket'], reconnectionDelayMax: 5_000, timeout: SUBSCRIBE_TIMEOUT_MS });
 }
 
