@@ -17,7 +17,8 @@ export default tseslint.config(
     plugins: { redos },
     rules: {
       // Polynomial counts too: a quadratic pattern over a 100 KB request is seconds of blocked loop.
-      'redos/no-vulnerable': ['error', { permittableComplexities: [], timeout: 10_000 }],
+      // A fixed seed keeps recheck's fuzzing (used for look-arounds and back-references) repeatable.
+      'redos/no-vulnerable': ['error', { permittableComplexities: [], timeout: 10_000, randomSeed: 20_260_101 }],
     },
   },
   {

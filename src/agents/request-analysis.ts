@@ -188,12 +188,20 @@ const IMPLIED_PAGES: Array<[string, RegExp]> = [
   ['Admin', /\badmin\b/i],
 ];
 
+/** `Task board page` → `Task board`, as `.replace(/\s+(page|screen|view)$/i, '')` did without rescanning every run of spaces. */
+function withoutPageWord(name: string): string {
+  const word = /(?:page|screen|view)$/i.exec(name);
+  if (!word) return name;
+  const kept = name.slice(0, word.index).trimEnd();
+  return kept.length < word.index ? kept : name;
+}
+
 function pagesOf(outline: RequestOutline, text: string): { pages: string[]; descriptions: Record<string, string> } {
   const section = findSection(outline, PAGE_SECTION);
   const descriptions: Record<string, string> = {};
   const pages: string[] = [];
   for (const item of section ? listItems(section) : []) {
-    const name = pascalCase(item.name.replace(/(?<!\s)\s+(?:page|screen|view)$/i, ''));
+    const name = pascalCase(withoutPageWord(item.name));
     if (name === '' || pages.includes(name) || name.length > 40) continue;
     pages.push(name);
     if (item.detail !== '') descriptions[name] = item.detail;
