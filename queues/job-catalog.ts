@@ -11,7 +11,7 @@ import type { JobsOptions } from 'bullmq';
 import { STAGES, stageQueueName } from '../src/agents/stages.js';
 import { AGENT_ROLES } from '../src/agents/catalog/index.js';
 
-const id = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const id = z.string().regex(/^[\w-]+$/);
 const stage = z.number().int().min(1).max(10);
 
 export const projectJobSchema = z.object({ projectId: id, runId: id });

@@ -37,9 +37,25 @@ if (!existsSync(prismaBin)) fail('tools/prisma-diff is not installed: run `npm c
 
 /** The v6 CLI reads the URL from the schema and must be told the client needs no native engine. */
 function toV6Schema(text) {
-  return text
-    .replace(/(datasource\s+\w+\s*\{)([^}]*)\}/, (block, head, body) => (/^\s*url\s*=/m.test(body) ? block : `${head}${body}  url = env("DATABASE_URL")\n}`))
-    .replace(/(generator\s+\w+\s*\{)([^}]*)\}/g, (block, head, body) => (/^\s*engineType\s*=/m.test(body) ? block : `${head}${body}  engineType = "client"\n}`));
+  const first = { datasource: true, generator: false };
+  return withSetting(withSetting(text, 'datasource', /^[ \t]*url[ \t]*=/m, '  url = env("DATABASE_URL")\n', first.datasource), 'generator', /^[ \t]*engineType[ \t]*=/m, '  engineType = "client"\n', first.generator);
+}
+
+/** Adds `line` before the closing brace of each (or only the first) `keyword name {` block that has no `setting`; indexOf keeps it linear. */
+function withSetting(text, keyword, setting, line, onlyFirst) {
+  const opening = new RegExp(String.raw`${keyword}\s+\w+\s*\{`, 'g');
+  let out = '';
+  let copied = 0;
+  for (let match = opening.exec(text); match; match = onlyFirst ? null : opening.exec(text)) {
+    const start = match.index + match[0].length;
+    const close = text.indexOf('}', start);
+    if (close === -1) break;
+    const body = text.slice(start, close);
+    out += text.slice(copied, close) + (setting.test(body) ? '' : line);
+    copied = close;
+    opening.lastIndex = close + 1;
+  }
+  return out + text.slice(copied);
 }
 
 function fail(message, code = 1) {

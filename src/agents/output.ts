@@ -18,9 +18,27 @@ export const OUTPUT_INSTRUCTIONS =
   'Answer with one JSON object and nothing else: {"summary": string, "files": [{"path": string, "content": string}]}. ' +
   'Paths are relative to the project root, use forward slashes, and must be within the paths you may write.';
 
+/**
+ * The body of the first fenced block of model output (an opening fence, optionally `json`,
+ * whitespace through a newline, then everything up to the next line starting with a fence), as
+ * `/```(?:json)?\s*\n([\s\S]*?)\n```/` found it, in one pass: that pattern was quadratic in the
+ * model's output on blank lines after a fence and on fences that never close.
+ */
+function fencedBody(text: string): string | undefined {
+  for (let fence = text.indexOf('```'); fence !== -1; fence = text.indexOf('```', fence + 1)) {
+    let at = fence + 3;
+    if (text.startsWith('json', at)) at += 4;
+    let newline = -1;
+    for (; at < text.length && text.charAt(at).trim() === ''; at++) if (text.charAt(at) === '\n') newline = at;
+    if (newline === -1) continue;
+    const close = text.indexOf('\n```', newline + 1);
+    return close === -1 ? undefined : text.slice(newline + 1, close);
+  }
+  return undefined;
+}
+
 export function parseAgentOutput(text: string): AgentOutput {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
-  const raw = (fenced?.[1] ?? text).trim();
+  const raw = (fencedBody(text) ?? text).trim();
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -8,6 +8,7 @@
  * Without them, entities are the capitalised nouns after verbs like "manage" or "track", and pages
  * are implied by words like "dashboard" or "login".
  */
+import { parseHeading, splitItem, stripAsides, unlink } from './markdown-scan.js';
 import { camelCase, pascalCase, singularize } from './naming.js';
 import type { RequestAnalysis } from './types.js';
 
@@ -37,29 +38,44 @@ export interface ListItem {
   children: string[];
 }
 
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const BULLET = /^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$/;
+// Every pattern and scanner here runs on submitted text on the API's event loop: each must be
+// linear in its input (lint: regexp/no-super-linear-backtracking, redos/no-vulnerable).
+// `(\S.*)?` rather than `(.*)` after `\s+`, so the two cannot trade characters when `$` fails.
+const BULLET = /^(\s*)(?:[-*+]|\d+[.)])\s+(\S.*)?$/;
 
 function plain(text: string): string {
-  return text.replace(/\*\*|__|`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+  return unlink(text.replace(/\*\*|__|`/g, '')).trim();
+}
+
+/** For each heading, the index of the next heading of the same or a higher level (a stack: linear). */
+function sectionEnds(headings: Array<{ index: number; level: number }>, lineCount: number): number[] {
+  const ends = headings.map(() => lineCount);
+  const open: number[] = [];
+  headings.forEach((heading, position) => {
+    while (open.length > 0 && (headings[open[open.length - 1] ?? 0]?.level ?? 0) >= heading.level) ends[open.pop() ?? 0] = heading.index;
+    open.push(position);
+  });
+  return ends;
 }
 
 export function outlineRequest(text: string): RequestOutline {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const headings = lines.flatMap((line, index) => {
-    const match = HEADING.exec(line);
-    return match ? [{ index, level: match[1]?.length ?? 1, heading: plain(match[2] ?? '') }] : [];
+    const match = parseHeading(line);
+    return match ? [{ index, level: match.level, heading: plain(match.text) }] : [];
   });
-  const sections = headings.map((heading, position) => {
-    const end = headings.slice(position + 1).find((next) => next.level <= heading.level)?.index ?? lines.length;
-    return { heading: heading.heading, level: heading.level, lines: lines.slice(heading.index + 1, end) };
-  });
+  const ends = sectionEnds(headings, lines.length);
+  const sections = headings.map((heading, position) => ({
+    heading: heading.heading,
+    level: heading.level,
+    lines: lines.slice(heading.index + 1, ends[position]),
+  }));
   const firstText = lines.find((line) => line.trim() !== '');
   const title = (headings[0]?.heading ?? plain((firstText ?? '').replace(BULLET, '$2'))).slice(0, 120) || 'Untitled project';
 
   const paragraph: string[] = [];
   for (const line of lines.slice((headings[0]?.index ?? (firstText ? lines.indexOf(firstText) : 0)) + 1)) {
-    if (HEADING.test(line) || BULLET.test(line) || line.trim() === '') {
+    if (parseHeading(line) || BULLET.test(line) || line.trim() === '') {
       if (paragraph.length > 0) break;
       continue;
     }
@@ -79,9 +95,9 @@ export function listItems(section: RequestSection): ListItem[] {
   let underHeading: ListItem | undefined;
   let current: ListItem | undefined;
   for (const line of section.lines) {
-    const heading = HEADING.exec(line);
+    const heading = parseHeading(line);
     if (heading) {
-      underHeading = current = { ...splitItem(plain(heading[2] ?? '')), children: [] };
+      underHeading = current = { ...splitItem(plain(heading.text)), children: [] };
       items.push(current);
       continue;
     }
@@ -96,14 +112,6 @@ export function listItems(section: RequestSection): ListItem[] {
     }
   }
   return items;
-}
-
-/** `Task: title, due date` / `Task — …` / `Task (title, due date)` → name and detail. */
-function splitItem(text: string): { name: string; detail: string } {
-  const match = /^(.+?)\s*(:|—|–|\s-\s|\()\s*(.*)$/.exec(text);
-  if (!match) return { name: text.trim(), detail: '' };
-  const detail = (match[3] ?? '').trim();
-  return { name: (match[1] ?? '').trim(), detail: match[2] === '(' ? detail.replace(/\)$/, '').trim() : detail };
 }
 
 export const ENTITY_SECTION = /^(entities|data|data model|domain( model)?|models|resources)\b/i;
@@ -121,17 +129,21 @@ const NOT_ENTITIES = new Set(['API', 'APIs', 'UI', 'REST', 'JSON', 'CLI', 'HTTP'
 function parseFields(item: ListItem): string[] {
   const raw = [...item.detail.split(/[,;]|\band\b/), ...item.children];
   const fields: string[] = [];
+  const names = new Set<string>();
+  // Stops at the cap: a detail of thousands of distinct fields must not cost thousands squared.
   for (const text of raw) {
+    if (fields.length === MAX_FIELDS) break;
     const token = text.split(/\s[—–-]\s/)[0] ?? '';
-    const hint = /\(\s*([A-Za-z][A-Za-z0-9]*)\s*\)|:\s*([A-Za-z][A-Za-z0-9]*)\s*$/.exec(token);
-    const bare = token.replace(/\(.*?\)|:.*$/g, '').trim();
+    const hint = /\(\s*([A-Z][A-Z0-9]*)\s*\)|:\s*([A-Z][A-Z0-9]*)\s*$/i.exec(token);
+    const bare = stripAsides(token).trim();
     if (bare === '' || bare.split(/\s+/).length > 3) continue;
     const name = camelCase(bare);
-    if (name === '' || name.length > 40 || fields.some((field) => field.split(':')[0] === name)) continue;
+    if (name === '' || name.length > 40 || names.has(name)) continue;
+    names.add(name);
     const type = hint?.[1] ?? hint?.[2];
     fields.push(type ? `${name}:${pascalCase(type)}` : name);
   }
-  return fields.slice(0, MAX_FIELDS);
+  return fields;
 }
 
 function entitiesFromSection(outline: RequestOutline): { entities: string[]; fields: Record<string, string[]> } | undefined {
@@ -176,12 +188,20 @@ const IMPLIED_PAGES: Array<[string, RegExp]> = [
   ['Admin', /\badmin\b/i],
 ];
 
+/** `Task board page` → `Task board`, as `.replace(/\s+(page|screen|view)$/i, '')` did without rescanning every run of spaces. */
+function withoutPageWord(name: string): string {
+  const word = /(?:page|screen|view)$/i.exec(name);
+  if (!word) return name;
+  const kept = name.slice(0, word.index).trimEnd();
+  return kept.length < word.index ? kept : name;
+}
+
 function pagesOf(outline: RequestOutline, text: string): { pages: string[]; descriptions: Record<string, string> } {
   const section = findSection(outline, PAGE_SECTION);
   const descriptions: Record<string, string> = {};
   const pages: string[] = [];
   for (const item of section ? listItems(section) : []) {
-    const name = pascalCase(item.name.replace(/\s+(page|screen|view)$/i, ''));
+    const name = pascalCase(withoutPageWord(item.name));
     if (name === '' || pages.includes(name) || name.length > 40) continue;
     pages.push(name);
     if (item.detail !== '') descriptions[name] = item.detail;
@@ -237,15 +257,15 @@ export function groupEntities(entities: string[]): Record<string, string[]> {
   return groups;
 }
 
-const NO_FRONTEND = /\b(api[- ]only|backend[- ]only|back-end[- ]only|server[- ]only|headless|no (ui|gui|frontend|front-end|web ui|web client|user interface))\b/i;
-const FRONTEND_HINT = /\b(pages?|screens?|ui|user interface|dashboards?|web ?app|website|frontend|front-end|react|forms?|views?|browser)\b/i;
-const API_HINT = /\b(api|apis|endpoints?|rest|graphql|server|backend|back-end|http|webhooks?)\b/i;
-const CLI_HINT = /\b(cli|command[- ]line)\b/i;
-const NO_API = /\b(static (site|website|pages?)|no (api|backend|back-end|server))\b/i;
-const NO_DATABASE = /\b(no database|without (a )?database|stateless|no persistence|in-memory only)\b/i;
-const DATABASE_HINT = /\b(database|persist\w*|stores?|stored|storage|postgres(ql)?|mysql|sqlite|mongo(db)?|prisma|sql)\b/i;
+const NO_FRONTEND = /\b(?:api[- ]only|backend[- ]only|back-end[- ]only|server[- ]only|headless|no (?:ui|gui|frontend|front-end|web ui|web client|user interface))\b/i;
+const FRONTEND_HINT = /\b(?:pages?|screens?|ui|user interface|dashboards?|web ?app|website|frontend|front-end|react|forms?|views?|browser)\b/i;
+const API_HINT = /\b(?:api|apis|endpoints?|rest|graphql|server|backend|back-end|http|webhooks?)\b/i;
+const CLI_HINT = /\b(?:cli|command[- ]line)\b/i;
+const NO_API = /\b(?:static (?:site|website|pages?)|no (?:api|backend|back-end|server))\b/i;
+const NO_DATABASE = /\b(?:no database|without (?:a )?database|stateless|no persistence|in-memory only)\b/i;
+const DATABASE_HINT = /\b(?:database|persist\w*|stores?|stored|storage|postgres(?:ql)?|mysql|sqlite|mongo(?:db)?|prisma|sql)\b/i;
 const REALTIME_HINT =
-  /\b(web ?sockets?|real[- ]?time|socket\.io|server[- ]sent events|push notifications?|notifications?|live (updates?|feed|chat|data|dashboards?|collaboration|cursors?))\b/i;
+  /\b(?:web ?sockets?|real[- ]?time|socket\.io|server[- ]sent events|push notifications?|notifications?|live (?:updates?|feed|chat|data|dashboards?|collaboration|cursors?))\b/i;
 
 function sizeOf(entities: number, pages: number): RequestAnalysis['size'] {
   if (entities >= 8 || pages >= 8) return 'large';

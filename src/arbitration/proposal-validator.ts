@@ -17,7 +17,7 @@ export interface ValidationInput {
   maxBytes: number;
 }
 
-const MARKER = /^(<{7}|={7}|>{7}|\|{7})(\s|$)/m;
+const MARKER = /^(?:<{7}|={7}|>{7}|\|{7})(?:\s|$)/m;
 
 const SCRIPT_LOADERS: Record<string, 'ts' | 'tsx' | 'js' | 'jsx'> = {
   ts: 'ts',
@@ -65,16 +65,50 @@ async function parses(path: string, content: string): Promise<Validation> {
   return { ok: true };
 }
 
-const PRISMA_BLOCK = /^(model|enum|datasource|generator|type|view)\s+\w+\s*\{$/;
+const PRISMA_BLOCK = /^(?:model|enum|datasource|generator|type|view)\s+\w+\s*\{$/;
+
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/**
+ * String literals emptied (`"a\"b"` → `""`), as `.replace(/"(?:[^"\\]|\\.)*"/g, '""')` did, in one
+ * pass: that pattern rescanned to the end of the line from every quote of a proposal's line.
+ */
+function withEmptyStrings(line: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = line.indexOf('"'); open !== -1; ) {
+    let at = open + 1;
+    while (at < line.length && line.charAt(at) !== '"') {
+      if (line.charAt(at) === '\\') {
+        // `\.`: a backslash escapes anything but a line terminator; before one the literal fails.
+        if (at + 1 >= line.length || LINE_TERMINATOR.test(line.charAt(at + 1))) break;
+        at += 2;
+      } else at++;
+    }
+    if (line.charAt(at) !== '"') {
+      open = at < line.length ? line.indexOf('"', at + 1) : -1;
+      continue;
+    }
+    out += `${line.slice(copied, open)}""`;
+    copied = at + 1;
+    open = line.indexOf('"', copied);
+  }
+  return out + line.slice(copied);
+}
+
+/** Drops a `//` comment, as `.replace(/\/\/.*$/, '')` did: `.` stops at a line terminator, so the comment starts after the last one. */
+function withoutComment(line: string): string {
+  let lastTerminator = -1;
+  for (let at = 0; at < line.length; at++) if (LINE_TERMINATOR.test(line.charAt(at))) lastTerminator = at;
+  const comment = line.indexOf('//', lastTerminator + 1);
+  return comment === -1 ? line : line.slice(0, comment);
+}
 
 /** Top-level lines are comments, blank, or `keyword Name {`; braces balance; blocks do not nest. */
 function prismaProblem(content: string): string | undefined {
   let depth = 0;
   for (const [index, raw] of content.split('\n').entries()) {
-    const line = raw
-      .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-      .replace(/\/\/.*$/, '')
-      .trim();
+    const line = withoutComment(withEmptyStrings(raw)).trim();
     if (line === '') continue;
     if (depth === 0) {
       if (!PRISMA_BLOCK.test(line)) return `line ${index + 1}: expected a block like "model Name {", got "${line.slice(0, 60)}"`;

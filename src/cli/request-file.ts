@@ -17,7 +17,7 @@ export async function readRequestFile(path: string): Promise<string> {
 
 /** The request's first `# heading`, else the file's name without its extension; at most 200 characters. */
 export function requestTitle(requirements: string, path: string): string {
-  const heading = /^#\s+(.+)$/m.exec(requirements)?.[1]?.trim();
+  const heading = /^#[^\S\n]+(\S.*)$/m.exec(requirements)?.[1]?.trim();
   return (heading || basename(path, extname(path))).slice(0, 200);
 }
 

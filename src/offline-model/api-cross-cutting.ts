@@ -160,7 +160,7 @@ const authenticationManager: RoleGenerator = (task) => {
 
 /** `admin` and `member` when the request talks about roles or admins, otherwise `member` only. */
 export function rolesOf(task: AgentTask): string[] {
-  return /\b(admin|administrators?|roles?)\b/i.test(task.requirements) ? ['admin', 'member'] : ['member'];
+  return /\b(?:admin|administrators?|roles?)\b/i.test(task.requirements) ? ['admin', 'member'] : ['member'];
 }
 
 const authorizationManager: RoleGenerator = (task) => {

@@ -132,7 +132,7 @@ const apiDesigner: RoleGenerator = (task) => {
 
 const securityArchitect: RoleGenerator = (task) => {
   const a = task.analysis;
-  const roles = /\b(admin|administrators?|roles?)\b/i.test(task.requirements) ? 'admin and member' : 'member (one role; add more when needed)';
+  const roles = /\b(?:admin|administrators?|roles?)\b/i.test(task.requirements) ? 'admin and member' : 'member (one role; add more when needed)';
   return output('Security design: tokens, roles, validation, secrets.', [
     file(task, 'docs/architecture/security.md', [
       `# ${a.title}: security`,

@@ -23,11 +23,13 @@ const OPPOSITES: readonly { topic: string; a: RegExp; b: RegExp }[] = [
 const DURATION = String.raw`(\d+)\s*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)`;
 
 /** A setting and how a statement gives its value (the captured groups form the value). */
-const SETTINGS: readonly { topic: string; pattern: RegExp }[] = [
-  { topic: 'session-timeout', pattern: new RegExp(String.raw`\bsessions?\b[^.\n]*?\b(?:expire|expires|time out|times out|timeout|last|lasts)\b[^.\n\d]*?${DURATION}`, 'i') },
-  { topic: 'data-retention', pattern: new RegExp(String.raw`\b(?:kept|retained|retention|stored|deleted)\b[^.\n\d]*?(?:for|after|of)\s+${DURATION}`, 'i') },
+const SETTINGS: readonly { topic: string; pattern: RegExp; before?: RegExp }[] = [
+  // The gaps between words are bounded, and "session" is looked for before the match rather than
+  // inside it: unbounded lazy gaps made these quadratic to cubic in a long sentence of requirements.
+  { topic: 'session-timeout', before: /\bsessions?\b/i, pattern: new RegExp(String.raw`\b(?:expire|expires|time out|times out|timeout|last|lasts)\b[^.\n\d]{1,80}${DURATION}`, 'i') },
+  { topic: 'data-retention', pattern: new RegExp(String.raw`\b(?:kept|retained|retention|stored|deleted)\b[^.\n\d]{1,80}?(?:for|after|of)\s+${DURATION}`, 'i') },
   { topic: 'page-size', pattern: /\b(\d+)\s+(?:items|rows|results|entries|records)\s+per\s+page\b/i },
-  { topic: 'password-length', pattern: /\bpasswords?\b[^.\n\d]*?(?:at least|minimum(?: of)?|min\.?)\s+(\d+)\s+characters\b/i },
+  { topic: 'password-length', before: /\bpasswords?\b/i, pattern: /\b(?:at least|minimum(?: of)?|min\.?)\s+(\d+)\s+characters\b/i },
   { topic: 'rate-limit', pattern: /\b(\d+)\s+requests?\s+(?:per|a|an|each)\s+(second|minute|hour|day)\b/i },
 ];
 
@@ -62,6 +64,7 @@ export function findContradictions(requirements: string): Contradiction[] {
     const byValue = new Map<string, string>();
     for (const statement of all) {
       const match = setting.pattern.exec(statement);
+      if (match && setting.before && !setting.before.test(statement.slice(0, match.index))) continue;
       if (match && !byValue.has(valueOf(match))) byValue.set(valueOf(match), statement);
     }
     const [first, second] = [...byValue.values()];

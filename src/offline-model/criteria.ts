@@ -60,7 +60,7 @@ export function openQuestions(analysis: RequestAnalysis, requirements: string): 
     if (entity.scalars.length === 0 && entity.relations.length === 0) questions.push(`Which fields does a ${entity.name} have? The request names none.`);
   }
   if (analysis.entities.length === 0 && analysis.hasDatabase) questions.push('Which records does the application store? The request names no entities.');
-  const auth = /\b(log ?in|sign ?in|auth\w*|accounts?|users?)\b/i.test(requirements);
+  const auth = /\b(?:log ?in|sign ?in|auth\w*|accounts?|users?)\b/i.test(requirements);
   if (auth && !analysis.entities.includes('User')) questions.push('Where do user accounts live? Sign-in is mentioned but there is no User entity.');
   if (analysis.hasFrontend && analysis.pageDescriptions && Object.keys(analysis.pageDescriptions).length === 0) {
     questions.push('What does each page show? The request lists no page descriptions.');

@@ -185,7 +185,7 @@ const codeCommentGenerator: RoleGenerator = (task) => {
       const documented = (lines[index - 1] ?? '').trim().endsWith('*/');
       const doc = match?.[1] ? HANDLER_DOCS.find(([pattern]) => pattern.test(match[1] ?? '')) : undefined;
       if (match?.[1] && doc && !documented) {
-        out.push(`/** ${doc[1](humanize(match[1].replace(/^(list|get|create|update|remove)/, '')))} */`);
+        out.push(`/** ${doc[1](humanize(match[1].replace(/^(?:list|get|create|update|remove)/, '')))} */`);
         annotated.push(`${controller.path}: ${match[1]}`);
       }
       out.push(line);

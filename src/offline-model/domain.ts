@@ -58,12 +58,12 @@ export interface DomainModel {
 
 const RESERVED = new Set(['id', 'createdAt', 'updatedAt']);
 const BOOLEAN_NAMES = new Set(['done', 'completed', 'active', 'archived', 'enabled', 'published', 'verified', 'read', 'paid', 'pinned', 'private', 'public', 'resolved']);
-const INT_NAMES = /^(count|quantity|position|age|rank|stock|capacity|duration|minutes|seconds|year|sortOrder|seats)$|(Count|Quantity|Minutes)$/;
-const FLOAT_NAMES = /^(price|amount|total|cost|balance|rating|latitude|longitude|lat|lng|weight|score)$|(Price|Amount|Total|Cost)$/;
+const INT_NAMES = /^(?:count|quantity|position|age|rank|stock|capacity|duration|minutes|seconds|year|sortOrder|seats)$|(?:Count|Quantity|Minutes)$/;
+const FLOAT_NAMES = /^(?:price|amount|total|cost|balance|rating|latitude|longitude|lat|lng|weight|score)$|(?:Price|Amount|Total|Cost)$/;
 
 export function inferType(name: string): ScalarType {
-  if (/^(is|has|can|should)[A-Z]/.test(name) || BOOLEAN_NAMES.has(name)) return 'Boolean';
-  if (/(At|Date|On|Time)$/.test(name) || ['date', 'deadline', 'birthday', 'timestamp'].includes(name)) return 'DateTime';
+  if (/^(?:is|has|can|should)[A-Z]/.test(name) || BOOLEAN_NAMES.has(name)) return 'Boolean';
+  if (/(?:At|Date|On|Time)$/.test(name) || ['date', 'deadline', 'birthday', 'timestamp'].includes(name)) return 'DateTime';
   if (INT_NAMES.test(name)) return 'Int';
   if (FLOAT_NAMES.test(name)) return 'Float';
   return 'String';

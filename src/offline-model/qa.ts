@@ -20,7 +20,7 @@ function grep(files: ContextFile[], pattern: RegExp): Array<{ path: string; line
 }
 
 function sources(task: AgentTask): ContextFile[] {
-  return task.context.filter((candidate) => /^(src|web\/src)\//.test(candidate.path));
+  return task.context.filter((candidate) => /^(?:src|web\/src)\//.test(candidate.path));
 }
 
 function header(task: AgentTask, title: string, seen: number): string[] {
@@ -57,7 +57,7 @@ const securityAuditAgent: RoleGenerator = (task) => {
   const app = byPath('src/server/app.ts');
   const hasApp = app.length > 0;
   const rows = [
-    check('No hard-coded secrets', code.length > 0, grep(code, /(secret|password|api[_-]?key)\s*[:=]\s*['"][^'"]{8,}['"]/i), false),
+    check('No hard-coded secrets', code.length > 0, grep(code, /(?:secret|password|api[_-]?key)\s*[:=]\s*['"][^'"]{8,}['"]/i), false),
     check('Every /api route authenticated', a.hasApi && hasApp, grep(app, /api\.use\(authenticate\(\)\)/), true),
     check('Permissions checked (deny by default)', a.hasApi && hasApp, grep(app, /api\.use\(authorize\(\)\)/), true),
     check('Request bodies validated', a.hasApi && hasApp, grep(app, /api\.use\(validateRequests\(\)\)/), true),
@@ -72,10 +72,21 @@ const securityAuditAgent: RoleGenerator = (task) => {
   ]);
 };
 
+/**
+ * `ALTER TABLE "t" … FOREIGN KEY ("c")` on one line, as `/ALTER TABLE "(\w+)".*FOREIGN KEY \("(\w+)"\)/`
+ * read it (the first table, the last key), without the `.*` that made it quadratic on model output.
+ */
+function foreignKeyOf(line: string): [string, string, string] | null {
+  const table = /ALTER TABLE "(\w+)"/.exec(line);
+  if (!table) return null;
+  const key = [...line.slice(table.index + table[0].length).matchAll(/FOREIGN KEY \("(\w+)"\)/g)].at(-1);
+  return key ? [table[0], table[1] ?? '', key[1] ?? ''] : null;
+}
+
 const performanceAuditAgent: RoleGenerator = (task) => {
   const controllers = task.context.filter((candidate) => candidate.path.startsWith('src/server/controllers/'));
   const sql = task.context.filter((candidate) => candidate.path.endsWith('.sql'));
-  const foreignKeys = grep(sql, /FOREIGN KEY/).map((hit) => /ALTER TABLE "(\w+)".*FOREIGN KEY \("(\w+)"\)/.exec(hit.text)).filter((match) => match !== null);
+  const foreignKeys = grep(sql, /FOREIGN KEY/).map((hit) => foreignKeyOf(hit.text)).filter((match) => match !== null);
   const indexed = sql.map((candidate) => candidate.content).join('\n');
   const unindexed = foreignKeys.filter((match) => !indexed.includes(`ON "${match[1]}"("${match[2]}")`)).map((match) => `${match[1]}.${match[2]}`);
   const unbounded = controllers.filter((candidate) => candidate.content.includes('findMany(') && !/take|pageOf/.test(candidate.content)).map((candidate) => candidate.path);

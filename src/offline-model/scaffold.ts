@@ -17,13 +17,13 @@ function markerText(task: AgentTask): string {
   return `Generated offline by Zekka's offline model from the request "${title}": deterministic scaffolding, not written by an LLM.`;
 }
 
-const HASH_COMMENTED = /(^|\/)(Dockerfile|\.dockerignore|\.env[^/]*)$|\.(ya?ml|toml|sh|gitignore)$/;
+const HASH_COMMENTED = /(?:^|\/)(?:Dockerfile|\.dockerignore|\.env[^/]*)$|\.(?:ya?ml|toml|sh|gitignore)$/;
 
 /** The marker line for a path, in that file type's comment syntax. JSON files are refused: use `jsonFile`. */
 export function markerLine(task: AgentTask, path: string): string {
   const text = markerText(task);
-  if (/\.(ts|tsx|js|mjs|cjs|prisma)$/.test(path)) return `// ${text}`;
-  if (/\.(md|html)$/.test(path)) return `<!-- ${text} -->`;
+  if (/\.(?:ts|tsx|js|mjs|cjs|prisma)$/.test(path)) return `// ${text}`;
+  if (/\.(?:md|html)$/.test(path)) return `<!-- ${text} -->`;
   if (/\.sql$/.test(path)) return `-- ${text}`;
   if (/\.css$/.test(path)) return `/* ${text} */`;
   if (HASH_COMMENTED.test(path)) return `# ${text}`;

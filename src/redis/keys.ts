@@ -14,7 +14,7 @@ export interface ProjectKeys {
 }
 
 export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys {
-  if (!/^[A-Za-z0-9_-]+$/.test(projectId)) throw new Error(`invalid project id for a Redis key: ${projectId}`);
+  if (!/^[\w-]+$/.test(projectId)) throw new Error(`invalid project id for a Redis key: ${projectId}`);
   const base = `${namespace}:project:{${projectId}}`;
   return {
     locks: `${base}:locks`,

@@ -80,7 +80,7 @@ describe('offline model: shared files with slot lines', () => {
         }
         expect(results.size, 'every order gives the same file').to.equal(1);
         const [merged = ''] = results;
-        expect(merged).to.not.match(/^\s*\/\/ zekka:slot /m);
+        expect(merged).to.not.match(/^[ \t]*\/\/ zekka:slot /m);
         for (const { editor, content } of versions) {
           for (const line of content.split('\n').filter((candidate) => !baseLines.has(candidate))) expect(merged, `${editor}: ${line}`).to.include(line);
         }

@@ -61,7 +61,7 @@ describe('api/fuzz', function () {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         let i = 0;
-        const path = r.endpoint.path.replace(/\{[^}]+\}/g, () => encodeURIComponent(r.params[i++] ?? '').replace(/%25/g, '%'));
+        const path = r.endpoint.path.replace(/\{[^{}]+\}/g, () => encodeURIComponent(r.params[i++] ?? '').replace(/%25/g, '%'));
         const search = new URLSearchParams(r.query).toString();
         const method = r.methodOverride ?? r.endpoint.method;
         const hasBody = method !== 'GET' && r.body !== undefined;

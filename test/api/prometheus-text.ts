@@ -8,9 +8,10 @@ export interface Family {
   samples: { name: string; labels: Record<string, string>; value: number }[];
 }
 
-const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-const SAMPLE = new RegExp(`^(${NAME})(\\{(.*)\\})? (\\S+)( -?\\d+)?$`);
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/gy;
+// A letter, `_` or `:`, then word characters or `:` (Prometheus metric names).
+const NAME = '(?:[^\\W\\d]|:)[\\w:]*';
+const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? (\\S+)(?: -?\\d+)?$`);
+const LABEL = /([a-z_]\w*)="((?:[^"\\]|\\.)*)",?/giy;
 const SUFFIXES = ['_bucket', '_sum', '_count', '_total', ''];
 
 export function parsePrometheusText(text: string): Map<string, Family> {
@@ -34,7 +35,7 @@ export function parsePrometheusText(text: string): Map<string, Family> {
     if (line.startsWith('#')) continue;
     const sample = SAMPLE.exec(line);
     if (!sample) throw new Error(`line ${index + 1} is not a sample: ${line}`);
-    const [, name = '', , body = '', raw = ''] = sample;
+    const [, name = '', body = '', raw = ''] = sample;
     const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
     if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`line ${index + 1}: bad value ${raw}`);
     const labels: Record<string, string> = {};

@@ -54,7 +54,7 @@ describe('api/protection', function () {
       });
       const text = await response.text();
       expect(response.status).to.equal(500);
-      expect(text).to.not.match(/secret|10\.0\.0\.7|at .*\.ts:\d+/);
+      expect(text).to.not.match(/secret|10\.0\.0\.7|\.ts:\d+/);
       expect(JSON.parse(text)).to.include({ code: 'internal_error', detail: 'internal error', requestId: 'trace-me-123' });
     } finally {
       await server.close();
@@ -134,7 +134,8 @@ describe('api/protection', function () {
 
     const ui = await api.request('GET', '/api/docs/');
     expect(ui.status).to.equal(200);
-    expect(ui.text).to.include('swagger-ui-bundle.js').and.not.match(/https?:\/\/[^"']*\.js/);
+    expect(ui.text).to.include('swagger-ui-bundle.js');
+    expect((ui.text.match(/https?:\/\/[^"'\s]+/g) ?? []).filter((url) => url.includes('.js'))).to.deep.equal([]);
     const bundle = await fetch(`${api.url}/api/docs/swagger-ui-bundle.js`);
     expect(bundle.status).to.equal(200);
     expect(bundle.headers.get('content-type')).to.match(/javascript/);

@@ -15,7 +15,12 @@ class TakeTheirsModel implements LlmProvider {
   calls = 0;
   complete(request: CompletionRequest): Promise<CompletionResult> {
     this.calls++;
-    const theirs = /THEIRS \(the colliding edit by [^)]*\):\n```\n([\s\S]*?)\n```\n\nWrite the complete/.exec(request.prompt)?.[1] ?? '';
+    // indexOf rather than a lazy [\s\S]*? between fences: the lint allows no backtracking pattern.
+    const after = request.prompt.slice(request.prompt.indexOf('THEIRS (the colliding edit by '));
+    const opening = '):\n```\n';
+    const start = after.indexOf(opening);
+    const end = after.indexOf('\n```\n\nWrite the complete', start + opening.length);
+    const theirs = start !== -1 && end !== -1 ? after.slice(start + opening.length, end) : '';
     return Promise.resolve({ text: `\`\`\`\n${theirs}\n\`\`\``, usage: { inputTokens: 100, outputTokens: 100 }, model: request.model, provider: this.name, stopReason: 'end' });
   }
 }

@@ -158,7 +158,7 @@ describe('economics: pricing', () => {
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":1.5,"input":2,"output":2}}}')).to.throw(ModelPricesError, /"m"\."longContext"\."above": must be a whole number/);
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":10,"input":2}}}')).to.throw(ModelPricesError, /"m"\."longContext"\."output"/);
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":10,"input":2,"output":2,"x":1}}}')).to.throw(ModelPricesError, /"m"\."longContext"/);
-    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /"x": .*6 decimals/);
+    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /6 decimals/).with.property('message').that.includes('"x": ');
     expect(() => parseModelPrices('{nope')).to.throw(ModelPricesError, /not valid JSON/);
     expect(() => parseModelPrices('[1]')).to.throw(ModelPricesError);
 

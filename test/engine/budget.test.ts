@@ -25,7 +25,7 @@ describe('engine: budgets', function () {
     expect(await h.deps.prisma.agentRun.count({ where: { projectId, status: 'running' } })).to.equal(0);
     const stopped = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(stopped.status).to.equal('budget_exhausted');
-    expect(stopped.failureReason).to.match(/^budget exhausted at stage \d+ [A-Za-z ]+ \(.+\): spent \$\d+\.\d{4} of \$0\.4000; .*Raise the budget and resume the project\.$/);
+    expect(stopped.failureReason).to.match(/^budget exhausted at stage \d+ [A-Za-z ]+ \([^)]+\): spent \$\d+\.\d{4} of \$0\.4000; .*Raise the budget and resume the project\.$/);
     const spent = await ledgerSum(projectId);
     expect(spent > 0n, 'something was spent').to.equal(true);
     expect(spent <= stopped.budgetMicros, `spent ${spent} within ${stopped.budgetMicros}`).to.equal(true);

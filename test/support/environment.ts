@@ -87,7 +87,7 @@ export async function migrateDatabase(url: string): Promise<MigrateResult> {
 /** A fresh, empty database for one test (dropped by the caller, or at the end of the run). */
 export async function createTestDatabase(label = 'extra'): Promise<string> {
   extraCounter += 1;
-  const database = `zekka_test_${runId}_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${extraCounter}`;
+  const database = `zekka_test_${runId}_${label.replace(/\W/g, '_').toLowerCase()}_${extraCounter}`;
   await create(database);
   extraDatabases.add(database);
   return urlFor(database);

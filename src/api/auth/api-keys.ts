@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'zk_';
-const SHAPE = /^zk_[A-Za-z0-9_-]{43}$/;
+const SHAPE = /^zk_[\w-]{43}$/;
 
 export function isApiKeyShaped(value: string): boolean {
   return SHAPE.test(value);

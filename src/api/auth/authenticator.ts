@@ -25,7 +25,7 @@ function apiKeyFrom(req: Request, allowBasic: boolean): string | undefined {
   const authorization = req.get('authorization') ?? '';
   const bearer = /^Bearer\s+(zk_\S*)$/i.exec(authorization);
   if (bearer) return bearer[1];
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  const basic = /^Basic\s+([A-Z0-9+/=]+)$/i.exec(authorization);
   if (allowBasic && basic) {
     const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
     return decoded.slice(decoded.indexOf(':') + 1);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { withCorrelation, type Logger } from '../../logging/logger.js';
 
-const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SANE_ID = /^[\w.:-]{1,128}$/;
 
 export function requestIdOf(res: Response): string {
   const id: unknown = res.locals.requestId;

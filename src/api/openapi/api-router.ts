@@ -59,7 +59,7 @@ export interface RouteGuards {
 }
 
 export function toOpenApiPath(path: string): string {
-  return path.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
+  return path.replace(/[:*](\w+)/g, '{$1}');
 }
 
 /** Express 5 hands a `*name` wildcard over as an array of segments. */

@@ -42,7 +42,10 @@ let viewsDir: string | undefined;
 export function selfContainedViews(): string {
   if (viewsDir) return viewsDir;
   const uiDist = join(dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')), 'dist');
-  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8').replace(/^\s*<link[^>]+fonts\.googleapis\.com[^>]*>\s*$/gm, '');
+  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8')
+    .split('\n')
+    .filter((line) => !(line.trim().startsWith('<link') && line.includes('fonts.googleapis.com')))
+    .join('\n');
   const dir = mkdtempSync(join(tmpdir(), 'zekka-bull-board-'));
   // 'wx': the directory is new and ours, so the file cannot exist; refuse rather than follow anything.
   writeFileSync(join(dir, 'index.ejs'), template, { flag: 'wx', mode: 0o600 });

@@ -26,7 +26,8 @@ function isReserved(path: string): boolean {
   return RESERVED.some((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
 }
 
-const isPagePath = (path: string) => !/\.[^/]*$/.test(path);
+// A file has a dot in its last segment; read without a regex, which backtracked over runs of dots.
+const isPagePath = (path: string) => !path.slice(path.lastIndexOf('/') + 1).includes('.');
 
 function notBuilt(res: Response, dir: string): void {
   res.locals.routeLabel = ROUTE_LABEL;

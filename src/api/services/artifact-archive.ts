@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../../engine/workspace/artifact-store.js';
 export type ArchiveFormat = 'tar.gz' | 'zip';
 
 export function archiveFolderName(projectName: string, projectId: string): string {
-  const slug = projectName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const slug = projectName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
   return slug || `project-${projectId.slice(0, 8)}`;
 }
 

@@ -20,7 +20,7 @@ export function targetUnder(root: string, relative: string): string {
   const base = resolve(root);
   const refuse = (why: string) => new CliError(`refusing to write ${JSON.stringify(relative)} outside ${base}: ${why}`);
   if (relative.length === 0 || relative.includes('\0')) throw refuse('not a file path');
-  if (isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) throw refuse('an absolute path');
+  if (isAbsolute(relative) || /^[a-z]:/i.test(relative)) throw refuse('an absolute path');
   if (relative.includes('\\')) throw refuse('a backslash in the path');
   if (relative.split('/').includes('..')) throw refuse('a .. segment');
   const target = resolve(base, relative);

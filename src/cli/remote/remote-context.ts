@@ -28,7 +28,7 @@ export function normalizeApiUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api-url must be an http(s) URL, got ${JSON.stringify(value)}`);
   if (url.username || url.password || url.search || url.hash) throw new UsageError('--api-url takes no credentials, query or fragment');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
 }
 
 export async function resolveApiUrl(options: RemoteOptions, store: CredentialStore): Promise<string> {
@@ -51,4 +51,11 @@ export async function openRemote(options: RemoteOptions, store = new CredentialS
     throw new CliError(`your session at ${apiUrl} expired: run zekka login --api-url ${apiUrl} (or log in with --create-api-key for a key that does not expire)`);
   }
   return { client: new ApiClient(apiUrl, credential.token), credential, store };
+}
+
+/** `/base///` → `/base`; a loop, since `/\/+$/` rescans a run of slashes from each of its slashes. */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charAt(end - 1) === '/') end--;
+  return path.slice(0, end);
 }

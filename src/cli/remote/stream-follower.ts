@@ -58,7 +58,7 @@ export class RunEndWatch {
 
 function socketFor(apiUrl: string, token: string): Socket {
   const url = new URL(apiUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
+  const prefix = withoutTrailingSlashes(url.pathname);
   return io(url.origin, { path: `${prefix}/ws`, auth: { token }, transports: ['websocket'], reconnectionDelayMax: 5_000, timeout: SUBSCRIBE_TIMEOUT_MS });
 }
 
@@ -147,4 +147,11 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
       if (reason === 'io server disconnect') socket.connect();
     });
   });
+}
+
+/** `/base///` → `/base`; a loop, since `/\/+$/` rescans a run of slashes from each of its slashes. */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charAt(end - 1) === '/') end--;
+  return path.slice(0, end);
 }

@@ -21,7 +21,7 @@ export function checkWorkspacePath(path: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
   if (/[\u0000-\u001f\u007f]/.test(path)) throw new UnsafePathError(path, 'contains a control character');
   if (path.includes('\\')) throw new UnsafePathError(path, 'contains a backslash');
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('~')) throw new UnsafePathError(path, 'is absolute');
+  if (path.startsWith('/') || /^[A-Z]:/i.test(path) || path.startsWith('~')) throw new UnsafePathError(path, 'is absolute');
   const segments = path.split('/');
   for (const segment of segments) {
     if (segment === '..') throw new UnsafePathError(path, 'leaves the workspace (..)');
