@@ -24,11 +24,22 @@ const NOT_DOMAIN = new Set(
   ).split(' '),
 );
 
+/** A first line of a few words without a full stop is the request's title, not prose ("Gym tracker"). */
+function isTitleLine(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return words.length <= 8 && !/[.!?:;]$/.test(line.trim());
+}
+
 function proseOnly(text: string): string {
   const kept: string[] = [];
   let inFence = false;
+  let first = true;
   for (const line of text.slice(0, MAX_PROSE_CHARS).split('\n')) {
     const trimmed = line.trimStart();
+    if (first && trimmed !== '') {
+      first = false;
+      if (isTitleLine(trimmed)) continue;
+    }
     if (trimmed.startsWith('```') || trimmed.startsWith('~~~')) {
       inFence = !inFence;
       continue;
@@ -48,7 +59,7 @@ interface TermJson {
 function singular(word: string, plural: boolean): string {
   const form = nlp(word).nouns().toSingular().text('normal');
   // A lone word can be tagged a verb ("reports"): the project's own rule singularises it then.
-  if (form === '' || form === word) return plural ? singularize(word) : word;
+  if (form === '' || form === word) return plural || word.endsWith('s') ? singularize(word) : word;
   return form;
 }
 
