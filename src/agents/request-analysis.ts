@@ -10,6 +10,8 @@
  */
 import { parseHeading, splitItem, stripAsides, unlink } from './markdown-scan.js';
 import { camelCase, pascalCase, singularize } from './naming.js';
+import { proseEntities } from './prose-entities.js';
+import { PROGRAM_KINDS, detectKind, detectLanguage } from './request-kind.js';
 import type { RequestAnalysis } from './types.js';
 
 export const MAX_ENTITIES = 12;
@@ -276,14 +278,21 @@ function sizeOf(entities: number, pages: number): RequestAnalysis['size'] {
 export function analyzeRequest(text: string): RequestAnalysis {
   const outline = outlineRequest(text);
   const fromSection = entitiesFromSection(outline);
-  const entities = fromSection?.entities ?? entitiesFromProse(text);
+  // Prose: the capitalised nouns after "manage"/"track" first, then the nouns the tagger finds.
+  const entities = fromSection?.entities ?? [...new Set([...entitiesFromProse(text), ...proseEntities(text)])].slice(0, MAX_ENTITIES);
   const entityFields = fromSection?.fields ?? Object.fromEntries(entities.map((entity) => [entity, [] as string[]]));
 
   const hasPageSection = findSection(outline, PAGE_SECTION) !== undefined;
   const cliOnly = CLI_HINT.test(text) && !API_HINT.test(text) && !hasPageSection;
-  const hasFrontend = !NO_FRONTEND.test(text) && (hasPageSection || (!cliOnly && (FRONTEND_HINT.test(text) || !API_HINT.test(text))));
-  const hasApi = !NO_API.test(text) && !cliOnly;
-  const hasDatabase = !NO_DATABASE.test(text) && (entities.length > 0 || DATABASE_HINT.test(text));
+  const servedFrontend = !NO_FRONTEND.test(text) && (hasPageSection || (!cliOnly && (FRONTEND_HINT.test(text) || !API_HINT.test(text))));
+  const servedApi = !NO_API.test(text) && !cliOnly;
+  const kind = detectKind(text, { hasFrontend: servedFrontend, hasApi: servedApi });
+  // A command-line tool, library or script is a program: no web client, no web API, no database server.
+  const program = PROGRAM_KINDS.has(kind);
+  const hasFrontend = servedFrontend && !program;
+  const hasApi = servedApi && !program;
+  const hasDatabase = !program && !NO_DATABASE.test(text) && (entities.length > 0 || DATABASE_HINT.test(text));
+  const language = detectLanguage(text);
   const { pages, descriptions } = hasFrontend ? pagesOf(outline, text) : { pages: [], descriptions: {} };
 
   const contextEntities = groupEntities(entities);
@@ -307,5 +316,7 @@ export function analyzeRequest(text: string): RequestAnalysis {
     entityFields,
     contextEntities,
     pageDescriptions: descriptions,
+    kind,
+    ...(language === undefined ? {} : { language }),
   };
 }

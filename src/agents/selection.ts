@@ -12,6 +12,7 @@
  */
 import { ValidationError } from '../errors/app-error.js';
 import { AGENT_ROLES, subjectSlug } from './catalog/index.js';
+import { roleInLayout } from './role-layout.js';
 import { STAGES, isStageNumber } from './stages.js';
 import type { AgentInstance, AgentRole, Capability, RequestAnalysis, SelectionOptions, SelectionRule, StageNumber } from './types.js';
 
@@ -119,7 +120,10 @@ export function selectAgents(analysis: RequestAnalysis, options: SelectionOption
   const instances: AgentInstance[] = [];
   const keys = new Set<string>();
   const ordered = [...roles].sort((a, b) => a.stage - b.stage);
-  for (const role of ordered) {
+  for (const catalogued of ordered) {
+    // The request's profile decides the role's paths and whether it has a place at all.
+    const role = roleInLayout(catalogued, analysis);
+    if (!role) continue;
     const { selected, forced } = isSelected(role, analysis, checked);
     if (!selected) continue;
     const subjects = subjectsFor(role, analysis);

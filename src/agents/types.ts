@@ -3,6 +3,8 @@
  * src/agents/catalog/*.ts, never code in the engine.
  */
 
+import type { RequestKind } from './request-kind.js';
+
 export type StageNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 
 export interface StageDefinition {
@@ -41,6 +43,10 @@ export interface RequestAnalysis {
   contextEntities?: Record<string, string[]>;
   /** What the request says about each page, e.g. {"Dashboard": "today's tasks across projects"}. */
   pageDescriptions?: Record<string, string>;
+  /** What kind of software (src/agents/request-kind.ts); absent in analyses made before kinds existed: a web app. */
+  kind?: RequestKind;
+  /** The language or runtime the request names (`python`, `typescript`, `rust` …), when it names one. */
+  language?: string;
 }
 
 export type Capability = 'frontend' | 'api' | 'database' | 'realtime' | 'integrations';

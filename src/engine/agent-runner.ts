@@ -8,6 +8,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
+import { roleInLayout } from '../agents/role-layout.js';
 import { parseAgentOutput } from '../agents/output.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
@@ -89,6 +90,8 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       context,
       repair: data.repair,
     };
+    // The paths this request's profile gives the role (src/agents/role-layout.ts).
+    const laidOut = roleInLayout(role, task.analysis) ?? role;
     const budget = createBudgetGuard({
       prisma: deps.prisma,
       sql: deps.sql,
@@ -107,7 +110,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     });
     const completion = await deps.models.complete({
       tier: role.tier,
-      system: renderSystemPrompt(role),
+      system: renderSystemPrompt(laidOut),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
       task,
@@ -121,7 +124,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
     const output = parseAgentOutput(completion.text);
     checkAgentPaths(
       output.files.map((f) => f.path),
-      role.writes,
+      laidOut.writes,
     );
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));

@@ -14,6 +14,7 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { getRole, producedPaths } from '../agents/catalog/index.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
+import { roleInLayout } from '../agents/role-layout.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
 import type { SelectionOptions } from '../agents/types.js';
@@ -53,7 +54,7 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
     throw new WaitingChildrenError();
   }
   if (await raiseRecordConflicts(deps, job, token, data)) throw new WaitingChildrenError();
-  return collect(deps, job, data);
+  return collect(deps, job, data, project);
 }
 
 /** Returns true when the job now waits for its children. */
@@ -85,7 +86,7 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
   return job.moveToWaitingChildren(token);
 }
 
-async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData): Promise<StageResult> {
+async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData, project: StageProject): Promise<StageResult> {
   const { projectId, stage } = data;
   const stageDef = getStage(stage);
 
@@ -104,7 +105,8 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
   const problems: string[] = [];
   const failed: string[] = [];
   for (const run of runs) {
-    const role = getRole(run.agentId);
+    const catalogued = getRole(run.agentId);
+    const role = roleInLayout(catalogued, analyzeRequestCached(project.requirements)) ?? catalogued;
     let error = run.status === 'completed' ? undefined : (run.error ?? `ended ${run.status}`);
     if (!error) {
       const missing = producedPaths(role, instanceSubject(run.instanceKey)).filter((p) => !artifacts.has(p));

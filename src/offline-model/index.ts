@@ -14,9 +14,12 @@ import { DOCUMENTATION_GENERATORS } from './documentation.js';
 import { FRONTEND_PAGE_GENERATORS } from './frontend-pages.js';
 import { FRONTEND_SHELL_GENERATORS } from './frontend-shell.js';
 import { INTEGRATION_GENERATORS } from './integration.js';
+import { PYTHON_GENERATORS } from './python/index.js';
 import { QA_GENERATORS } from './qa.js';
 import { REQUIREMENTS_GENERATORS } from './requirements.js';
 import type { RoleGenerator } from './scaffold.js';
+import { withRequestedStack } from './stack-decision.js';
+import { layoutOf } from '../agents/role-layout.js';
 import { TESTING_GENERATORS } from './testing.js';
 
 export type { RoleGenerator } from './scaffold.js';
@@ -38,7 +41,9 @@ export const ROLE_GENERATORS: Readonly<Record<string, RoleGenerator>> = Object.f
 });
 
 export function generateOffline(task: AgentTask): AgentOutput {
-  const generator = Object.hasOwn(ROLE_GENERATORS, task.agentId) ? ROLE_GENERATORS[task.agentId] : undefined;
+  // A Python program's roles write the Python layout (src/agents/layouts/python-layout.ts).
+  const python = layoutOf(task.analysis) === 'python' && Object.hasOwn(PYTHON_GENERATORS, task.agentId) ? PYTHON_GENERATORS[task.agentId] : undefined;
+  const generator = python ?? (Object.hasOwn(ROLE_GENERATORS, task.agentId) ? ROLE_GENERATORS[task.agentId] : undefined);
   if (!generator) throw new NotFoundError(`offline generator for agent "${task.agentId}"`);
-  return generator(task);
+  return withRequestedStack(task, generator(task));
 }

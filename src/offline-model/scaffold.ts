@@ -17,7 +17,7 @@ function markerText(task: AgentTask): string {
   return `Generated offline by Zekka's offline model from the request "${title}": deterministic scaffolding, not written by an LLM.`;
 }
 
-const HASH_COMMENTED = /(?:^|\/)(?:Dockerfile|\.dockerignore|\.env[^/]*)$|\.(?:ya?ml|toml|sh|gitignore)$/;
+const HASH_COMMENTED = /(?:^|\/)(?:Dockerfile|\.dockerignore|\.env[^/]*)$|\.(?:ya?ml|toml|sh|gitignore|py)$/;
 
 /** The marker line for a path, in that file type's comment syntax. JSON files are refused: use `jsonFile`. */
 export function markerLine(task: AgentTask, path: string): string {

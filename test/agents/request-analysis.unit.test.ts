@@ -29,10 +29,11 @@ describe('agents: request analysis', () => {
     }
   });
 
-  it('falls back to capitalised nouns after manage/track/store, singular, capped at 12', () => {
+  it('falls back to capitalised nouns after manage/track/store, then the nouns of the prose, singular, capped at 12', () => {
     const analysis = analyzeRequest('Gym tracker\n\nMembers can track Workouts, Exercises and Goals for their Team. Coaches manage Classes.');
     expect(analysis.title).to.equal('Gym tracker');
-    expect(analysis.entities).to.deep.equal(['Workout', 'Exercise', 'Goal', 'Class']);
+    expect(analysis.entities.slice(0, 4)).to.deep.equal(['Workout', 'Exercise', 'Goal', 'Class']);
+    expect(analysis.entities.slice(4)).to.have.members(['Member', 'Team', 'Coach']);
     const many = Array.from({ length: 20 }, (_, n) => `Thing${String.fromCharCode(65 + n)}s`).join(', ');
     expect(analyzeRequest(`# Big\n\nIt stores ${many}.`).entities).to.have.length(12);
   });
