@@ -119,7 +119,7 @@ export function listItems(section: RequestSection): ListItem[] {
 export const ENTITY_SECTION = /^(entities|data|data model|domain( model)?|models|resources)\b/i;
 export const PAGE_SECTION = /^(pages|screens|views|ui|user interface)\b/i;
 const ENTITY_VERBS =
-  /\b(?:manage|manages|managing|track|tracks|tracking|store|stores|storing|organi[sz]es?|organi[sz]ing|records?|recording|schedules?|scheduling|books?|booking|catalogu?e?s?)\s+([^.;:!?\n]+)/gi;
+  /\b(?:manage|manages|managing|track|tracks|tracking|store|stores|storing|organi[sz]es?|organi[sz]ing|records?|recording|schedules?|scheduling|books?|booking|catalogu?e?s?)\s+([^\s.;:!?][^.;:!?\n]*)/gi;
 const CLAUSE_END = new Set(['for', 'with', 'in', 'to', 'by', 'from', 'that', 'which', 'who', 'so', 'on', 'at', 'into', 'across', 'per', 'using', 'via']);
 const NOT_ENTITIES = new Set(['API', 'APIs', 'UI', 'REST', 'JSON', 'CLI', 'HTTP', 'SQL', 'I', 'The', 'Their', 'Our', 'Your', 'All', 'Each', 'Every']);
 

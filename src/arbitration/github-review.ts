@@ -43,7 +43,7 @@ export class GithubReview implements ReviewPublisher {
     this.owner = owner;
     this.repo = repo;
     this.maxSideChars = options.maxSideChars ?? 20_000;
-    this.publicApiUrl = options.publicApiUrl?.replace(/\/+$/, '');
+    this.publicApiUrl = options.publicApiUrl === undefined ? undefined : withoutTrailingSlashes(options.publicApiUrl);
     this.octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'zekka-arbitrator', request: { retries: 0 } });
   }
 
@@ -127,4 +127,10 @@ export class GithubReview implements ReviewPublisher {
       `${markerOf(request.conflictId)} -->`,
     ].join('\n');
   }
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

@@ -33,7 +33,7 @@ export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys
  * projects' slots (so the cap and a project budget are never changed by one script).
  */
 export function userSpendKey(userId: string, window: string, namespace = 'zekka'): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(userId)) throw new Error(`invalid user id for a Redis key: ${userId}`);
+  if (!/^[\w-]+$/.test(userId)) throw new Error(`invalid user id for a Redis key: ${userId}`);
   if (!/^\d{4}-\d{2}$/.test(window)) throw new Error(`invalid spend window for a Redis key: ${window}`);
   return `${namespace}:user:{user:${userId}}:spend:${window}`;
 }

@@ -10,7 +10,11 @@ import { startApiHarness, type ApiHarness } from './api-harness.js';
 /** The shared folder earlier versions loaded the template from (and trusted when it existed). */
 function formerTemplateDir(): string {
   const uiDist = join(dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')), 'dist');
-  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8').replace(/^\s*<link[^>]+fonts\.googleapis\.com[^>]*>\s*$/gm, '');
+  // As the old code computed it: the Google Fonts link lines emptied.
+  const template = readFileSync(join(uiDist, 'index.ejs'), 'utf8')
+    .split('\n')
+    .map((line) => (line.trim().startsWith('<link') && line.includes('fonts.googleapis.com') ? '' : line))
+    .join('\n');
   return join(tmpdir(), `zekka-bull-board-${createHash('sha256').update(template).digest('hex').slice(0, 16)}`);
 }
 

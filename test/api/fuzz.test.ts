@@ -94,7 +94,10 @@ describe('api/fuzz', function () {
     const cases: { method: string; path: string; field: string; in: 'body' | 'query'; query?: string; body?: unknown }[] = [];
     for (const [template, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => paramValues[name] ?? 'x');
+        const path = template
+          .split('/')
+          .map((segment) => (segment.startsWith('{') && segment.endsWith('}') ? (paramValues[segment.slice(1, -1)] ?? 'x') : segment))
+          .join('/');
         for (const parameter of operation.parameters ?? []) {
           if (parameter.in !== 'query') continue;
           const kinds = leaves(doc, parameter.schema, []);

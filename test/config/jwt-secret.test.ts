@@ -103,7 +103,7 @@ describe('JWT secret', () => {
       await expectRefused(/is not a regular file/);
       await rm(path);
       await writeFile(path, 'a'.repeat(40), { mode: 0o600 });
-      await expectRefused(/the secret in .* is too weak/);
+      await expectRefused(/ is too weak/);
     });
 
     async function expectRefused(message: RegExp): Promise<void> {

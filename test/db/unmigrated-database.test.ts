@@ -35,7 +35,8 @@ describe('an unmigrated database', function () {
         expect.fail(`${command} answered /health/ready on an unmigrated database`);
       }
       expect(started.message).to.match(/exited early \(2\)/);
-      expect(started.message).to.match(/has \d+ pending migrations \(\d{14}_\w+, .* more\): run `zekka db migrate` first/);
+      expect(started.message).to.match(/has \d+ pending migrations \(\d{14}_\w+, /);
+      expect(started.message).to.include(' more): run `zekka db migrate` first');
     });
   }
 

@@ -33,7 +33,7 @@ async function references(): Promise<Reference[]> {
     const text = await readFile(join(ROOT, file), 'utf8');
     for (const [name] of text.matchAll(METRIC)) found.push({ file, name, labels: [] });
     for (const [, name = '', body = ''] of text.matchAll(SELECTOR)) {
-      const labels = body.split(',').map((part) => /^\s*([a-zA-Z_]\w*)/.exec(part)?.[1]).filter((l): l is string => l !== undefined);
+      const labels = body.split(',').map((part) => /^\s*([a-z_]\w*)/i.exec(part)?.[1]).filter((l): l is string => l !== undefined);
       found.push({ file, name, labels });
     }
   }

@@ -51,7 +51,7 @@ export class OpenApiResponses {
     this.templates = Object.keys(document.paths)
       .map((template) => ({
         template,
-        pattern: new RegExp(`^${template.replace(/[.+?^$()[\]\\|]/g, '\\$&').replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        pattern: new RegExp(`^${template.split('/').map(segmentPattern).join('/')}$`),
         literal: template.split('/').filter((segment) => !segment.startsWith('{')).length,
       }))
       .sort((a, b) => b.literal - a.literal);
@@ -105,4 +105,11 @@ export function openApiResponsesOf(baseUrl: string): Promise<OpenApiResponses> {
     checkers.set(baseUrl, checker);
   }
   return checker;
+}
+
+/** A path template's segment as a pattern: `{path}` spans segments, another `{name}` is one segment. */
+function segmentPattern(segment: string): string {
+  if (segment === '{path}') return '.+';
+  if (segment.startsWith('{') && segment.endsWith('}')) return '[^/]+';
+  return segment.replace(/[.+?^$()[\]\\|{}*]/g, '\\$&');
 }

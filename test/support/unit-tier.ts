@@ -64,7 +64,7 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
   return connect.apply(this, args);
 };
 
-const isEsbuildService = (command: unknown) => typeof command === 'string' && /[\\/]esbuild(\.exe)?$/.test(command);
+const isEsbuildService = (command: unknown) => typeof command === 'string' && /[\\/]esbuild(?:\.exe)?$/.test(command);
 const mutable = childProcess as unknown as Record<string, unknown>;
 for (const name of ['spawn', 'spawnSync', 'fork', 'exec', 'execSync', 'execFile', 'execFileSync'] as const) {
   const original = mutable[name] as (...args: unknown[]) => unknown;

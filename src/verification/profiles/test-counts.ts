@@ -56,7 +56,7 @@ const unittest: Parser = (lines) => {
 };
 
 const pytest: Parser = (lines) => {
-  const line = [...lines].reverse().find((entry) => /^=+ .*\d+ (?:passed|failed|error)/.test(entry));
+  const line = [...lines].reverse().find((entry) => entry.startsWith('=') && / \d+ (?:passed|failed|error)/.test(entry));
   if (!line) return undefined;
   return { passed: countIn(line, 'passed'), failed: countIn(line, 'failed') + countIn(line, 'errors?'), skipped: countIn(line, 'skipped') };
 };
