@@ -1,8 +1,10 @@
 /**
- * The agent run's row in PostgreSQL at the two moments every agent job passes through: started
- * (which also reads what the agent needs of its project) and completed. One plain statement each:
- * these run once per agent job, the engine's hottest path, so they skip the ORM.
- * Rare transitions (failure, cancellation) stay with Prisma in the agent runner.
+ * The AgentRun table's writes, all in this file: started (which also reads what the agent needs
+ * of its project) and completed — one plain statement each, since every agent job passes through
+ * them — and the rare ones (a failed attempt, cancellation, a child that died with its worker).
+ * Rows are created inside larger statements — where a stage begins (src/engine/stage-run-records.ts)
+ * and where a repair round begins (src/verification) — with `PLAN_AGENT_RUNS` from here.
+ * (Cost totals are added by the ledger's insert: src/economics/cost-ledger.ts.)
  */
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { ModelSwitch } from '../models/model-router.js';
@@ -22,6 +24,17 @@ export interface CompletedAgentRun {
   outputTokens: number;
   switches: readonly ModelSwitch[];
 }
+
+/**
+ * Planning agent runs: `INSERT INTO … SELECT <values> FROM …` + this. A run planned again (a resumed
+ * stage, a redelivered job) starts afresh unless it completed: a completed run is never reopened.
+ */
+export const PLAN_AGENT_RUNS = {
+  insert: `INSERT INTO "AgentRun" ("id", "projectId", "stageRunId", "agentId", "instanceKey", "jobId", "critical")`,
+  onConflict: `ON CONFLICT ("projectId", "instanceKey") DO UPDATE
+           SET "jobId" = EXCLUDED."jobId", "status" = 'pending', "error" = NULL, "attempt" = 0, "startedAt" = NULL, "completedAt" = NULL
+           WHERE "AgentRun"."status" <> 'completed'`,
+};
 
 export class AgentRunRecords {
   constructor(private readonly sql: SqlExecutor) {}
@@ -57,6 +70,42 @@ export class AgentRunRecords {
               "inputTokens" = $5, "outputTokens" = $6, "modelSwitches" = COALESCE($7::jsonb, "modelSwitches")
         WHERE "id" = $1::uuid`,
       [run.agentRunId, run.durationMs, run.provider, run.model, run.inputTokens, run.outputTokens, run.switches.length > 0 ? JSON.stringify(run.switches) : null],
+    );
+  }
+
+  /** A failed attempt: `pending` again while attempts remain, `failed` (with its end time) after the last. */
+  async attemptFailed(projectId: string, instanceKey: string, error: string, final: boolean): Promise<void> {
+    await this.sql.query(
+      `UPDATE "AgentRun" SET "status" = $3::"AgentRunStatus", "error" = $4, "completedAt" = CASE WHEN $5 THEN timezone('UTC', now()) ELSE NULL END
+        WHERE "projectId" = $1::uuid AND "instanceKey" = $2`,
+      [projectId, instanceKey, final ? 'failed' : 'pending', error.slice(0, 2_000), final],
+    );
+  }
+
+  /** A run whose project was cancelled before it finished. */
+  async cancel(projectId: string, instanceKey: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE "AgentRun" SET "status" = 'cancelled', "completedAt" = timezone('UTC', now())
+        WHERE "projectId" = $1::uuid AND "instanceKey" = $2 AND "status" IN ('pending', 'running')`,
+      [projectId, instanceKey],
+    );
+  }
+
+  /** Every run of the project still waiting to start; returns them (their jobs are removed from the queues). */
+  async cancelPending(projectId: string): Promise<{ agentId: string; instanceKey: string }[]> {
+    const rows = await this.sql.query<{ agent_id: string; instance_key: string }>(
+      `UPDATE "AgentRun" SET "status" = 'cancelled' WHERE "projectId" = $1::uuid AND "status" = 'pending' RETURNING "agentId" AS agent_id, "instanceKey" AS instance_key`,
+      [projectId],
+    );
+    return rows.map((row) => ({ agentId: row.agent_id, instanceKey: row.instance_key }));
+  }
+
+  /** A child job whose last attempt died with its worker: its run never recorded the failure. */
+  async failByJob(projectId: string, jobId: string, reason: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE "AgentRun" SET "status" = 'failed', "error" = $3, "completedAt" = timezone('UTC', now())
+        WHERE "projectId" = $1::uuid AND "jobId" = $2 AND "status" IN ('pending', 'running')`,
+      [projectId, jobId, reason.slice(0, 2_000)],
     );
   }
 }

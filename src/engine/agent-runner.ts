@@ -219,10 +219,7 @@ function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapsho
 async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const final = meta.attemptsMade + 1 >= meta.maxAttempts || (error instanceof Error && error.name === 'UnrecoverableError');
-  await deps.prisma.agentRun.update({
-    where: { projectId_instanceKey: { projectId: data.projectId, instanceKey: data.instanceKey } },
-    data: { status: final ? 'failed' : 'pending', error: message.slice(0, 2_000), completedAt: final ? new Date() : null },
-  });
+  await deps.agentRuns.attemptFailed(data.projectId, data.instanceKey, message, final);
   await deps.events.publish({
     type: final ? 'agent.failed' : 'agent.retrying',
     projectId: data.projectId,
@@ -232,9 +229,6 @@ async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJo
 }
 
 async function markCancelled(deps: EngineDeps, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
-  await deps.prisma.agentRun.updateMany({
-    where: { projectId: data.projectId, instanceKey: data.instanceKey, status: { in: ['pending', 'running'] } },
-    data: { status: 'cancelled', completedAt: new Date() },
-  });
+  await deps.agentRuns.cancel(data.projectId, data.instanceKey);
   return result;
 }

@@ -77,8 +77,7 @@ export class ProjectService {
     const project = await this.get(projectId);
     if (ACTIVE.includes(project.status) && project.runId) return { runId: project.runId, started: false };
     if (!RESUMABLE.includes(project.status)) throw new ConflictError(`a ${project.status} project cannot be resumed`);
-    const done = await this.deps.prisma.stageRun.findMany({ where: { projectId, status: 'completed' }, select: { stage: true } });
-    const finished = new Set(done.map((s) => s.stage));
+    const finished = await this.deps.stageRuns.completedStages(projectId);
     let firstStage = 1;
     while (firstStage <= 10 && finished.has(firstStage)) firstStage++;
     // Every stage completed (software that failed its checks): the new run only verifies and repairs.
@@ -121,11 +120,9 @@ export class ProjectService {
       const current = await this.get(projectId);
       throw new ConflictError(`a ${current.status} project cannot be cancelled`);
     }
-    if (project.runId) {
-      await this.deps.state.markCancelled(projectId, project.runId);
-      await this.removeWaitingJobs(projectId, project.runId);
-    }
-    await this.deps.prisma.agentRun.updateMany({ where: { projectId, status: 'pending' }, data: { status: 'cancelled' } });
+    if (project.runId) await this.deps.state.markCancelled(projectId, project.runId);
+    const pending = await this.deps.agentRuns.cancelPending(projectId);
+    if (project.runId) await this.removeWaitingJobs(projectId, project.runId, pending);
     return this.get(projectId);
   }
 
@@ -141,11 +138,8 @@ export class ProjectService {
     return this.get(projectId);
   }
 
-  private async removeWaitingJobs(projectId: string, runId: string): Promise<void> {
-    const [agents, conflicts] = await Promise.all([
-      this.deps.prisma.agentRun.findMany({ where: { projectId, status: 'pending' }, select: { agentId: true, instanceKey: true } }),
-      this.deps.prisma.conflict.findMany({ where: { projectId, status: { in: ['open', 'needs_review'] } }, select: { id: true } }),
-    ]);
+  private async removeWaitingJobs(projectId: string, runId: string, agents: readonly { agentId: string; instanceKey: string }[]): Promise<void> {
+    const conflicts = await this.deps.prisma.conflict.findMany({ where: { projectId, status: { in: ['open', 'needs_review'] } }, select: { id: true } });
     const removals = [
       ...agents.map((a) => ({ queue: agentQueueName(a.agentId), id: jobIds.agent(projectId, runId, a.instanceKey) })),
       ...conflicts.map((c) => ({ queue: ARBITRATION_QUEUE, id: jobIds.arbitration(projectId, runId, c.id) })),

@@ -5,10 +5,11 @@
  *
  * Stage jobs sit on every project's critical path, twice per stage, so these are plain SQL with as
  * few round trips as the logic allows (see src/engine/agent-run-records.ts for the agent side).
- * The project's status is written by src/engine/project-lifecycle.ts: begin embeds its
- * `start-stage` statement.
+ * Every write of the StageRun table is here. The project's status is written by
+ * src/engine/project-lifecycle.ts: begin embeds its `start-stage` statement.
  */
 import { jsonColumn, type SqlExecutor } from '../db/sql-executor.js';
+import { PLAN_AGENT_RUNS } from './agent-run-records.js';
 import { statusUpdateSql } from './project-lifecycle.js';
 
 // The project's progress at a stage's start, as the lifecycle writes it ($5 stage, $6 run).
@@ -93,11 +94,9 @@ export class StageRunRecords {
        ), planned AS (
          SELECT * FROM jsonb_to_recordset($4::jsonb) AS p("instanceKey" text, "agentId" text, "jobId" text, "critical" boolean)
        ), to_run AS (
-         INSERT INTO "AgentRun" ("id", "projectId", "stageRunId", "agentId", "instanceKey", "jobId", "critical")
+         ${PLAN_AGENT_RUNS.insert}
          SELECT gen_random_uuid(), $1::uuid, stage_run."id", p."agentId", p."instanceKey", p."jobId", p."critical" FROM planned p, stage_run
-         ON CONFLICT ("projectId", "instanceKey") DO UPDATE
-           SET "jobId" = EXCLUDED."jobId", "status" = 'pending', "error" = NULL, "attempt" = 0, "startedAt" = NULL, "completedAt" = NULL
-           WHERE "AgentRun"."status" <> 'completed'
+         ${PLAN_AGENT_RUNS.onConflict}
          RETURNING "instanceKey"
        )
        SELECT stage_run."id" AS stage_run_id,
@@ -139,5 +138,27 @@ export class StageRunRecords {
       `UPDATE "StageRun" SET "status" = 'completed', "completedAt" = ${NOW}, "agentsSucceeded" = $2, "agentsFailed" = $3, "result" = $4::jsonb WHERE "id" = $1::uuid`,
       [run.stageRunId, run.succeeded, run.failed, JSON.stringify(run.result)],
     );
+  }
+
+  /** The stage's run stopped before it finished: cancelled, or failed with a reason (the budget ran out). */
+  async stop(projectId: string, stage: number, status: 'cancelled' | 'failed', error?: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE "StageRun" SET "status" = $3::"StageStatus", "error" = COALESCE($4, "error"), "completedAt" = CASE WHEN $3 = 'failed' THEN ${NOW} ELSE "completedAt" END
+        WHERE "projectId" = $1::uuid AND "stage" = $2 AND "status" IN ('pending', 'running')`,
+      [projectId, stage, status, error ?? null],
+    );
+  }
+
+  async fail(run: CompletedStageRun & { error: string }): Promise<void> {
+    await this.sql.query(
+      `UPDATE "StageRun" SET "status" = 'failed', "completedAt" = ${NOW}, "error" = $5, "agentsSucceeded" = $2, "agentsFailed" = $3, "result" = $4::jsonb WHERE "id" = $1::uuid`,
+      [run.stageRunId, run.succeeded, run.failed, JSON.stringify(run.result), run.error],
+    );
+  }
+
+  /** The stages of the project that completed (a resume starts after them). */
+  async completedStages(projectId: string): Promise<Set<number>> {
+    const rows = await this.sql.query<{ stage: number }>(`SELECT "stage" FROM "StageRun" WHERE "projectId" = $1::uuid AND "status" = 'completed'`, [projectId]);
+    return new Set(rows.map((row) => Number(row.stage)));
   }
 }

@@ -37,12 +37,12 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
   // Independent reads go out together: a stage job sits on the project's critical path.
   const [cancelled, project] = await Promise.all([deps.state.isCancelled(data.projectId, data.runId), deps.stageRuns.project(data.projectId)]);
   if (cancelled) {
-    await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'cancelled' } });
+    await deps.stageRuns.stop(data.projectId, data.stage, 'cancelled');
     throw new RunCancelledError();
   }
   if (project.status === 'budget_exhausted') {
     // The stage stays unfinished, so a resume after raising the budget starts here again.
-    await deps.prisma.stageRun.updateMany({ where: { projectId: data.projectId, stage: data.stage, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: 'the project budget is exhausted', completedAt: new Date() } });
+    await deps.stageRuns.stop(data.projectId, data.stage, 'failed', 'the project budget is exhausted');
     throw new UnrecoverableError('the project budget is exhausted');
   }
   if (data.step === 'dispatch') {
@@ -97,7 +97,7 @@ async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobD
   if (Object.keys(ignored).length > 0) {
     for (const [jobKey, reason] of Object.entries(ignored)) {
       const childId = jobKey.slice(jobKey.lastIndexOf(':') + 1);
-      await deps.prisma.agentRun.updateMany({ where: { projectId, jobId: childId, status: { in: ['pending', 'running'] } }, data: { status: 'failed', error: reason, completedAt: new Date() } });
+      await deps.agentRuns.failByJob(projectId, childId, reason);
     }
     outcome = await deps.stageRuns.outcome(projectId, stage);
   }
@@ -138,10 +138,7 @@ function instanceSubject(instanceKey: string): string | undefined {
 
 async function failStage(deps: EngineDeps, data: StageJobData, stageRunId: string, result: StageResult, reason: string): Promise<void> {
   const { projectId, runId, stage } = data;
-  await deps.prisma.stageRun.update({
-    where: { id: stageRunId },
-    data: { status: 'failed', completedAt: new Date(), error: reason, agentsSucceeded: result.succeeded, agentsFailed: result.failed.length, result: { ...result } },
-  });
+  await deps.stageRuns.fail({ stageRunId, succeeded: result.succeeded, failed: result.failed.length, result: { ...result }, error: reason });
   await deps.events.publish({ type: 'stage.failed', projectId, data: { stage, reason } });
   await deps.lifecycle.apply(projectId, 'fail', { runId, reason, event: { stage, reason } });
   deps.logger.warn('stage failed', { projectId, stage, reason });
