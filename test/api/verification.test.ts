@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are untyped JSON; the assertions check their shape */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- response bodies are untyped JSON; the assertions check their shape */
 /**
  * GET /api/projects/:id/verification and POST /api/projects/:id/accept against the real app: the
  * rounds as the Verification table holds them, ownership (404 for anyone else), the 409 that names

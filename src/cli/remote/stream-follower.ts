@@ -8,7 +8,7 @@
  * we subscribe again with the last seq handed out, so nothing is lost or repeated; a hole in the
  * sequence (never expected) is mended the same way.
  *
- * When does a run end? A terminal event (completed, failed, cancelled, budget_exhausted) or a
+ * When does a run end? A terminal event (completed, failed, cancelled, budget_exhausted, verification_failed) or a
  * pause for review. But the history of a resumed project holds earlier ends, each followed by a
  * `project.started` (and a review pause by `conflict.resolved`): an end counts once no such event
  * follows it and the replay has reached the snapshot's `lastSeq` — or, if it arrives later, at once.
@@ -19,10 +19,11 @@
  * `unauthorized` — or accepted with the new role, which is all a role change needs).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { EventType, ProjectEvent } from '../../engine/events/event-schema.js';
+import { TERMINAL_EVENTS, type EventType, type ProjectEvent } from '../../engine/events/event-schema.js';
 import { CliError } from '../cli-error.js';
 
-const ENDS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
+// The engine's own list of ends (verification_failed included), plus a pause for review.
+const ENDS: readonly EventType[] = [...TERMINAL_EVENTS, 'project.needs_review'];
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
 
 type SubscribeAck = { ok: true; snapshot: { status: string; lastSeq: number } } | { error: string; retryAfterMs?: number };
