@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import { followProject } from '../../src/cli/progress/follow-project.js';
 import { ProgressDisplay } from '../../src/cli/progress/progress-display.js';
+import { RunEndWatch } from '../../src/cli/remote/stream-follower.js';
 import { startApiHarness, REQUIREMENTS, type ApiHarness } from '../api/api-harness.js';
 import { runZekka, type CliResult } from '../support/run-cli.js';
 import { failVerification } from '../support/verification-fixture.js';
@@ -103,6 +104,18 @@ describe('zekka CLI: verification results, follow and accept', function () {
     const after = await zekka(['follow', id]);
     expect(after.code, after.stderr).to.equal(0);
     expect(after.stdout).to.match(/^Status: +completed$/m);
+  });
+
+  it('an end that a later event moved past is not taken when the replay arrives before the subscribe’s snapshot', async () => {
+    const id = await failedProject('accepted before follow');
+    await api.engine.projects.accept(id);
+    const history = await api.engine.deps.events.replay(id, 0);
+    expect(history.slice(-2).map((event) => event.type)).to.deep.equal(['project.verification_failed', 'project.completed']);
+    const watch = new RunEndWatch();
+    watch.subscribing();
+    // The whole replay handled before the ack's continuation ran (both came in one read).
+    expect(history.map((event) => watch.observe(event)).filter(Boolean)).to.deep.equal([]);
+    expect(watch.reached(history.length, history.length)).to.equal('project.completed');
   });
 
   it('a project never verified says so in its summary and status', async () => {

@@ -38,14 +38,26 @@ export interface FollowOptions {
   afterSeq?: number;
 }
 
-/** Decides when the followed run has ended (see the header). */
+/**
+ * Decides when the followed run has ended (see the header). The server sends the ack before the
+ * replay, but the client may handle replayed events before its ack continuation runs (both can
+ * arrive in one read): until the snapshot of the current subscribe is known, no end is decided, or
+ * an earlier end that a later event moved past (an accepted or resumed project) would be taken.
+ */
 export class RunEndWatch {
   private candidate: EventType | undefined;
   private boundary = 0;
+  private synced = false;
+
+  /** A (re)subscribe was sent: its snapshot decides again where the replay ends. */
+  subscribing(): void {
+    this.synced = false;
+  }
 
   /** The snapshot's lastSeq at each (re)subscribe. */
   reached(lastSeq: number, delivered: number): EventType | undefined {
     this.boundary = Math.max(this.boundary, lastSeq);
+    this.synced = true;
     return delivered >= this.boundary ? this.candidate : undefined;
   }
 
@@ -53,7 +65,7 @@ export class RunEndWatch {
     if (ENDS.includes(event.type)) this.candidate = event.type;
     else if (event.type === 'project.started') this.candidate = undefined;
     else if (event.type === 'conflict.resolved' && this.candidate === 'project.needs_review') this.candidate = undefined;
-    return event.seq >= this.boundary ? this.candidate : undefined;
+    return this.synced && event.seq >= this.boundary ? this.candidate : undefined;
   }
 }
 
@@ -86,6 +98,7 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
 
     const subscribe = async () => {
       let ack: SubscribeAck;
+      watch.subscribing();
       try {
         ack = (await socket.timeout(SUBSCRIBE_TIMEOUT_MS).emitWithAck('subscribe', { projectId, afterSeq: last })) as SubscribeAck;
       } catch {
