@@ -39,6 +39,7 @@ import { mountDashboard } from './routes/dashboard.js';
 import { mountDocs } from './routes/docs.js';
 import { registerProjectRunRoutes } from './routes/project-runs.js';
 import { registerProjectRoutes } from './routes/projects.js';
+import { registerProjectVerificationRoutes } from './routes/project-verification.js';
 import { registerProviderKeyRoutes } from './routes/provider-keys.js';
 import { registerSystemRoutes, type ReadinessCheck } from './routes/system.js';
 import { AuditLog } from './services/audit-log.js';
@@ -129,6 +130,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
   registerProviderKeyRoutes(ctx);
   registerProjectRoutes(ctx);
   registerProjectRunRoutes(ctx);
+  registerProjectVerificationRoutes(ctx);
   registerArtifactRoutes(ctx);
   registerCostRoutes(ctx);
   app.use(api.router);

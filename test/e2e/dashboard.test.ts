@@ -3,7 +3,8 @@
  * in-process workers; the browser registers and signs in, submits a request, watches it to the end
  * on the live view (all ten stages done, each agent's state, the spend chart) through a connection
  * the server drops mid-run, checks the conflicts, opens a file of the
- * tree, reloads the deep link, and downloads the archive. Every request the page makes must go to
+ * tree, reloads the deep link, and downloads the archive; a project whose software failed its
+ * checks shows each round live and is accepted from its page. Every request the page makes must go to
  * the loopback server, and the console must stay free of errors (a CSP violation is one).
  *
  * The dashboard is built from web/ into a temporary folder first, so the test runs the sources as
@@ -21,6 +22,7 @@ import type { Page } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from '../api/api-harness.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { clashOnSharedServerFile } from '../support/clashing-edits.js';
+import { failVerification } from '../support/verification-fixture.js';
 import { waitFor } from '../support/wait-for.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -186,6 +188,40 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     } finally {
       api.engine.provider.intercept = undefined;
     }
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('shows the verification live (rounds, commands, test counts, output) and accepts software that failed its checks', async () => {
+    const user = await api.user('web-verify');
+    const project = await api.engine.projects.create({ ownerId: user.id, name: 'failing software', requirements: 'A todo list API: users create tasks and list them.' });
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${api.url}/`);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    await page.goto(`${api.url}/projects/${project.id}`);
+    const panel = page.locator('section[aria-labelledby="verification-title"]');
+    await panel.getByText('Not verified yet').waitFor();
+    await page.getByText('Live updates: live').waitFor();
+
+    // What the verify job and the run's root publish and store, arriving while the page watches.
+    await failVerification(api.engine.deps, project.id);
+    await page.getByRole('status').filter({ hasText: 'The software did not pass its own checks' }).waitFor();
+    await panel.getByText('Round 1 of run r1 · profile Node.js / TypeScript').waitFor();
+    expect(await panel.locator('p.summary').first().innerText()).to.equal('tests failed: 1 of 5 (round 1)');
+    const tests = panel.locator('> ul.verify-commands li').filter({ hasText: 'vitest run' });
+    expect(await tests.innerText()).to.match(/^failed vitest run \(test\) · tests: 4 passed, 1 failed · exit 1 · 3\.3 s/);
+    await tests.getByText(/^Output/).click();
+    await tests.getByText('expected 201, got 500').waitFor();
+    await panel.getByText('Earlier rounds (1)').waitFor();
+    expect(await page.locator('.project-head .badge').innerText()).to.equal('verification failed');
+
+    await page.getByRole('button', { name: 'Accept as it is' }).click();
+    await page.locator('.project-head .badge').filter({ hasText: /^completed$/ }).waitFor();
+    expect((await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).status).to.equal('completed');
+    expect(await page.getByRole('button', { name: /^(Accept as it is|Resume)$/ }).count()).to.equal(0);
     expect(consoleErrors).to.deep.equal([]);
   });
 });

@@ -94,3 +94,48 @@ describe('web: the live project view folded from events', () => {
     expect(state.lastSeq).to.equal(2);
   });
 });
+
+describe('web: the verification in the live view', () => {
+  const verified = events(
+    ['project.started', { runId: 'r1' }],
+    ['verification.started', { round: 0 }],
+    [
+      'verification.finished',
+      {
+        round: 0,
+        status: 'failed',
+        profile: 'node-typescript',
+        summary: 'tests failed: 1 of 5',
+        repairs: 1,
+        commands: [
+          { phase: 'install', label: 'npm ci', passed: true, skipped: false, exitCode: 0, durationMs: 10 },
+          { phase: 'test', label: 'vitest run', passed: false, skipped: false, exitCode: 1, durationMs: 20, tests: { passed: 4, failed: 1, skipped: 0 } },
+        ],
+      },
+    ],
+    ['repair.started', { round: 1, agents: [{ instanceKey: 'unit-test-creator.todo.repair-1', files: ['test/todo.test.ts'] }] }],
+  );
+
+  it('follows a round from running to its result and the repairs it added, bumping the report revision once per round', () => {
+    const running = fold(verified.slice(0, 2));
+    expect(running.verification).to.deep.include({ round: 0, status: 'running', repairing: 0 });
+    expect(running.verificationRevision).to.equal(0);
+    const repaired = fold(verified);
+    expect(repaired.verification).to.deep.include({ round: 0, status: 'failed', profile: 'node-typescript', summary: 'tests failed: 1 of 5', repairing: 1 });
+    expect(repaired.verification?.commands).to.deep.equal([
+      { label: 'npm ci', passed: true, skipped: false, tests: null },
+      { label: 'vitest run', passed: false, skipped: false, tests: { passed: 4, failed: 1, skipped: 0 } },
+    ]);
+    expect(repaired.verificationRevision).to.equal(1);
+    expect(repaired.announcement).to.equal('Repair round 1: 1 agent repairing');
+    expect(fold(verified, repaired)).to.equal(repaired);
+  });
+
+  it('learns the verification_failed status, and completed again when a person accepts', () => {
+    const failed = fold(events(...verified.map((e): [EventType, Record<string, unknown>] => [e.type, e.data]), ['project.verification_failed', { verification: { status: 'failed', round: 1 } }]));
+    expect(failed.status).to.equal('verification_failed');
+    expect(failed.announcement).to.equal('The software did not pass its own checks: accept it, or resume to repair it again');
+    const accepted = applyEvent(failed, { type: 'project.completed', projectId, seq: failed.lastSeq + 1, at: new Date().toISOString(), data: { acceptedUnverified: true } });
+    expect(accepted.status).to.equal('completed');
+  });
+});

@@ -10,7 +10,7 @@ export interface Money {
   usd: number;
 }
 
-export type ProjectStatus = 'created' | 'queued' | 'running' | 'needs_review' | 'completed' | 'failed' | 'cancelled' | 'budget_exhausted';
+export type ProjectStatus = 'created' | 'queued' | 'running' | 'needs_review' | 'completed' | 'verification_failed' | 'failed' | 'cancelled' | 'budget_exhausted';
 
 export interface Project {
   id: string;
@@ -66,6 +66,46 @@ export interface AgentRun {
   model: string | null;
 }
 
+export type VerificationStatus = 'running' | 'passed' | 'failed' | 'unverifiable';
+
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface VerificationCommand {
+  phase: string;
+  label: string;
+  exitCode: number | null;
+  passed: boolean;
+  skipped: boolean;
+  durationMs: number;
+  limit: string | null;
+  tests: TestCounts | null;
+  outputTail: string;
+}
+
+export interface VerificationRound {
+  runId: string;
+  round: number;
+  status: VerificationStatus;
+  profile: string | null;
+  profileName: string | null;
+  summary: string;
+  commands: VerificationCommand[];
+  missingDependencies: { name: string; spec: string; manifest: string; reason: string }[];
+  isolation: { network: string; unprivilegedUser: boolean; pidNamespace: boolean; missing: string[] } | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+/** GET /api/projects/:id/verification */
+export interface ProjectVerification {
+  latest: VerificationRound | null;
+  rounds: VerificationRound[];
+}
+
 /** GET /api/costs: only the account's month is read here. */
 export interface UserCosts {
   account: { period: 'month'; windowStart: string; windowEnd: string; capUsd: number | null; spentUsd: number; remainingUsd: number | null };
@@ -77,4 +117,4 @@ export interface Session {
 }
 
 /** Statuses in which a project will not change by itself any more. */
-export const SETTLED: readonly ProjectStatus[] = ['completed', 'failed', 'cancelled', 'budget_exhausted', 'created'];
+export const SETTLED: readonly ProjectStatus[] = ['completed', 'verification_failed', 'failed', 'cancelled', 'budget_exhausted', 'created'];

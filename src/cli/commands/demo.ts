@@ -1,8 +1,9 @@
 /**
  * `zekka demo [request.md]`: the main job, end to end in one process. Migrates the database
  * (embedded PGlite when DATABASE_URL is unset), runs the request through all ten stages with
- * in-process workers and a live progress display, writes the artifacts to `out/<project-id>/`,
- * prints a summary and exits 0 only when the project completed.
+ * in-process workers and a live progress display (the verification rounds included), writes the
+ * artifacts to `out/<project-id>/`, prints a summary with the verification result and exits 0 only
+ * when the project completed (not when its software failed its checks).
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -17,6 +18,7 @@ import { writeUnder } from '../output/safe-files.js';
 import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatSummary, summaryFromTotals } from '../progress/run-summary.js';
+import { VerificationRecords } from '../../verification/verification-records.js';
 
 const DEFAULT_REQUEST = 'examples/todo-app.md';
 const DEMO_USER = 'demo@zekka.local';
@@ -51,7 +53,9 @@ export function registerDemoCommand(program: Command): void {
         const totals = await computeTotals(runtime.deps, project.id);
         const latest = await prisma.project.findUniqueOrThrow({ where: { id: project.id } });
         const written = `${files.length} files written to ${join(options.out, project.id)}/`;
-        process.stdout.write(formatSummary(summaryFromTotals({ status: latest.status, reason: latest.failureReason, totals, files: written, budgetMicros: latest.budgetMicros })));
+        const verified = latest.runId ? await new VerificationRecords(runtime.deps.sql).lastOfRun(project.id, latest.runId) : undefined;
+        const verification = verified ? { status: verified.status, profile: verified.profile, summary: verified.summary, round: verified.round } : null;
+        process.stdout.write(formatSummary(summaryFromTotals({ status: latest.status, reason: latest.failureReason, totals, files: written, budgetMicros: latest.budgetMicros, verification })));
         process.exitCode = final === 'project.completed' ? 0 : 1;
       } finally {
         await runtime.shutdown.shutdown();

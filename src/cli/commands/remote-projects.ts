@@ -1,14 +1,16 @@
 /**
  * Projects on a Zekka API, for people: `zekka submit`, `zekka start`, `zekka follow`, `zekka status`,
- * `zekka cancel`. REST for everything but the live progress, which comes over the /ws stream.
- * `follow` (and `submit --follow`) exits 0 only when the project completed.
+ * `zekka cancel`, `zekka accept`. REST for everything but the live progress, which comes over the
+ * /ws stream. `follow` (and `submit --follow`) exits 0 only when the project completed: software
+ * that failed its checks (verification_failed) exits 1 until a person accepts it.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatSummary, formatUsd } from '../progress/run-summary.js';
+import { verificationSummaryLine } from '../progress/verification-lines.js';
 import { openRemote, withApiUrlOption, type Remote, type RemoteOptions } from '../remote/remote-context.js';
 import { formatTable } from '../remote/table.js';
-import { fetchRunSummary, FOLLOW_OPTION_HELP, getProject, parseProjectId, projectCommand, projectPath, type ProjectDetailView, type ProjectView } from '../remote/remote-project.js';
+import { fetchRunSummary, FOLLOW_OPTION_HELP, getProject, getVerification, parseProjectId, projectCommand, projectPath, type ProjectDetailView, type ProjectVerification, type ProjectView } from '../remote/remote-project.js';
 import { followRemoteProject } from '../remote/stream-follower.js';
 import { parseBudgetUsd, readRequestFile, requestTitle } from '../request-file.js';
 
@@ -36,6 +38,9 @@ async function followToEnd(remote: Remote, project: ProjectView): Promise<void> 
   if (end === 'project.needs_review') {
     process.stderr.write(`zekka: the project waits for a person to settle a conflict: zekka conflicts ${project.id} shows it and how to answer; follow it again afterwards\n`);
   }
+  if (end === 'project.verification_failed') {
+    process.stderr.write(`zekka: the software did not pass its own checks: accept it as it is with zekka accept ${project.id}, or repair again with zekka start ${project.id}\n`);
+  }
   process.exitCode = end === 'project.completed' ? 0 : 1;
 }
 
@@ -62,7 +67,7 @@ async function follow(id: string, options: RemoteOptions): Promise<void> {
   await followToEnd(remote, project);
 }
 
-/** Starts a created project, or resumes a failed, cancelled or budget-exhausted one from its first unfinished stage. */
+/** Starts a created project, or resumes a failed, cancelled or budget-exhausted one from its first unfinished stage (a verification_failed one: verify and repair again). */
 async function start(id: string, options: RemoteOptions & { follow?: boolean }): Promise<void> {
   const remote = await openRemote(options);
   const run = await remote.client.json<{ runId: string; started: boolean }>('POST', projectPath(id, '/execute'));
@@ -76,12 +81,13 @@ function stageOf(project: ProjectView): string {
   return project.currentStage ? `${project.currentStage.number}/10 ${project.currentStage.name}` : '-';
 }
 
-function printProject(project: ProjectDetailView): void {
+function printProject(project: ProjectDetailView, verification: ProjectVerification): void {
   const { progress } = project;
   const lines = [
     `project   ${project.id}`,
     `name      ${project.name}`,
     `status    ${project.status}${project.failureReason ? ` (${project.failureReason})` : ''}`,
+    `verified  ${verificationSummaryLine(verification.latest)}`,
     `stage     ${stageOf(project)}  (${progress.stagesCompleted}/${progress.stagesTotal} stages completed, ${progress.percent}%)`,
     `agents    ${progress.agentsCompleted} completed, ${progress.agentsFailed} failed, ${progress.agentsRunning} running (${progress.agentsTotal} dispatched)`,
     `spend     ${money(project.spent)} of ${money(project.budget)}`,
@@ -100,8 +106,8 @@ function printProjectList(items: ProjectView[], more: boolean): void {
 async function status(id: string | undefined, options: RemoteOptions & { json?: boolean; limit: number }): Promise<void> {
   const remote = await openRemote(options);
   if (id) {
-    const project = await getProject(remote.client, id);
-    return options.json ? out(JSON.stringify(project, null, 2)) : printProject(project);
+    const [project, verification] = await Promise.all([getProject(remote.client, id), getVerification(remote.client, id)]);
+    return options.json ? out(JSON.stringify({ ...project, verification: verification.latest }, null, 2)) : printProject(project, verification);
   }
   const page = await remote.client.json<{ items: ProjectView[]; nextCursor: string | null }>('GET', '/api/projects', { query: { limit: options.limit } });
   return options.json ? out(JSON.stringify(page.items, null, 2)) : printProjectList(page.items, page.nextCursor !== null);
@@ -111,6 +117,13 @@ async function cancel(id: string, options: RemoteOptions): Promise<void> {
   const remote = await openRemote(options);
   const project = await remote.client.json<ProjectView>('POST', projectPath(id, '/cancel'));
   out(`cancelled ${project.id} (${project.name})`);
+}
+
+/** A person takes software that failed its checks as it is: the project becomes completed. */
+async function accept(id: string, options: RemoteOptions): Promise<void> {
+  const remote = await openRemote(options);
+  const project = await remote.client.json<ProjectView>('POST', projectPath(id, '/accept'));
+  out(`accepted ${project.id} (${project.name}): ${project.status}, although its software did not pass its own checks`);
 }
 
 export function registerRemoteProjectCommands(program: Command): void {
@@ -124,7 +137,11 @@ export function registerRemoteProjectCommands(program: Command): void {
       .option('--follow', FOLLOW_OPTION_HELP),
   ).action(submit);
   projectCommand(program, 'follow', 'show a project’s progress live until it ends; exit code 0 only when it completed').action(follow);
-  projectCommand(program, 'start', 'start a project that was created but not started, or resume a failed, cancelled or budget-exhausted one from its first unfinished stage')
+  projectCommand(
+    program,
+    'start',
+    'start a project that was created but not started, or resume a failed, cancelled or budget-exhausted one from its first unfinished stage (a verification_failed one: verify and repair again)',
+  )
     .option('--follow', FOLLOW_OPTION_HELP)
     .action(start);
   withApiUrlOption(
@@ -136,6 +153,7 @@ export function registerRemoteProjectCommands(program: Command): void {
       .option('--json', 'print the API’s JSON'),
   ).action(status);
   projectCommand(program, 'cancel', 'cancel a project: no new agents start').action(cancel);
+  projectCommand(program, 'accept', 'accept a project whose software did not pass its own checks (verification_failed): it becomes completed').action(accept);
 }
 
 function parseLimit(value: string): number {

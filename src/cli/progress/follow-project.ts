@@ -5,9 +5,10 @@
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../../engine/events/event-bus.js';
 import { parseEvent } from '../../engine/events/event-bus.js';
-import type { EventType, ProjectEvent } from '../../engine/events/event-schema.js';
+import { TERMINAL_EVENTS, type EventType, type ProjectEvent } from '../../engine/events/event-schema.js';
 
-const STOP_AT: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
+// The engine's own list of ends (verification_failed included), plus a pause for review.
+const STOP_AT: readonly EventType[] = [...TERMINAL_EVENTS, 'project.needs_review'];
 
 export async function followProject(redis: Redis, bus: EventBus, projectId: string, onEvent: (event: ProjectEvent) => void, afterSeq = 0): Promise<EventType> {
   const subscriber = redis.duplicate({ connectionName: 'zekka:follow', enableAutoPipelining: false });

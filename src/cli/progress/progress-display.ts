@@ -1,7 +1,8 @@
 /**
  * Renders project events for a person, wherever they come from (`zekka demo` reads Redis,
  * `zekka follow` the /ws stream): a line per stage start and end with agents done/total and the
- * spend against the budget, conflicts and failures as they happen, and the end of the project.
+ * spend against the budget, conflicts and failures as they happen, a line per verification and
+ * repair round, and the end of the project.
  * On a terminal the running stage's progress bar updates in place; anywhere else (a pipe, a log
  * file) every line is plain and final — no ANSI redraw. Durations come from the events' own
  * timestamps, so a replayed history shows the times it really took.
@@ -9,6 +10,7 @@
 import type { ProjectEvent } from '../../engine/events/event-schema.js';
 import { getStage } from '../../agents/stages.js';
 import { formatUsd } from './run-summary.js';
+import { repairStartedLine, verificationFailure, verificationFinishedLine } from './verification-lines.js';
 
 interface StageProgress {
   total: number;
@@ -79,6 +81,15 @@ export class ProgressDisplay {
       case 'cost.updated':
         this.liveAny();
         break;
+      case 'verification.started':
+        this.line(`▸ Verification round ${String(data.round)}  running the software's install, build and tests in the sandbox`);
+        break;
+      case 'verification.finished':
+        this.line(verificationFinishedLine(data));
+        break;
+      case 'repair.started':
+        this.line(repairStartedLine(data));
+        break;
       default:
         this.projectLine(event);
     }
@@ -97,6 +108,7 @@ export class ProgressDisplay {
       'project.failed': `✖ project failed: ${reason}`,
       'project.budget_exhausted': `✖ budget exhausted: ${reason}`,
       'project.cancelled': '✖ project cancelled',
+      'project.verification_failed': `✖ the software did not pass its checks${verificationFailure(event.data)}  ${this.spend()}`,
       'project.completed': `✔ project completed  ${this.spend()}`,
     };
     const text = lines[event.type];

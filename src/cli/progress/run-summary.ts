@@ -1,8 +1,10 @@
 /**
  * The end-of-run summary both `zekka demo` (from the database) and `zekka follow` (from the REST
- * API) print: status, stages, agents, files, conflicts and how they were settled, tokens, cost.
+ * API) print: status, the verification of the software, stages, agents, files, conflicts and how
+ * they were settled, tokens, cost.
  */
 import type { ProjectTotals } from '../../engine/project-finisher.js';
+import { verificationSummaryLine, type VerificationOutcome } from './verification-lines.js';
 
 /** The run's totals as the root job computes them, plus what the reader did with the files. */
 export interface RunSummary extends Pick<ProjectTotals, 'agents' | 'conflicts' | 'tokens'> {
@@ -13,6 +15,8 @@ export interface RunSummary extends Pick<ProjectTotals, 'agents' | 'conflicts' |
   files: string;
   costMicros: bigint;
   budgetMicros?: bigint;
+  /** The last verification round of the project; null when none ran. */
+  verification: VerificationOutcome | null;
 }
 
 export function formatUsd(micros: bigint): string {
@@ -27,6 +31,7 @@ export function formatSummary(summary: RunSummary): string {
   return [
     '',
     `Status:     ${summary.status}${summary.reason ? ` (${summary.reason})` : ''}`,
+    `Verified:   ${verificationSummaryLine(summary.verification)}`,
     `Stages:     ${summary.stagesCompleted}/10 completed`,
     `Agents:     ${summary.agents.completed} completed, ${summary.agents.failed} failed (${summary.agents.total} run)`,
     `Artifacts:  ${summary.files}`,
@@ -38,7 +43,14 @@ export function formatSummary(summary: RunSummary): string {
 }
 
 /** The summary of a run the engine's own totals describe (`zekka demo`). */
-export function summaryFromTotals(input: { status: string; reason: string | null; totals: ProjectTotals; files: string; budgetMicros?: bigint }): RunSummary {
+export function summaryFromTotals(input: {
+  status: string;
+  reason: string | null;
+  totals: ProjectTotals;
+  files: string;
+  budgetMicros?: bigint;
+  verification: VerificationOutcome | null;
+}): RunSummary {
   const { totals } = input;
   return {
     status: input.status,
@@ -50,5 +62,6 @@ export function summaryFromTotals(input: { status: string; reason: string | null
     tokens: totals.tokens,
     costMicros: BigInt(totals.costMicros),
     budgetMicros: input.budgetMicros,
+    verification: input.verification,
   };
 }

@@ -7,6 +7,7 @@ import type { ProjectDetailView, ProjectView } from '../../api/schemas/projects.
 import type { artifactListSchema } from '../../api/schemas/artifacts.js';
 import type { projectCostsSchema } from '../../api/schemas/costs.js';
 import type { conflictListSchema } from '../../api/schemas/runs.js';
+import type { projectVerificationSchema } from '../../api/schemas/verification.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunSummary } from '../progress/run-summary.js';
 import type { ApiClient } from './api-client.js';
@@ -14,6 +15,7 @@ import { withApiUrlOption } from './remote-context.js';
 
 export type { ProjectDetailView, ProjectView };
 export type ArtifactList = z.infer<typeof artifactListSchema>;
+export type ProjectVerification = z.infer<typeof projectVerificationSchema>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,13 +38,18 @@ export function getProject(client: ApiClient, id: string): Promise<ProjectDetail
   return client.json<ProjectDetailView>('GET', projectPath(id));
 }
 
+export function getVerification(client: ApiClient, id: string): Promise<ProjectVerification> {
+  return client.json<ProjectVerification>('GET', projectPath(id, '/verification'));
+}
+
 /** The summary of a run from what the API says about it once it has ended. */
 export async function fetchRunSummary(client: ApiClient, id: string): Promise<RunSummary> {
-  const [project, conflicts, costs, artifacts] = await Promise.all([
+  const [project, conflicts, costs, artifacts, verification] = await Promise.all([
     getProject(client, id),
     client.json<z.infer<typeof conflictListSchema>>('GET', projectPath(id, '/conflicts')),
     client.json<z.infer<typeof projectCostsSchema>>('GET', `/api/costs/${id}`),
     client.json<ArtifactList>('GET', projectPath(id, '/artifacts')),
+    getVerification(client, id),
   ]);
   const byStrategy: Record<string, number> = {};
   for (const conflict of conflicts.items) {
@@ -60,5 +67,6 @@ export async function fetchRunSummary(client: ApiClient, id: string): Promise<Ru
     tokens: { input: costs.total.inputTokens, output: costs.total.outputTokens },
     costMicros: BigInt(project.spent.micros),
     budgetMicros: BigInt(project.budget.micros),
+    verification: verification.latest,
   };
 }

@@ -8,7 +8,7 @@
  * we subscribe again with the last seq handed out, so nothing is lost or repeated; a hole in the
  * sequence (never expected) is mended the same way.
  *
- * When does a run end? A terminal event (completed, failed, cancelled, budget_exhausted) or a
+ * When does a run end? A terminal event (completed, failed, cancelled, budget_exhausted, verification_failed) or a
  * pause for review. But the history of a resumed project holds earlier ends, each followed by a
  * `project.started` (and a review pause by `conflict.resolved`): an end counts once no such event
  * follows it and the replay has reached the snapshot's `lastSeq` — or, if it arrives later, at once.
@@ -19,10 +19,11 @@
  * `unauthorized` — or accepted with the new role, which is all a role change needs).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { EventType, ProjectEvent } from '../../engine/events/event-schema.js';
+import { TERMINAL_EVENTS, type EventType, type ProjectEvent } from '../../engine/events/event-schema.js';
 import { CliError } from '../cli-error.js';
 
-const ENDS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
+// The engine's own list of ends (verification_failed included), plus a pause for review.
+const ENDS: readonly EventType[] = [...TERMINAL_EVENTS, 'project.needs_review'];
 const SUBSCRIBE_TIMEOUT_MS = 15_000;
 
 type SubscribeAck = { ok: true; snapshot: { status: string; lastSeq: number } } | { error: string; retryAfterMs?: number };
@@ -37,14 +38,26 @@ export interface FollowOptions {
   afterSeq?: number;
 }
 
-/** Decides when the followed run has ended (see the header). */
+/**
+ * Decides when the followed run has ended (see the header). The server sends the ack before the
+ * replay, but the client may handle replayed events before its ack continuation runs (both can
+ * arrive in one read): until the snapshot of the current subscribe is known, no end is decided, or
+ * an earlier end that a later event moved past (an accepted or resumed project) would be taken.
+ */
 export class RunEndWatch {
   private candidate: EventType | undefined;
   private boundary = 0;
+  private synced = false;
+
+  /** A (re)subscribe was sent: its snapshot decides again where the replay ends. */
+  subscribing(): void {
+    this.synced = false;
+  }
 
   /** The snapshot's lastSeq at each (re)subscribe. */
   reached(lastSeq: number, delivered: number): EventType | undefined {
     this.boundary = Math.max(this.boundary, lastSeq);
+    this.synced = true;
     return delivered >= this.boundary ? this.candidate : undefined;
   }
 
@@ -52,7 +65,7 @@ export class RunEndWatch {
     if (ENDS.includes(event.type)) this.candidate = event.type;
     else if (event.type === 'project.started') this.candidate = undefined;
     else if (event.type === 'conflict.resolved' && this.candidate === 'project.needs_review') this.candidate = undefined;
-    return event.seq >= this.boundary ? this.candidate : undefined;
+    return this.synced && event.seq >= this.boundary ? this.candidate : undefined;
   }
 }
 
@@ -85,6 +98,7 @@ export function followRemoteProject(options: FollowOptions): Promise<EventType> 
 
     const subscribe = async () => {
       let ack: SubscribeAck;
+      watch.subscribing();
       try {
         ack = (await socket.timeout(SUBSCRIBE_TIMEOUT_MS).emitWithAck('subscribe', { projectId, afterSeq: last })) as SubscribeAck;
       } catch {

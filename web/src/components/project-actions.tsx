@@ -1,7 +1,8 @@
 /**
  * What the owner can do from a project's page: cancel it while it runs; start it, or resume it
- * from its first unfinished stage once it stopped; set its budget (a budget-exhausted project then
- * resumes with the same button). Each action is one REST call; the page re-reads the project after.
+ * from its first unfinished stage once it stopped; accept software that did not pass its own checks
+ * as it is, or resume it (another verify-and-repair run); set its budget (a budget-exhausted
+ * project then resumes with the same button). Each action is one REST call; the page re-reads the project after.
  */
 import { useState } from 'preact/hooks';
 import { apiJson } from '../api-client.js';
@@ -12,7 +13,7 @@ import { useErrorMessage } from './use-api-data.js';
 import { useForm } from './use-form.js';
 
 const CANCELLABLE: readonly ProjectStatus[] = ['created', 'queued', 'running', 'needs_review'];
-const STARTABLE: readonly ProjectStatus[] = ['created', 'failed', 'cancelled', 'budget_exhausted'];
+const STARTABLE: readonly ProjectStatus[] = ['created', 'failed', 'cancelled', 'budget_exhausted', 'verification_failed'];
 
 export function ProjectActions({ project, onChanged }: { project: ProjectDetail; onChanged: () => void }) {
   const { session } = useSession();
@@ -47,12 +48,18 @@ export function ProjectActions({ project, onChanged }: { project: ProjectDetail;
             {project.status === 'created' ? 'Start' : 'Resume'}
           </button>
         )}
+        {project.status === 'verification_failed' && (
+          <button type="button" disabled={action.busy} onClick={() => run('/accept')}>
+            Accept as it is
+          </button>
+        )}
         {CANCELLABLE.includes(project.status) && (
           <button type="button" disabled={action.busy} onClick={() => run('/cancel')}>
             Cancel project
           </button>
         )}
       </div>
+      {project.status === 'verification_failed' && <p class="hint">The software did not pass its own checks. Resume runs the checks again and repairs what fails; accept takes it as it is.</p>}
       <FormError message={action.error} />
       <form onSubmit={setNewBudget} noValidate>
         <Field id="project-budget" label="New budget (USD)" hint={project.status === 'budget_exhausted' ? 'Raise it, then resume the project.' : undefined} error={budgetForm.errorOf('budgetUsd')}>

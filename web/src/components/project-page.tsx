@@ -1,8 +1,9 @@
 /**
  * One project, live: the header (status, spend) re-read from REST when the stream says the status
  * changed; the ten stages with each agent's state, the spend chart, the conflicts and the files
- * from the stream and REST together; the archive download; the owner's actions (cancel, start or
- * resume, budget, answering a conflict that waits for a person). The latest change is announced in a
+ * from the stream and REST together; the verification of the software (live, and its report); the
+ * archive download; the owner's actions (cancel, start or resume, accept software that failed its
+ * checks, budget, answering a conflict that waits for a person). The latest change is announced in a
  * polite live region, so screen-reader users hear progress without losing their place.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -20,6 +21,7 @@ import { SpendChart } from './spend-chart.js';
 import { StageBoard } from './stage-board.js';
 import { StatusBadge } from './status-badge.js';
 import { useApiData } from './use-api-data.js';
+import { VerificationPanel } from './verification-panel.js';
 
 const CONNECTION_LABEL = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', refused: 'not available' } as const;
 
@@ -76,6 +78,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           <ArchiveDownload projectId={projectId} />
         </div>
       </div>
+      <VerificationPanel projectId={projectId} live={live.verification} revision={`${live.verificationRevision}:${status ?? ''}`} />
       {p && <ProjectActions project={{ ...p, status: status ?? p.status }} onChanged={() => setChanges((n) => n + 1)} />}
       <ConflictList projectId={projectId} revision={`${live.conflictEvents}:${status ?? ''}:${changes}`} onChanged={() => setChanges((n) => n + 1)} />
       <ArtifactBrowser projectId={projectId} revision={live.filesRevision} />

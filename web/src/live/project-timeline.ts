@@ -6,11 +6,13 @@
  *
  * The fold keeps: the project status, each of the ten stages (status, agents planned, each agent's
  * state), the spend-over-time series (one point per `cost.updated`), the count of conflicts seen
- * (the page re-reads the conflict list when it changes) and a one-line announcement of the latest
- * change for the page's aria-live region.
+ * (the page re-reads the conflict list when it changes), the verification of the software as it
+ * happens (the round running, its result, the repair round under way; the page re-reads the full
+ * report when a round ends) and a one-line announcement of the latest change for the page's
+ * aria-live region.
  */
 import { STAGES } from '../../../src/agents/stages.js';
-import type { AgentRun, ProjectEvent, ProjectStatus } from '../types.js';
+import type { AgentRun, ProjectEvent, ProjectStatus, TestCounts, VerificationStatus } from '../types.js';
 
 export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type AgentStatus = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
@@ -38,12 +40,26 @@ export interface SpendPoint {
   budgetUsd: number;
 }
 
+export interface VerificationLive {
+  round: number;
+  status: VerificationStatus;
+  profile: string | null;
+  summary: string;
+  commands: readonly { label: string; passed: boolean; skipped: boolean; tests: TestCounts | null }[];
+  /** Repair agents at work before the next round (from `repair.started`). */
+  repairing: number;
+}
+
 export interface LiveState {
   lastSeq: number;
   status: ProjectStatus | undefined;
   stages: readonly StageLive[];
   spend: readonly SpendPoint[];
   conflictEvents: number;
+  /** The latest verification round; undefined until one starts. */
+  verification: VerificationLive | undefined;
+  /** Bumped when a verification round ended: the report is re-read. */
+  verificationRevision: number;
   /** Bumped when files may have changed (a stage or the project finished): the file list is re-read. */
   filesRevision: number;
   announcement: string;
@@ -58,6 +74,8 @@ export function initialState(): LiveState {
     stages: STAGES.map((s) => ({ number: s.number, name: s.name, status: 'pending', planned: undefined, agents: [] })),
     spend: [],
     conflictEvents: 0,
+    verification: undefined,
+    verificationRevision: 0,
     filesRevision: 0,
     announcement: '',
   };
@@ -108,6 +126,7 @@ const PROJECT_STATUS: Partial<Record<ProjectEvent['type'], { status: ProjectStat
   'project.cancelled': { status: 'cancelled', say: 'Project cancelled' },
   'project.budget_exhausted': { status: 'budget_exhausted', say: 'Budget exhausted: raise it and resume' },
   'project.needs_review': { status: 'needs_review', say: 'A conflict needs a person to review it' },
+  'project.verification_failed': { status: 'verification_failed', say: 'The software did not pass its own checks: accept it, or resume to repair it again' },
 };
 
 export function applyEvent(state: LiveState, event: ProjectEvent): LiveState {
@@ -152,6 +171,18 @@ function fold(state: LiveState, event: ProjectEvent): LiveState {
       return { ...state, conflictEvents: state.conflictEvents + 1, announcement: `Conflict on ${str(data.path) ?? 'a file'}` };
     case 'conflict.resolved':
       return { ...state, conflictEvents: state.conflictEvents + 1, announcement: `Conflict on ${str(data.path) ?? 'a file'} resolved (${str(data.strategy) ?? 'settled'})` };
+    case 'verification.started': {
+      const round = num(data.round) ?? 0;
+      const verification: VerificationLive = { round, status: 'running', profile: null, summary: '', commands: [], repairing: 0 };
+      return { ...state, verification, announcement: `Verification round ${round}: running the software's checks` };
+    }
+    case 'verification.finished':
+      return foldVerificationFinished(state, data);
+    case 'repair.started': {
+      const repairing = Array.isArray(data.agents) ? data.agents.length : 0;
+      const verification = state.verification ? { ...state.verification, repairing } : undefined;
+      return { ...state, verification, announcement: `Repair round ${String(num(data.round))}: ${repairing} agent${repairing === 1 ? '' : 's'} repairing` };
+    }
     case 'cost.updated': {
       const spent = num(data.spentMicros);
       const budget = num(data.budgetMicros);
@@ -162,6 +193,18 @@ function fold(state: LiveState, event: ProjectEvent): LiveState {
     default:
       return state;
   }
+}
+
+const VERIFICATION_STATUSES: readonly VerificationStatus[] = ['passed', 'failed', 'unverifiable'];
+
+function foldVerificationFinished(state: LiveState, data: Record<string, unknown>): LiveState {
+  const round = num(data.round) ?? 0;
+  const status = VERIFICATION_STATUSES.find((s) => s === data.status) ?? 'unverifiable';
+  const list = Array.isArray(data.commands) ? (data.commands as Record<string, unknown>[]) : [];
+  const commands = list.map((c) => ({ label: str(c.label) ?? '?', passed: c.passed === true, skipped: c.skipped === true, tests: (c.tests as TestCounts | undefined) ?? null }));
+  const summary = str(data.summary) ?? '';
+  const verification: VerificationLive = { round, status, profile: str(data.profile) ?? null, summary, commands, repairing: 0 };
+  return { ...state, verification, verificationRevision: state.verificationRevision + 1, announcement: `Verification round ${round} ${status}${summary ? `: ${summary}` : ''}` };
 }
 
 /** Agents of a stage that finished (completed or failed) — "done" in the stage's counter. */
