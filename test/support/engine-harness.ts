@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.js';
+import { createEngineDeps, type EngineDeps, type EngineDepsInput } from '../../src/engine/engine-deps.js';
 import { ProjectService, type CreateProjectInput } from '../../src/engine/project-service.js';
 import type { EventType } from '../../src/engine/events/event-schema.js';
 import { followProject } from '../../src/cli/progress/follow-project.js';
@@ -70,6 +70,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** How the in-process pool settles conflicts; default merge → human (no model is asked). */
   arbitration?: ArbitrationServices;
+  /** Verify the software each run wrote (src/verification); default: runs end unverified. */
+  verification?: EngineDepsInput['verification'];
 }
 
 /** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
@@ -95,6 +97,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     models: options.models ?? new SingleProviderRouter(provider, options.modelForTier),
     credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
+    verification: options.verification,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {

@@ -7,7 +7,7 @@ import type { EventBus } from '../../engine/events/event-bus.js';
 import { parseEvent } from '../../engine/events/event-bus.js';
 import type { EventType, ProjectEvent } from '../../engine/events/event-schema.js';
 
-const STOP_AT: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
+const STOP_AT: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.verification_failed', 'project.needs_review'];
 
 export async function followProject(redis: Redis, bus: EventBus, projectId: string, onEvent: (event: ProjectEvent) => void, afterSeq = 0): Promise<EventType> {
   const subscriber = redis.duplicate({ connectionName: 'zekka:follow', enableAutoPipelining: false });
