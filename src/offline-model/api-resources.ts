@@ -50,7 +50,6 @@ function databaseController(entity: EntityModel): string[] {
   const { list, get, create, update, remove } = handlers(entity);
   const where = '{ where: { id: req.params.id } }';
   return [
-    "import type { Prisma } from '@prisma/client';",
     "import type { Request, Response } from 'express';",
     "import { prisma } from '../db.js';",
     '',
@@ -77,11 +76,11 @@ function databaseController(entity: EntityModel): string[] {
     '}',
     '',
     `export async function ${create}(req: Request, res: Response): Promise<void> {`,
-    `  res.status(201).json(await prisma.${entity.camel}.create({ data: req.body as Prisma.${entity.name}UncheckedCreateInput }));`,
+    `  res.status(201).json(await prisma.${entity.camel}.create({ data: req.body as Record<string, unknown> }));`,
     '}',
     '',
     `export async function ${update}(req: ById, res: Response): Promise<void> {`,
-    `  const { count } = await prisma.${entity.camel}.updateMany({ where: { id: req.params.id }, data: req.body as Prisma.${entity.name}UncheckedUpdateManyInput });`,
+    `  const { count } = await prisma.${entity.camel}.updateMany({ where: { id: req.params.id }, data: req.body as Record<string, unknown> });`,
     '  if (count === 0) {',
     '    notFound(res);',
     '    return;',

@@ -4,6 +4,8 @@ import { decisionRecord, type DecisionTopic, type Reading } from './decision-rec
 import { domainModel } from './domain.js';
 import { bullets, file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { appShell, serverEntry, webShell } from './shells.js';
+import { nodeManifests } from './stack-manifests.js';
+import { stackProfile, type ProfileDecision } from './stack-profile.js';
 
 function layout(task: AgentTask): string[] {
   const a = task.analysis;
@@ -52,6 +54,85 @@ const systemArchitect: RoleGenerator = (task) => {
   ]);
 };
 
+/**
+ * src/server/db.ts: one store per model behind the slice of Prisma's delegate API the controllers
+ * use. With DATABASE_URL it is the Prisma client (loaded at run time, so the code type-checks
+ * without `prisma generate`); without it, in-memory stores — what the tests and a first try use.
+ */
+function dataAccess(models: string[]): string[] {
+  return [
+    "import { randomUUID } from 'node:crypto';",
+    '',
+    '/** A stored row: its id and timestamps, and the fields of its model. */',
+    'export type Row = { id: string; createdAt: Date; updatedAt: Date } & Record<string, unknown>;',
+    'type Data = Record<string, unknown>;',
+    'type ById = { where: { id: string } };',
+    '',
+    "/** The part of Prisma's model delegate the API uses; PrismaClient's delegates satisfy it. */",
+    'export interface ModelStore {',
+    "  findMany(args: { skip?: number; take?: number; orderBy?: { createdAt: 'asc' | 'desc' } }): Promise<Row[]>;",
+    '  findUnique(args: ById): Promise<Row | null>;',
+    '  findFirst(args?: { select?: { id: true } }): Promise<Partial<Row> | null>;',
+    '  create(args: { data: Data }): Promise<Row>;',
+    '  updateMany(args: ById & { data: Data }): Promise<{ count: number }>;',
+    '  deleteMany(args: ById): Promise<{ count: number }>;',
+    '}',
+    '',
+    `export interface Database {`,
+    ...models.map((name) => `  ${name}: ModelStore;`),
+    '}',
+    '',
+    '/** A store that keeps rows in memory (lost on restart): tests and runs without DATABASE_URL. */',
+    'export function memoryStore(): ModelStore {',
+    '  const rows = new Map<string, Row>();',
+    '  return {',
+    '    async findMany({ skip = 0, take = 100, orderBy }) {',
+    '      const all = [...rows.values()];',
+    "      if (orderBy?.createdAt === 'desc') all.reverse();",
+    '      return all.slice(skip, skip + take);',
+    '    },',
+    '    async findUnique({ where }) {',
+    '      return rows.get(where.id) ?? null;',
+    '    },',
+    '    async findFirst() {',
+    '      return rows.values().next().value ?? null;',
+    '    },',
+    '    async create({ data }) {',
+    '      const now = new Date();',
+    '      const row: Row = { ...data, id: randomUUID(), createdAt: now, updatedAt: now };',
+    '      rows.set(row.id, row);',
+    '      return row;',
+    '    },',
+    '    async updateMany({ where, data }) {',
+    '      const row = rows.get(where.id);',
+    '      if (!row) return { count: 0 };',
+    '      rows.set(where.id, { ...row, ...data, id: row.id, createdAt: row.createdAt, updatedAt: new Date() });',
+    '      return { count: 1 };',
+    '    },',
+    '    async deleteMany({ where }) {',
+    '      return { count: rows.delete(where.id) ? 1 : 0 };',
+    '    },',
+    '  };',
+    '}',
+    '',
+    'export function memoryDatabase(): Database {',
+    '  return {',
+    ...models.map((name) => `    ${name}: memoryStore(),`),
+    '  };',
+    '}',
+    '',
+    '/** The generated Prisma client (`npm run db:generate` first), typed by the interface it satisfies. */',
+    'async function prismaDatabase(): Promise<Database> {',
+    "  const clientModule = '@prisma/client';",
+    '  const { PrismaClient } = (await import(clientModule)) as { PrismaClient: new () => Database };',
+    '  return new PrismaClient();',
+    '}',
+    '',
+    '/** The database of the API process: PostgreSQL through Prisma when DATABASE_URL is set, else memory. */',
+    'export const prisma: Database = process.env.DATABASE_URL ? await prismaDatabase() : memoryDatabase();',
+  ];
+}
+
 const databaseDesigner: RoleGenerator = (task) => {
   const model = domainModel(task.analysis);
   const files: OutputFile[] = [
@@ -93,12 +174,7 @@ const databaseDesigner: RoleGenerator = (task) => {
   ];
   if (task.analysis.hasApi) {
     files.push(
-      file(task, 'src/server/db.ts', [
-        "import { PrismaClient } from '@prisma/client';",
-        '',
-        '/** The one Prisma client of the API process. */',
-        'export const prisma = new PrismaClient();',
-      ]),
+      file(task, 'src/server/db.ts', dataAccess(model.entities.map((entity) => entity.camel))),
     );
   }
   return output(`Data model of ${model.entities.length} entities in ${model.contexts.length} contexts.`, files);
@@ -203,10 +279,12 @@ const techStackSelector: RoleGenerator = (task) => {
         a.hasDatabase && 'Prisma 6 with PostgreSQL 16: typed queries and versioned SQL migrations (multi-file schema in prisma/schema/).',
         a.hasFrontend && 'React 19 with Vite and react-router 7: a fast single-page client with per-route code splitting.',
         a.realtime && 'Socket.IO: real-time events with reconnection and rooms.',
-        'Vitest and supertest for tests; Playwright for end-to-end tests when there is a web client.',
+        'Vitest and supertest for tests (`npm test`, in-memory stores, no database needed); Playwright for end-to-end tests when there is a web client (`npm run test:e2e`).',
+        `Toolchain profile: ${stackProfile(a).choice} (${stackProfile(a).reason}).`,
         'Docker and GitHub Actions for delivery.',
       ].filter((item): item is string => typeof item === 'string')),
     ]),
+    ...nodeManifests(task),
   ];
   if (a.hasFrontend) {
     files.push(
@@ -257,7 +335,9 @@ const deciding =
   (generator: RoleGenerator): RoleGenerator =>
   (task) => {
     const answer = generator(task);
-    return output(answer.summary, [...answer.files, ...decisionRecord(task, DECIDES[task.agentId] ?? {})]);
+    // The Tech Stack Selector also names the toolchain profile that proves the software.
+    const extra: Record<string, ProfileDecision> = task.agentId === 'tech-stack-selector' ? { profile: stackProfile(task.analysis) } : {};
+    return output(answer.summary, [...answer.files, ...decisionRecord(task, DECIDES[task.agentId] ?? {}, extra)]);
   };
 
 export const ARCHITECTURE_GENERATORS: Record<string, RoleGenerator> = {

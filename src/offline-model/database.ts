@@ -75,14 +75,14 @@ const seedDataGenerator: RoleGenerator = (task) => {
   const fn = `seed${entity.name}`;
   return output(`3 sample ${entity.plural}.`, [
     file(task, path, [
-      "import type { PrismaClient } from '@prisma/client';",
+      "import type { Database } from '../../src/server/db.js';",
       '',
       `/** Fake, deterministic ${entity.name} rows for development; optional relations are left unset. */`,
       `export const ${entity.camel}Seed = [`,
       ...rows,
       '];',
       '',
-      `export async function ${fn}(prisma: PrismaClient): Promise<void> {`,
+      `export async function ${fn}(prisma: Database): Promise<void> {`,
       `  for (const data of ${entity.camel}Seed) {`,
       `    await prisma.${entity.camel}.create({ data });`,
       '  }',

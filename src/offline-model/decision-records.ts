@@ -79,8 +79,12 @@ export function decide(task: AgentTask, topic: DecisionTopic, reading: Reading):
 }
 
 /** The role's decisions record, or nothing when it has no topic to decide. */
-export function decisionRecord(task: AgentTask, topics: Readonly<Partial<Record<DecisionTopic, Reading>>>): OutputFile[] {
-  const decisions: Record<string, { choice: string; reason: string }> = {};
+export function decisionRecord(
+  task: AgentTask,
+  topics: Readonly<Partial<Record<DecisionTopic, Reading>>>,
+  extra: Readonly<Record<string, { choice: string; reason: string }>> = {},
+): OutputFile[] {
+  const decisions: Record<string, { choice: string; reason: string }> = { ...extra };
   for (const [topic, reading] of Object.entries(topics) as [DecisionTopic, Reading][]) {
     const decision = decide(task, topic, reading);
     if (decision) decisions[topic] = decision;

@@ -23,8 +23,8 @@ const componentGenerator: RoleGenerator = (task) => {
   const body = entity
     ? [
         "import type { ReactElement } from 'react';",
-        `import type { ${entity.name} } from '../api/client';`,
-        "import { useList } from '../api/hooks';",
+        `import type { ${entity.name} } from '../../api/client';`,
+        "import { useList } from '../../api/hooks';",
         '',
         `/** The ${entity.plural} shown on the ${page} page${description ? `: ${description}` : ''}. */`,
         `export function ${panel}(): ReactElement {`,

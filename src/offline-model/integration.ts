@@ -45,12 +45,12 @@ const apiIntegrationTester: RoleGenerator = (task) => {
   const role = rolesOf(task)[0] ?? 'member';
   return output(`Contract tests for ${model.entities.length} resources${unfilled.length > 0 ? `; app.ts still lacks: ${unfilled.join(', ')}` : ''}.`, [
     file(task, 'tests/contract/api-contract.test.ts', [
-      '// Checks the built API against docs/architecture/api.md. Needs DATABASE_URL of a disposable test database.',
+      '// Checks the built API against docs/architecture/api.md. Runs against the in-memory stores (TEST_DATABASE_URL: a disposable PostgreSQL database).',
       ...(unfilled.length > 0 ? [`// app.ts slots still unfilled when these tests were written: ${unfilled.join(', ')}.`] : []),
       "import request from 'supertest';",
       "import { beforeAll, describe, expect, it } from 'vitest';",
-      "import { createApp } from '../src/server/app.js';",
-      "import { signToken } from '../src/server/auth/tokens.js';",
+      "import { createApp } from '../../src/server/app.js';",
+      "import { signToken } from '../../src/server/auth/tokens.js';",
       '',
       'const app = createApp();',
       "let auth = '';",

@@ -58,10 +58,31 @@ describe('offline model: role generators', () => {
         }
       });
 
-      it('starts every file it creates with the offline marker; JSON only as structured records, marked in $comment', () => {
+      it('pins every package the generated TypeScript imports in package.json, at an exact version, and names the node-typescript profile', () => {
+        const manifest = JSON.parse(workspace.files.get('package.json')?.content ?? '{}') as { dependencies?: Record<string, string>; devDependencies?: Record<string, string>; scripts?: Record<string, string> };
+        const pinned = { ...manifest.dependencies, ...manifest.devDependencies };
+        const imported = new Set<string>();
+        for (const [path, file] of workspace.files) {
+          if (!/\.(ts|tsx)$/.test(path)) continue;
+          for (const match of file.content.matchAll(/^import .*from '([^'.][^']*)';$|^import '([^'.][^']*)';$/gm)) {
+            const specifier = match[1] ?? match[2] ?? '';
+            if (specifier.startsWith('node:')) continue;
+            imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
+          }
+        }
+        expect(imported.size).to.be.greaterThan(0);
+        for (const name of imported) expect(pinned[name], `${name} is imported but not in package.json`).to.match(/^\d+\.\d+\.\d+$/);
+        for (const spec of Object.values(pinned)) expect(spec).to.match(/^\d+\.\d+\.\d+$/);
+        expect(manifest.scripts).to.include.keys('typecheck', 'test');
+        expect(workspace.files.has('tsconfig.json')).to.equal(true);
+        const decisions = JSON.parse(workspace.files.get('docs/architecture/decisions/tech-stack-selector.json')?.content ?? '{}') as { decisions?: { profile?: { choice?: string } } };
+        expect(decisions.decisions?.profile?.choice).to.equal('node-typescript');
+      });
+
+      it('starts every file it creates with the offline marker; JSON only as structured records and manifests, marked in $comment', () => {
         for (const [path, file] of workspace.files) {
           if (path.endsWith('.json')) {
-            expect(path).to.match(/^docs\/(architecture\/decisions|requirements\/contradictions)\/[a-z-]+\.json$/);
+            expect(path).to.match(/^docs\/(architecture\/decisions|requirements\/contradictions)\/[a-z-]+\.json$|^(package|tsconfig)\.json$/);
             expect((JSON.parse(file.content) as { $comment?: string }).$comment, path).to.match(MARKER);
             continue;
           }

@@ -75,6 +75,20 @@ describe('verification: the sandbox', function () {
     }
   });
 
+  it('gives the command a loopback of its own: a server it starts is reachable, the host stays cut off', async function () {
+    if (!host.network) this.skip();
+    const script = [
+      "const net = require('net');",
+      "const server = net.createServer((socket) => socket.end('own loopback')).listen(0, '127.0.0.1', () => {",
+      "  net.connect(server.address().port, '127.0.0.1').on('data', (data) => { console.log(String(data)); process.exit(0); }).on('error', (e) => { console.log('UNREACHABLE', e.code); process.exit(7); });",
+      '});',
+    ].join('\n');
+    await writeFile(join(workDir, 'own-loopback.js'), script);
+    const result = await runSandboxed({ argv: ['node', 'own-loopback.js'], workDir, network: false });
+    expect(result.output).to.include('own loopback');
+    expect(result.exitCode, result.output).to.equal(0);
+  });
+
   it('stops a fork bomb at the process cap and the host keeps going', async () => {
     await writeFile(join(workDir, 'bomb.sh'), 'bomb() { bomb | bomb & }; bomb; sleep 5');
     const result = await runSandboxed({ argv: ['bash', 'bomb.sh'], workDir, network: false, limits: { processes: 32, wallMs: 8_000 } });

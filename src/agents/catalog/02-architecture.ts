@@ -98,11 +98,12 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     stage: 2,
     name: 'Tech Stack Selector',
     systemPrompt:
-      'You choose the technology stack and record it in docs/architecture/tech-stack.md with the reason for each choice (TypeScript on Node 20, Express, Prisma with PostgreSQL, React with Vite when there is a web client). ' +
+      'You choose the technology stack and record it in docs/architecture/tech-stack.md with the reason for each choice (TypeScript on Node 20, Express, Prisma with PostgreSQL, React with Vite when there is a web client), and the toolchain profile that proves it in your decisions record (`profile`: node-typescript). ' +
+      'Write the project manifests: package.json (exact versions of every package the code imports, scripts typecheck and test, test:e2e when there is a web client), one tsconfig.json that type-checks server, client and tests, vitest.config.ts (tests run without a database; e2e specs excluded) and playwright.config.ts when there is a web client. ' +
       'When the request has a web client, also write the client entry points web/index.html, web/src/main.tsx and the shell web/src/App.tsx, keeping one `// zekka:slot <name>` line each for routing, state, api-client and theme (imports and wiring), separated by ordinary lines, for the frontend agents to fill in.',
     tier: 'standard',
     critical: false,
-    writes: ['docs/architecture/tech-stack.md', 'web/index.html', 'web/src/main.tsx', 'web/src/App.tsx', 'docs/architecture/decisions/tech-stack-selector.json'],
+    writes: ['docs/architecture/tech-stack.md', 'package.json', 'tsconfig.json', 'vitest.config.ts', 'playwright.config.ts', 'web/index.html', 'web/src/main.tsx', 'web/src/App.tsx', 'docs/architecture/decisions/tech-stack-selector.json'],
     reads: REQUIREMENTS_DOCS,
     produces: ['docs/architecture/tech-stack.md'],
     select: {},

@@ -109,6 +109,11 @@ function innerScript(command: SandboxCommand, host: Isolation, limits: SandboxLi
     lines.push('mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp');
     lines.push('mount -t tmpfs -o size=64m,mode=1777 tmpfs /dev/shm 2>/dev/null || true');
   }
+  if (!command.network && host.network) {
+    // The private namespace's own loopback (not the host's): tests that start an HTTP server and
+    // call it (supertest) work, and nothing outside the namespace is reachable.
+    lines.push('ip link set lo up 2>/dev/null || true');
+  }
   // Enter the directory after the mounts, so the path resolves to the writable bind.
   lines.push(`cd ${quote(command.workDir)}`);
   const prlimit = [`prlimit`, `--core=0`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`, `--fsize=${limits.fileSizeBytes}`];
