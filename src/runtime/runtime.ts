@@ -3,7 +3,7 @@
  * Redis and the engine's dependencies. Shutdown handlers are registered in the order the
  * resources must close (processes add theirs — HTTP, workers — before calling `start`).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { parseEnv, type Env } from '../config/env.js';
 import { resolveJwtSecret, type JwtSecretPolicy } from '../config/jwt-secret.js';
@@ -92,11 +92,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   return { env, logger, shutdown, database, redis, bus, deps };
 }
 
-/** Where verifications run and the package cache they share (absolute: the sandbox changes directory). */
+/**
+ * Where verifications run and the package cache they share (absolute: the sandbox changes
+ * directory). The sandbox mounts a private /tmp, which would hide a directory under it: a data
+ * directory under /tmp (a demo run from a scratch folder) verifies under /var/tmp instead.
+ */
 function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number } {
+  const outsideTmp = (path: string, fallback: string): string => (path === '/tmp' || path.startsWith('/tmp/') ? fallback : path);
   return {
-    workRoot: resolve(env.VERIFY_WORK_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify')),
-    packageCacheDir: resolve(env.VERIFY_CACHE_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify-cache')),
+    workRoot: env.VERIFY_WORK_DIR ? resolve(env.VERIFY_WORK_DIR) : outsideTmp(resolve(env.ZEKKA_DATA_DIR, 'verify'), '/var/tmp/zekka-verify'),
+    packageCacheDir: env.VERIFY_CACHE_DIR ? resolve(env.VERIFY_CACHE_DIR) : outsideTmp(resolve(env.ZEKKA_DATA_DIR, 'verify-cache'), '/var/tmp/zekka-verify-cache'),
     maxRepairRounds: env.VERIFY_MAX_REPAIR_ROUNDS,
   };
 }
