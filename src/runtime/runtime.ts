@@ -93,11 +93,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 /** Where verifications run and the package cache they share (absolute: the sandbox changes directory). */
-function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number } {
+function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number; wallMsCap?: number } {
   return {
     workRoot: resolve(env.VERIFY_WORK_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify')),
     packageCacheDir: resolve(env.VERIFY_CACHE_DIR ?? join(env.ZEKKA_DATA_DIR, 'verify-cache')),
     maxRepairRounds: env.VERIFY_MAX_REPAIR_ROUNDS,
+    wallMsCap: env.VERIFY_COMMAND_MAX_MS,
   };
 }
 

@@ -68,6 +68,8 @@ export interface HarnessOptions {
   /** Project owners' own provider keys; none by default. */
   credentials?: CredentialLookup;
   logger?: Logger;
+  /** Verification settings: runs this harness starts include the verify job (off by default). */
+  verification?: { workRoot: string; packageCacheDir: string; maxRepairRounds: number; wallMsCap?: number };
   /** How the in-process pool settles conflicts; default merge → human (no model is asked). */
   arbitration?: ArbitrationServices;
 }
@@ -95,6 +97,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     models: options.models ?? new SingleProviderRouter(provider, options.modelForTier),
     credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
+    verification: options.verification,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {
