@@ -78,6 +78,8 @@ export const envSchema = z
     VERIFY_WORK_DIR: z.string().trim().min(1).refine((path) => !/^\/tmp(?:\/|$)/.test(path), 'must be outside /tmp (the sandbox mounts its own /tmp)').optional(),
     VERIFY_CACHE_DIR: z.string().trim().min(1).refine((path) => !/^\/tmp(?:\/|$)/.test(path), 'must be outside /tmp (the sandbox mounts its own /tmp)').optional(),
     VERIFY_MAX_REPAIR_ROUNDS: z.coerce.number().int().min(0).max(10).default(2),
+    /** Caps the wall time of every verification command (install, build, test); unset: each profile's own limit (up to 5 min). */
+    VERIFY_COMMAND_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
     LOG_LEVEL: level.default('info'),
     MODEL_PRICES: modelPricesEnv.optional(),
     MODELS_PREMIUM: modelList,

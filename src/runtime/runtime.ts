@@ -97,12 +97,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
  * directory). The sandbox mounts a private /tmp, which would hide a directory under it: a data
  * directory under /tmp (a demo run from a scratch folder) verifies under /var/tmp instead.
  */
-function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number } {
+function verificationSettings(env: Env): { workRoot: string; packageCacheDir: string; maxRepairRounds: number; wallMsCap?: number } {
   const outsideTmp = (path: string, fallback: string): string => (path === '/tmp' || path.startsWith('/tmp/') ? fallback : path);
   return {
     workRoot: env.VERIFY_WORK_DIR ? resolve(env.VERIFY_WORK_DIR) : outsideTmp(resolve(env.ZEKKA_DATA_DIR, 'verify'), '/var/tmp/zekka-verify'),
     packageCacheDir: env.VERIFY_CACHE_DIR ? resolve(env.VERIFY_CACHE_DIR) : outsideTmp(resolve(env.ZEKKA_DATA_DIR, 'verify-cache'), '/var/tmp/zekka-verify-cache'),
     maxRepairRounds: env.VERIFY_MAX_REPAIR_ROUNDS,
+    wallMsCap: env.VERIFY_COMMAND_MAX_MS,
   };
 }
 

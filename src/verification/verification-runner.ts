@@ -34,6 +34,8 @@ export interface VerificationSettings {
   workRoot: string;
   packageCacheDir: string;
   maxRepairRounds: number;
+  /** Caps every command's wall time (VERIFY_COMMAND_MAX_MS); undefined: each profile's own limit. */
+  wallMsCap?: number;
   records: VerificationRecords;
 }
 
@@ -59,7 +61,7 @@ export async function runVerification(deps: EngineDeps, settings: VerificationSe
   const snapshot = await deps.artifacts.snapshot(projectId);
   const files = new Map(snapshot.map((file) => [file.path, file.content]));
   const { profile, reason } = chooseProfile(files);
-  const { report, producedFiles } = await verifyWorkspace({ files, profile, noProfileReason: reason, workRoot: settings.workRoot, packageCacheDir: settings.packageCacheDir });
+  const { report, producedFiles } = await verifyWorkspace({ files, profile, noProfileReason: reason, workRoot: settings.workRoot, packageCacheDir: settings.packageCacheDir, wallMsCap: settings.wallMsCap });
   await saveToWorkspace(deps, projectId, runId, report, producedFiles, snapshot);
   await settings.records.finish(projectId, runId, round, report);
 
@@ -107,12 +109,12 @@ async function addRepairs(
   job: Job<VerifyJobData>,
   data: VerifyJobData,
   report: VerificationReport,
-  snapshot: readonly { path: string }[],
+  snapshot: readonly { path: string; content: string }[],
 ): Promise<number> {
   const { projectId, runId } = data;
   const paths = snapshot.map((file) => file.path);
   const authors = await settings.records.authors(projectId, paths);
-  const tasks = planRepairTasks(report, paths, authors);
+  const tasks = planRepairTasks(report, paths, authors, new Map(snapshot.map((file) => [file.path, file.content])));
   const roles = await settings.records.rolesOf(projectId, tasks.map((task) => task.author));
   const round = data.round + 1;
   // The subject each author worked on, as selection gave it (the instance key holds only its slug).

@@ -1,7 +1,8 @@
 /**
  * The shared core of the fake model servers: a node:http server on 127.0.0.1 (port 0) that
  * records every request and answers completion calls from a script of replies, in order (per
- * model first, then for any model), falling back to a default reply. Each provider's subclass
+ * model first, then for any model), falling back to a default reply. A `responder` may answer
+ * first from the request itself (a scripted model that answers each role and each repair in turn). Each provider's subclass
  * renders a reply in its own wire protocol. `hang` never answers (the client must time out) and
  * `reset` drops the connection; `close()` ends both.
  */
@@ -43,6 +44,8 @@ export const DEFAULT_OUTPUT_TOKENS = 7;
 export abstract class FakeModelServer extends LoopbackServer {
   readonly requests: RecordedRequest[] = [];
   defaultReply: FakeReply = { kind: 'ok' };
+  /** Asked first for every completion call; undefined falls through to the queued replies. */
+  responder: ((request: RecordedRequest) => FakeReply | undefined) | undefined;
   private readonly queue: FakeReply[] = [];
   private readonly perModel = new Map<string, FakeReply[]>();
   /** `body` is the parsed JSON request body (Anthropic and Ollama name the model there). */
@@ -90,7 +93,8 @@ export abstract class FakeModelServer extends LoopbackServer {
     if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
     if (refused) return send(response, refused);
     if (route.type === 'list') return send(response, { status: 200, body: this.renderList() });
-    const reply = this.next(route.model);
+    const recorded = this.requests.at(-1);
+    const reply = (recorded && this.responder?.(recorded)) ?? this.next(route.model);
     if (reply.kind === 'hang') return; // the client's time-out ends it; close() drops it
     if (reply.kind === 'reset') {
       request.socket.destroy();

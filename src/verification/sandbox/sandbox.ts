@@ -15,7 +15,7 @@
  * Which protections were in force is in every result (`isolation`): a host that refuses
  * namespaces or cgroups still verifies, and says plainly what was missing.
  *
- * Process shape: node → sh (joins the cgroups, then execs) → unshare [--net] --pid --mount
+ * Process shape: node → setpriv --pdeathsig KILL → sh (joins the cgroups, then execs) → unshare [--net] --pid --mount
  * --fork → sh (mounts, cd) → setpriv (drops to uid 65534) → prlimit → the command.
  */
 import { spawn } from 'node:child_process';
@@ -168,7 +168,11 @@ export async function runSandboxed(command: SandboxCommand, host: Isolation = ho
 
   const started = performance.now();
   const tail = new OutputTail(limits.outputBytes);
-  const child = spawn('sh', argv, { cwd: command.workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Dies with the worker: the wall-time timer lives in this process, so a worker killed outright
+  // (SIGKILL, OOM) must take its sandbox along. PR_SET_PDEATHSIG survives the execs down to
+  // unshare, whose --kill-child then ends the namespace's first process and with it the rest.
+  const [file, args] = host.pid ? ['setpriv', ['--pdeathsig', 'KILL', 'sh', ...argv]] : ['sh', argv];
+  const child = spawn(file, args, { cwd: command.workDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
   let wallHit = false;
@@ -196,12 +200,14 @@ export async function runSandboxed(command: SandboxCommand, host: Isolation = ho
   await killTree();
   const usage = await cgroup?.usage();
   await cgroup?.remove();
-  const limit: SandboxLimitName | undefined = wallHit
-    ? 'wall-time'
-    : usage?.memoryLimitHit
-      ? 'memory'
-      : usage?.processLimitHit
-        ? 'processes'
+  // The memory or process cap first: a fork bomb that also outlives its wall time was stopped by
+  // its process cap, and that is what the report should name.
+  const limit: SandboxLimitName | undefined = usage?.memoryLimitHit
+    ? 'memory'
+    : usage?.processLimitHit
+      ? 'processes'
+      : wallHit
+        ? 'wall-time'
         : limitFromExit(exitCode, signal);
   return {
     exitCode,
