@@ -91,7 +91,8 @@ export function importedPaths(source: string, fromPath: string, paths: ReadonlyS
 
 /** `role.subject.repair-1` → `role.subject`: repairs are named after the instance that first wrote the file. */
 export function originalInstance(instanceKey: string): string {
-  return instanceKey.replace(/(?:\.repair-\d+)+$/, '');
+  const marker = instanceKey.indexOf('.repair-');
+  return marker === -1 ? instanceKey : instanceKey.slice(0, marker);
 }
 
 export function planRepairTasks(
