@@ -91,8 +91,10 @@ export function importedPaths(source: string, fromPath: string, paths: ReadonlyS
 
 /** `role.subject.repair-1` → `role.subject`: repairs are named after the instance that first wrote the file. */
 export function originalInstance(instanceKey: string): string {
-  const marker = instanceKey.indexOf('.repair-');
-  return marker === -1 ? instanceKey : instanceKey.slice(0, marker);
+  // One `.repair-N` suffix at a time (a subject may itself contain `.repair-` followed by words).
+  let key = instanceKey;
+  for (let match = /\.repair-\d+$/.exec(key); match; match = /\.repair-\d+$/.exec(key)) key = key.slice(0, match.index);
+  return key;
 }
 
 export function planRepairTasks(
