@@ -61,7 +61,15 @@ export async function runVerification(deps: EngineDeps, settings: VerificationSe
   const snapshot = await deps.artifacts.snapshot(projectId);
   const files = new Map(snapshot.map((file) => [file.path, file.content]));
   const { profile, reason } = chooseProfile(files);
-  const { report, producedFiles } = await verifyWorkspace({ files, profile, noProfileReason: reason, workRoot: settings.workRoot, packageCacheDir: settings.packageCacheDir, wallMsCap: settings.wallMsCap });
+  const { report, producedFiles } = await verifyWorkspace({ files, profile, noProfileReason: reason, workRoot: settings.workRoot, packageCacheDir: settings.packageCacheDir, wallMsCap: settings.wallMsCap }).catch(
+    async (error: unknown) => {
+      // Not the software's failure but the verifier's (the sandbox could not start, a disk filled):
+      // the round says so instead of staying `running`, and the job is retried.
+      const summary = `verification could not run: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2_000);
+      await settings.records.finish(projectId, runId, round, { status: 'failed', profile: profile?.id ?? null, profileName: profile?.name ?? null, summary, commands: [], missingDependencies: [], isolation: null, durationMs: 0 });
+      throw error;
+    },
+  );
   await saveToWorkspace(deps, projectId, runId, report, producedFiles, snapshot);
   await settings.records.finish(projectId, runId, round, report);
 
