@@ -220,9 +220,9 @@ function tokens(count: number, name: string): bigint {
   return BigInt(count);
 }
 
-/** The table of defaults plus `MODEL_PRICES` (already parsed by the environment schema). */
-export function createPriceTable(overrides?: Record<string, ModelPrice>): PriceTable {
-  return new PriceTable(overrides ?? {});
+/** The table of defaults plus `MODEL_PRICES` (USD per 1M tokens, checked by the environment schema). */
+export function createPriceTable(overrides: Readonly<Record<string, UsdPrice>> = {}): PriceTable {
+  return new PriceTable(Object.fromEntries(Object.entries(overrides).map(([model, row]) => [model, toModelPrice(row)])));
 }
 
 const defaultTable = new PriceTable();

@@ -38,9 +38,6 @@ export function spendWindow(at: Date): SpendWindow {
   return { id: `${year}-${String(month + 1).padStart(2, '0')}`, start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + 1, 1)) };
 }
 
-/** USER_SPEND_CAP_USD's default: a month of heavy use of the premium models, not an open cheque. */
-export const DEFAULT_USER_SPEND_CAP_USD = 100;
-
 export interface SpendCapConfig {
   /** The cap of accounts without their own; null: no cap. */
   defaultMicros: bigint | null;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { raiseProjectBudget } from '../../src/economics/budget-raise.js';
 import { ledgerTotal } from '../../src/economics/cost-ledger.js';
 import { createPriceTable, UnpricedModelError } from '../../src/economics/pricing.js';
-import { parseModelPrices } from '../../src/economics/model-prices-config.js';
+import { parseModelPrices } from '../../src/config/model-prices.js';
 import { ProjectBudget } from '../../src/economics/project-budget.js';
 import { createBudgetGuard, type BudgetGuardOptions } from '../../src/economics/project-budget-guard.js';
 import type { NewEvent } from '../../src/engine/events/event-schema.js';
