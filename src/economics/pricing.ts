@@ -22,7 +22,7 @@
  * price (each defaults to the input price where a provider has none). A call whose prompt is above
  * a long-context threshold is billed entirely at the long-context rates, as the providers do.
  */
-import { AppError } from '../errors/app-error.js';
+import { UnpricedModelError } from '../errors/app-error.js';
 
 interface Rates {
   /** Micro-dollars per 1M prompt tokens that hit no cache. */
@@ -56,18 +56,6 @@ export interface ResolvedPrice extends ModelPrice {
   /** The table entry that matched (the provider for `local`). */
   entry: string;
   source: PriceSource;
-}
-
-/** A model the table has no price for: refused before the call, never charged $0. */
-export class UnpricedModelError extends AppError {
-  constructor(model: string, provider?: string) {
-    const ref = provider ? `${provider}:${model}` : model;
-    super(`no price for model ${ref}: add it to MODEL_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":1,"output":5}}) before using it`, {
-      code: 'model_unpriced',
-      status: 500,
-      details: { model, provider },
-    });
-  }
 }
 
 const MILLION = 1_000_000n;

@@ -31,12 +31,12 @@ import type { PrismaClient } from '../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { NewEvent } from '../engine/events/event-schema.js';
 import type { Logger } from '../logging/logger.js';
+import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall, SpendWindow } from '../models/budget-guard.js';
 import type { TokenUsage } from '../models/provider.js';
-import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall } from './budget-guard.js';
 import { recordCall, recordedCost } from './cost-ledger.js';
 import { createPriceTable, type PriceTable } from './pricing.js';
 import { loadBudgetFromDatabase, ProjectBudget, type BudgetSnapshot, type ProjectBudgetOptions } from './project-budget.js';
-import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig, type SpendWindow } from './user-spend.js';
+import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig } from './user-spend.js';
 
 export interface InputMargin {
   /** Fraction added to the estimated prompt tokens. */

@@ -16,21 +16,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
+import type { SpendWindow } from '../models/budget-guard.js';
 import { userSpendKey } from '../redis/keys.js';
 import { AtomicBudget, MAX_AMOUNT_MICROS, type AtomicBudgetOptions, type BudgetSource } from './atomic-budget.js';
 import { usdToMicros } from './pricing.js';
 
 /** The limit a month carries when the account has no cap: spend is counted, nothing is refused. */
 export const NO_CAP_MICROS = MAX_AMOUNT_MICROS;
-
-export interface SpendWindow {
-  /** `YYYY-MM` (UTC). */
-  id: string;
-  /** Inclusive. */
-  start: Date;
-  /** Exclusive: the next month's start. */
-  end: Date;
-}
 
 export function spendWindow(at: Date): SpendWindow {
   const year = at.getUTCFullYear();

@@ -49,6 +49,18 @@ export class SpendCapReachedError extends BudgetExceededError {
   override readonly code = 'spend_cap_reached';
 }
 
+/** A model the price table (src/economics/pricing.ts) has no price for: refused before the call, never charged $0. */
+export class UnpricedModelError extends AppError {
+  constructor(model: string, provider?: string) {
+    const ref = provider ? `${provider}:${model}` : model;
+    super(`no price for model ${ref}: add it to MODEL_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":1,"output":5}}) before using it`, {
+      code: 'model_unpriced',
+      status: 500,
+      details: { model, provider },
+    });
+  }
+}
+
 /** A write carrying a fencing token older than the lock's current one. */
 export class StaleLockError extends AppError {
   constructor(path: string) {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parseEnv } from '../../src/config/env.js';
+import { UnpricedModelError } from '../../src/errors/app-error.js';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { DEFAULT_ARBITRATION_MODELS } from '../../src/arbitration/arbitration-services.js';
 import { ModelPricesError, parseModelPrices } from '../../src/config/model-prices.js';
@@ -13,7 +14,6 @@ import {
   DEFAULT_PRICES_AS_OF,
   LOCAL_PROVIDERS,
   PriceTable,
-  UnpricedModelError,
   usdToMicros,
 } from '../../src/economics/pricing.js';
 import { buildModelCatalog, DEFAULT_MODELS, MODEL_TIERS, parseModelList } from '../../src/models/model-catalog.js';
