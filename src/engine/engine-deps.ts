@@ -21,7 +21,7 @@ import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
 import { StageSnapshotCache } from './workspace/stage-snapshot-cache.js';
 import { VerificationRecords } from '../verification/verification-records.js';
-import type { VerificationSettings } from '../verification/verification-runner.js';
+import type { VerificationSettings } from '../verification/verification-settings.js';
 
 export interface EngineLimits {
   /** Characters of earlier artifacts an agent reads as context. */
