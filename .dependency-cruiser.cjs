@@ -15,8 +15,11 @@
  *   db, redis, config, errors, logging, lifecycle (shutdown), observability (health) — the base
  *
  * No cycles, counting type-only imports (tsPreCompilationDeps), so a type cannot smuggle a
- * dependency back up. `web/` is a separate program: it shares only types with the server.
+ * dependency back up. `web/` is a separate program (the browser dashboard): the server never imports
+ * it, and it may import server modules only where they reach no Node built-in or server package.
  */
+const { builtinModules } = require('node:module');
+
 const layers = [
   { name: 'cli/runtime', path: '^src/(cli|runtime)/' },
   { name: 'api/workers', path: '^(src/api|workers)/' },
@@ -70,11 +73,11 @@ module.exports = {
       to: { path: '^web/' },
     },
     {
-      name: 'web-types-only',
-      comment: 'web/ is a separate program: it shares only types with the server',
+      name: 'web-browser-only',
+      comment: 'web/ runs in the browser: what it imports from the server must not reach Node built-ins or server-side packages',
       severity: 'error',
       from: { path: '^web/' },
-      to: { path: '^(src|queues|workers)/', dependencyTypesNot: ['type-only'] },
+      to: { path: [`^(node:)?(${builtinModules.join('|')})$`, 'node_modules/(ioredis|bullmq|pg|@prisma|express|winston|argon2|socket[.]io/)'], reachable: true },
     },
     {
       name: 'not-to-unresolvable',
