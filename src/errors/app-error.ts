@@ -61,6 +61,13 @@ export class UnpricedModelError extends AppError {
   }
 }
 
+/** A dependency or feature this server cannot provide right now (HTTP 503). */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string) {
+    super(message, { code: 'unavailable', status: 503 });
+  }
+}
+
 /** A write carrying a fencing token older than the lock's current one. */
 export class StaleLockError extends AppError {
   constructor(path: string) {
