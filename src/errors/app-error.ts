@@ -1,6 +1,8 @@
 /**
  * Errors that mean something: a stable `code`, an HTTP status and a `cause`.
- * Unknown throws are coerced with `toAppError` at every boundary (HTTP, job processors, CLI).
+ * Each boundary sorts what it catches by these: HTTP answers with the error's status and code
+ * (any other throw is a 500 that hides its message, src/api/middleware/error-handler.ts); the CLI
+ * prints the message and exits non-zero (src/cli/main.ts); job processors let BullMQ record it.
  */
 export class AppError extends Error {
   readonly code: string;
@@ -73,10 +75,4 @@ export class StaleLockError extends AppError {
   constructor(path: string) {
     super(`lock on ${path} is no longer held by this writer`, { code: 'stale_lock', status: 409 });
   }
-}
-
-export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof Error) return new AppError(error.message, { cause: error });
-  return new AppError(String(error));
 }
