@@ -4,7 +4,7 @@
  *
  * The defaults are ONE dated table (`DEFAULT_PRICE_TABLE` below) with its sources named; it covers
  * every model a default tier (src/models/model-catalog.ts) or the default arbitration list
- * (src/arbitration/arbitration-services.ts) can pick, which test/economics/pricing.test.ts checks.
+ * (src/arbitration/arbitration-services.ts) can pick, which test/economics/pricing.unit.test.ts checks.
  * `MODEL_PRICES` (JSON, USD per 1M tokens) adds entries or replaces them whole.
  *
  * Resolution of a model name, first match wins:
