@@ -44,3 +44,6 @@ export type ProjectEvent = z.infer<typeof eventSchema>;
 
 /** What a publisher supplies; `seq` and `at` are added when it is published. */
 export type NewEvent = { type: EventType; projectId: string; data?: Record<string, unknown> };
+
+/** The statuses a project can end in, with the event announcing each. */
+export const TERMINAL_EVENTS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.verification_failed'];
