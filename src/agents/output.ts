@@ -1,7 +1,7 @@
 /**
  * The agents' output contract: the model answers with one JSON object
  *   {"summary": "...", "files": [{"path": "relative/path", "content": "..."}]}
- * optionally inside a ```json fence. Paths are checked separately (src/engine/workspace-paths.ts).
+ * optionally inside a ```json fence. Paths are checked separately (src/engine/workspace/workspace-paths.ts).
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 /** Renders an agent's prompt from its task: the request, its context files, and the output contract. */
 import type { AgentRole } from './types.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
 import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
 

@@ -10,7 +10,6 @@
  * is the Node/TypeScript profile; any other named language is built but has no profile, so its
  * verification says plainly that it could not be verified.
  */
-import type { ProfileId } from '../verification/profiles/toolchain-profile.js';
 
 export type RequestKind = 'web-app' | 'api' | 'cli' | 'library' | 'script';
 
@@ -65,6 +64,9 @@ export function detectKind(text: string, hints: KindHints): RequestKind {
 export function detectLanguage(text: string): string | undefined {
   return firstNamed(text, LANGUAGE_PATTERNS);
 }
+
+/** The toolchain profiles src/verification/profiles can prove; a stack decision names one. */
+export type ProfileId = 'node-typescript' | 'python';
 
 export interface StackChoice {
   /** The toolchain profile, or null when the named language has none. */

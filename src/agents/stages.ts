@@ -17,8 +17,6 @@ export const STAGES: readonly StageDefinition[] = Object.freeze([
   { number: 10, key: 'qa', name: 'Quality Assurance' },
 ] satisfies StageDefinition[]);
 
-export const STAGE_NUMBERS: readonly StageNumber[] = STAGES.map((stage) => stage.number);
-
 export function isStageNumber(value: unknown): value is StageNumber {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10;
 }
@@ -28,11 +26,6 @@ export function getStage(number: number): StageDefinition {
   const stage = isStageNumber(number) ? STAGES[number - 1] : undefined;
   if (!stage) throw new ValidationError(`unknown stage ${String(number)}: stages are numbered 1 to 10`, { stage: number });
   return stage;
-}
-
-/** The stage with this key (`requirements` … `qa`), or undefined. */
-export function findStageByKey(key: string): StageDefinition | undefined {
-  return STAGES.find((stage) => stage.key === key);
 }
 
 /** `stage.01-requirements` … `stage.10-qa`. */

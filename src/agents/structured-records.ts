@@ -38,8 +38,6 @@ export const contradictionRecordSchema = z.object({
   contradictions: z.array(z.object({ topic: topicSchema, statements: z.array(z.string().trim().min(1).max(1_000)).min(2).max(10) })).max(50),
 });
 
-export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
-export type ContradictionRecord = z.infer<typeof contradictionRecordSchema>;
 
 /** One side of a design conflict, and the shape of its resolution: the decision taken for the topic. */
 export const decisionSchema = z.object({

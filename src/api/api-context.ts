@@ -5,7 +5,7 @@ import type { CostReport } from '../economics/cost-report.js';
 import type { Authentication } from './auth/authenticator.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import type { PasswordHasher } from './auth/password-hasher.js';
-import type { ProviderKeyVault } from './auth/provider-key-vault.js';
+import type { ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
 import type { TokenConfig } from './auth/tokens.js';
 import type { ZekkaMetrics } from './metrics/zekka-metrics.js';
 import type { RateLimits } from './middleware/rate-limits.js';

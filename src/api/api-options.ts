@@ -1,6 +1,7 @@
 /** The gateway's settings, from the environment (src/config/env.ts) or given directly by tests and benches. */
-import { ConfigError, type Env } from '../config/env.js';
-import { parseKeyring, type Keyring } from './auth/provider-key-vault.js';
+import type { Env } from '../config/env.js';
+import { ConfigError } from '../errors/config-error.js';
+import { parseKeyring, type Keyring } from '../models/credentials/provider-key-vault.js';
 import type { LoginThrottleConfig } from './auth/login-throttle.js';
 import type { RateLimitConfig } from './middleware/rate-limits.js';
 

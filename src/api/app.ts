@@ -21,7 +21,7 @@ import type { ApiOptions } from './api-options.js';
 import { createAuthentication } from './auth/authenticator.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHasher } from './auth/password-hasher.js';
-import { ProviderKeyVault } from './auth/provider-key-vault.js';
+import { ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { SystemSnapshot } from './metrics/system-snapshot.js';
 import { createApiMetrics, type ZekkaMetrics } from './metrics/zekka-metrics.js';

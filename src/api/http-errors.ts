@@ -37,9 +37,3 @@ export class TooManyRequestsError extends AppError {
     super(message, { code: 'rate_limited', status: 429, details: retryAfterSeconds === undefined ? undefined : { retryAfterSeconds } });
   }
 }
-
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super(message, { code: 'unavailable', status: 503 });
-  }
-}

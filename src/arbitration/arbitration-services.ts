@@ -18,7 +18,6 @@ export type LlmStrategyName = Exclude<StrategyName, 'merge' | 'human'>;
 /** The provider each LLM strategy calls. */
 export const PROVIDER_OF: Readonly<Record<LlmStrategyName, string>> = { gemini: 'gemini', claude: 'anthropic', ollama: 'ollama' };
 
-export const DEFAULT_STRATEGIES = 'merge,gemini,claude,ollama,human';
 export const DEFAULT_ARBITRATION_MODELS = 'gemini:gemini-2.5-pro,anthropic:claude-sonnet-4-6,ollama:llama3.2';
 
 /** Opens a review request (a GitHub issue) for a conflict a person must settle; returns its URL. */

@@ -3,7 +3,7 @@
  * the program. Exit codes: 0 success, 1 failure, 2 usage or configuration error.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/env.js';
+import { ConfigError } from '../errors/config-error.js';
 import { PendingMigrationsError } from '../db/migrator.js';
 import { CliError } from './cli-error.js';
 import { registerArtifactsCommand } from './commands/artifacts.js';

@@ -3,9 +3,12 @@
  * `.env.example` and the README's table document the same list; keep the three in step.
  */
 import { z } from 'zod';
-import { modelPricesEnv } from '../economics/model-prices-config.js';
-import { DEFAULT_USER_SPEND_CAP_USD } from '../economics/user-spend.js';
+import { ConfigError } from '../errors/config-error.js';
+import { modelPricesEnv, wholeMicros } from './model-prices.js';
 import { secretWeakness } from './secret-strength.js';
+
+/** USER_SPEND_CAP_USD's default: a month of heavy use of the premium models, not an open cheque. */
+export const DEFAULT_USER_SPEND_CAP_USD = 100;
 
 const PORT_MESSAGE = 'must be a port number from 1 to 65535';
 const port = (fallback: number) => z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback);
@@ -62,7 +65,7 @@ export const envSchema = z
           .number({ error: 'a number of US dollars (0 to 1000000000), or none' })
           .min(0, 'a number of US dollars (0 to 1000000000), or none')
           .max(1_000_000_000, 'a number of US dollars (0 to 1000000000), or none')
-          .refine((usd) => Number.isInteger(Math.round(usd * 1e6)) && Math.abs(Math.round(usd * 1e6) - usd * 1e6) < 1e-3, 'at most 6 decimals (micro-dollars)'),
+          .refine(wholeMicros, 'at most 6 decimals (micro-dollars)'),
       ], { error: 'a number of US dollars (0 to 1000000000), or none' })
       .default(DEFAULT_USER_SPEND_CAP_USD),
     WORKER_QUEUES: z.string().min(1).default('*'),
@@ -153,14 +156,6 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
-
-/** A configuration problem; the CLI turns it into exit code 2. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 const SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
 

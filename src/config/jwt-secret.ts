@@ -12,7 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, type Env } from './env.js';
+import { ConfigError } from '../errors/config-error.js';
+import type { Env } from './env.js';
 import { secretWeakness } from './secret-strength.js';
 
 /** `required`: JWT_SECRET must be set. `generate`: use JWT_SECRET, else the data directory's secret. `unused`: the process signs nothing. */

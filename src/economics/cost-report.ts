@@ -4,10 +4,11 @@
  * Money leaves as micro-dollar strings (exact; BigInt does not survive JSON) beside USD numbers
  * (for display). Sums are computed by PostgreSQL over BIGINT, never in floating point.
  */
+import { DEFAULT_USER_SPEND_CAP_USD } from '../config/env.js';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { NotFoundError } from '../errors/app-error.js';
 import { microsToUsd } from './pricing.js';
-import { accountSpend, DEFAULT_USER_SPEND_CAP_USD, spendCapConfig, type SpendCapConfig } from './user-spend.js';
+import { accountSpend, spendCapConfig, type SpendCapConfig } from './user-spend.js';
 
 export interface CostAmount {
   calls: number;

@@ -4,7 +4,7 @@
  *
  * The defaults are ONE dated table (`DEFAULT_PRICE_TABLE` below) with its sources named; it covers
  * every model a default tier (src/models/model-catalog.ts) or the default arbitration list
- * (src/arbitration/arbitration-services.ts) can pick, which test/economics/pricing.test.ts checks.
+ * (src/arbitration/arbitration-services.ts) can pick, which test/economics/pricing.unit.test.ts checks.
  * `MODEL_PRICES` (JSON, USD per 1M tokens) adds entries or replaces them whole.
  *
  * Resolution of a model name, first match wins:
@@ -22,7 +22,7 @@
  * price (each defaults to the input price where a provider has none). A call whose prompt is above
  * a long-context threshold is billed entirely at the long-context rates, as the providers do.
  */
-import { AppError } from '../errors/app-error.js';
+import { UnpricedModelError } from '../errors/app-error.js';
 
 interface Rates {
   /** Micro-dollars per 1M prompt tokens that hit no cache. */
@@ -56,18 +56,6 @@ export interface ResolvedPrice extends ModelPrice {
   /** The table entry that matched (the provider for `local`). */
   entry: string;
   source: PriceSource;
-}
-
-/** A model the table has no price for: refused before the call, never charged $0. */
-export class UnpricedModelError extends AppError {
-  constructor(model: string, provider?: string) {
-    const ref = provider ? `${provider}:${model}` : model;
-    super(`no price for model ${ref}: add it to MODEL_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":1,"output":5}}) before using it`, {
-      code: 'model_unpriced',
-      status: 500,
-      details: { model, provider },
-    });
-  }
 }
 
 const MILLION = 1_000_000n;
@@ -220,9 +208,9 @@ function tokens(count: number, name: string): bigint {
   return BigInt(count);
 }
 
-/** The table of defaults plus `MODEL_PRICES` (already parsed by the environment schema). */
-export function createPriceTable(overrides?: Record<string, ModelPrice>): PriceTable {
-  return new PriceTable(overrides ?? {});
+/** The table of defaults plus `MODEL_PRICES` (USD per 1M tokens, checked by the environment schema). */
+export function createPriceTable(overrides: Readonly<Record<string, UsdPrice>> = {}): PriceTable {
+  return new PriceTable(Object.fromEntries(Object.entries(overrides).map(([model, row]) => [model, toModelPrice(row)])));
 }
 
 const defaultTable = new PriceTable();

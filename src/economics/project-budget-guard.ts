@@ -29,14 +29,20 @@
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
-import type { NewEvent } from '../engine/events/event-schema.js';
 import type { Logger } from '../logging/logger.js';
+import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall, SpendWindow } from '../models/budget-guard.js';
 import type { TokenUsage } from '../models/provider.js';
-import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall } from './budget-guard.js';
 import { recordCall, recordedCost } from './cost-ledger.js';
 import { createPriceTable, type PriceTable } from './pricing.js';
 import { loadBudgetFromDatabase, ProjectBudget, type BudgetSnapshot, type ProjectBudgetOptions } from './project-budget.js';
-import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig, type SpendWindow } from './user-spend.js';
+import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig } from './user-spend.js';
+
+/** The one event the guard publishes, a subset of the engine's event schema. */
+interface CostUpdatedEvent {
+  type: 'cost.updated';
+  projectId: string;
+  data: Record<string, string>;
+}
 
 export interface InputMargin {
   /** Fraction added to the estimated prompt tokens. */
@@ -63,7 +69,8 @@ export interface BudgetGuardOptions {
    * settle cannot find a ledger row and skips the lookup; a settle tried again still looks.
    */
   freshCallIds?: boolean;
-  events?: { publish(event: NewEvent): Promise<unknown> };
+  /** Where `cost.updated` goes (the engine's event bus); declared here so economics needs no engine types. */
+  events?: { publish(event: CostUpdatedEvent): Promise<unknown> };
   /** Default: the built-in table without overrides; pass `createPriceTable(env.MODEL_PRICES)`. */
   prices?: PriceTable;
   inputMargin?: InputMargin;

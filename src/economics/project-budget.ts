@@ -12,7 +12,7 @@ import type { PrismaClient } from '../db/prisma-types.js';
 import { projectKeys } from '../redis/keys.js';
 import { AtomicBudget, type AtomicBudgetOptions, type BudgetSource } from './atomic-budget.js';
 
-export { BudgetNotInitializedError, type BudgetSnapshot, type BudgetSource, type ReserveOutcome, type SettleOutcome } from './atomic-budget.js';
+export { BudgetNotInitializedError, type BudgetSnapshot, type BudgetSource } from './atomic-budget.js';
 
 export interface ProjectBudgetOptions extends AtomicBudgetOptions {
   namespace?: string;

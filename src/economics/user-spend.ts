@@ -16,6 +16,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
+import type { SpendWindow } from '../models/budget-guard.js';
 import { userSpendKey } from '../redis/keys.js';
 import { AtomicBudget, MAX_AMOUNT_MICROS, type AtomicBudgetOptions, type BudgetSource } from './atomic-budget.js';
 import { usdToMicros } from './pricing.js';
@@ -23,23 +24,11 @@ import { usdToMicros } from './pricing.js';
 /** The limit a month carries when the account has no cap: spend is counted, nothing is refused. */
 export const NO_CAP_MICROS = MAX_AMOUNT_MICROS;
 
-export interface SpendWindow {
-  /** `YYYY-MM` (UTC). */
-  id: string;
-  /** Inclusive. */
-  start: Date;
-  /** Exclusive: the next month's start. */
-  end: Date;
-}
-
 export function spendWindow(at: Date): SpendWindow {
   const year = at.getUTCFullYear();
   const month = at.getUTCMonth();
   return { id: `${year}-${String(month + 1).padStart(2, '0')}`, start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + 1, 1)) };
 }
-
-/** USER_SPEND_CAP_USD's default: a month of heavy use of the premium models, not an open cheque. */
-export const DEFAULT_USER_SPEND_CAP_USD = 100;
 
 export interface SpendCapConfig {
   /** The cap of accounts without their own; null: no cap. */

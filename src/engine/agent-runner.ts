@@ -13,7 +13,7 @@ import { parseAgentOutput } from '../agents/output.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
-import type { AgentTask, ContextFile } from '../models/provider.js';
+import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { markBudgetExhausted } from './budget-exhaustion.js';

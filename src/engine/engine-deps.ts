@@ -3,13 +3,14 @@
  * `createEngineDeps` wires the production defaults around a Prisma client and a Redis connection.
  */
 import type { Redis } from 'ioredis';
+import { DEFAULT_USER_SPEND_CAP_USD } from '../config/env.js';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { Logger } from '../logging/logger.js';
 import type { CredentialLookup } from '../models/credentials/provider-credentials.js';
 import type { ModelRouter } from '../models/model-router.js';
 import { createPriceTable, type PriceTable } from '../economics/pricing.js';
-import { DEFAULT_USER_SPEND_CAP_USD, spendCapConfig, type SpendCapConfig } from '../economics/user-spend.js';
+import { spendCapConfig, type SpendCapConfig } from '../economics/user-spend.js';
 import { QueueRegistry } from '../../queues/queue-registry.js';
 import { AgentRunRecords } from './agent-run-records.js';
 import { StageRunRecords } from './stage-run-records.js';
@@ -20,7 +21,7 @@ import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
 import { StageSnapshotCache } from './workspace/stage-snapshot-cache.js';
 import { VerificationRecords } from '../verification/verification-records.js';
-import type { VerificationSettings } from '../verification/verification-runner.js';
+import type { VerificationSettings } from '../verification/verification-settings.js';
 
 export interface EngineLimits {
   /** Characters of earlier artifacts an agent reads as context. */

@@ -27,8 +27,6 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly ProjectStatus[] = ['queued', 'running', 'needs_review'];
 /** Stopped short of completion; `resume` starts a new run from the first unfinished step. */
 export const RESUMABLE_STATUSES: readonly ProjectStatus[] = ['failed', 'cancelled', 'budget_exhausted', 'verification_failed'];
-/** No run is under way and none will start by itself. */
-export const SETTLED_STATUSES: readonly ProjectStatus[] = ['created', 'completed', ...RESUMABLE_STATUSES];
 
 type Column = 'runId' | 'failureReason' | 'completedAt' | 'currentStage' | 'startedAt';
 

@@ -11,5 +11,3 @@ export const projectOptionsSchema = z
     excludeAgents: z.array(z.string().max(64)).max(60).optional(),
   })
   .strict();
-
-export type ProjectOptions = z.infer<typeof projectOptionsSchema>;

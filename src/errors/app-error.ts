@@ -1,6 +1,8 @@
 /**
  * Errors that mean something: a stable `code`, an HTTP status and a `cause`.
- * Unknown throws are coerced with `toAppError` at every boundary (HTTP, job processors, CLI).
+ * Each boundary sorts what it catches by these: HTTP answers with the error's status and code
+ * (any other throw is a 500 that hides its message, src/api/middleware/error-handler.ts); the CLI
+ * prints the message and exits non-zero (src/cli/main.ts); job processors let BullMQ record it.
  */
 export class AppError extends Error {
   readonly code: string;
@@ -49,15 +51,28 @@ export class SpendCapReachedError extends BudgetExceededError {
   override readonly code = 'spend_cap_reached';
 }
 
+/** A model the price table (src/economics/pricing.ts) has no price for: refused before the call, never charged $0. */
+export class UnpricedModelError extends AppError {
+  constructor(model: string, provider?: string) {
+    const ref = provider ? `${provider}:${model}` : model;
+    super(`no price for model ${ref}: add it to MODEL_PRICES (USD per 1M tokens, e.g. {"${model}":{"input":1,"output":5}}) before using it`, {
+      code: 'model_unpriced',
+      status: 500,
+      details: { model, provider },
+    });
+  }
+}
+
+/** A dependency or feature this server cannot provide right now (HTTP 503). */
+export class ServiceUnavailableError extends AppError {
+  constructor(message: string) {
+    super(message, { code: 'unavailable', status: 503 });
+  }
+}
+
 /** A write carrying a fencing token older than the lock's current one. */
 export class StaleLockError extends AppError {
   constructor(path: string) {
     super(`lock on ${path} is no longer held by this writer`, { code: 'stale_lock', status: 409 });
   }
-}
-
-export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof Error) return new AppError(error.message, { cause: error });
-  return new AppError(String(error));
 }

@@ -4,7 +4,7 @@
  * `SingleProviderRouter` sends every tier to one provider (tests, single-model setups).
  */
 import type { ModelTier } from '../agents/types.js';
-import type { BudgetGuard } from '../economics/budget-guard.js';
+import type { BudgetGuard } from './budget-guard.js';
 import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';

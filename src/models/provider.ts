@@ -3,35 +3,7 @@
  * `complete` takes the rendered prompt; `task` carries the same information as structured data,
  * which real providers ignore and the offline model writes its scaffolding from.
  */
-import type { RequestAnalysis, StageNumber } from '../agents/types.js';
-
-export interface ContextFile {
-  path: string;
-  content: string;
-  version: number;
-}
-
-export interface AgentTask {
-  projectId: string;
-  projectName: string;
-  requirements: string;
-  analysis: RequestAnalysis;
-  stage: StageNumber;
-  agentId: string;
-  instanceKey: string;
-  subject?: string;
-  /** Earlier stages' artifacts this agent reads (bounded in size). */
-  context: ContextFile[];
-  /** Set when the task repairs files a verification found failing: which, and what failed. */
-  repair?: RepairRequest;
-}
-
-export interface RepairRequest {
-  round: number;
-  files: string[];
-  /** The failing command and the tail of its output. */
-  failure: string;
-}
+import type { AgentTask } from '../agents/agent-task.js';
 
 export interface CompletionRequest {
   model: string;

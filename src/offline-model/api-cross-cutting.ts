@@ -2,7 +2,7 @@
  * Offline generators of stage 4 that wire cross-cutting concerns into the shared shell
  * src/server/app.ts: each writes its own module and edits only its own slot lines of the shell.
  */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { domainModel } from './domain.js';
 import { file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { APP_SHELL_PATH, editShared } from './slots.js';

@@ -1,5 +1,5 @@
 /** Offline generators of stage 4 that work per resource: routes, controllers, validation schemas. */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { domainModel, zodOf, type EntityModel } from './domain.js';
 import { file, output, slugOf, subjectName, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { APP_SHELL_PATH, editShared } from './slots.js';

@@ -1,5 +1,5 @@
 /** Offline generators of stage 2, Architecture Design. */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { decisionRecord, type DecisionTopic, type Reading } from './decision-records.js';
 import { domainModel } from './domain.js';
 import { bullets, file, output, type OutputFile, type RoleGenerator } from './scaffold.js';

@@ -5,7 +5,7 @@
  * obvious ones: a rule fires on two different sentences of the request, never on one.
  */
 import { contradictionRecordPath } from '../agents/structured-records.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { jsonFile, type OutputFile } from './scaffold.js';
 
 export interface Contradiction {

@@ -7,7 +7,7 @@
  * conflict — the same thing two real models reading an ambiguous request would do.
  */
 import { decisionRecordPath } from '../agents/structured-records.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { jsonFile, type OutputFile } from './scaffold.js';
 
 export type DecisionTopic = 'database' | 'framework' | 'auth' | 'messaging';

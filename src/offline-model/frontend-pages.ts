@@ -1,6 +1,6 @@
 /** Offline generators of stage 5 that work per page or per entity: components, pages, forms. */
 import { humanize, kebabCase } from '../agents/naming.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { domainModel, type EntityModel, type ScalarField } from './domain.js';
 import { file, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
 

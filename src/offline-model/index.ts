@@ -4,7 +4,7 @@
  */
 import { NotFoundError } from '../errors/app-error.js';
 import type { AgentOutput } from '../agents/output.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { API_CROSS_CUTTING_GENERATORS } from './api-cross-cutting.js';
 import { API_RESOURCE_GENERATORS } from './api-resources.js';
 import { ARCHITECTURE_GENERATORS } from './architecture.js';

@@ -2,7 +2,7 @@
  * Offline generators of stage 10, Quality Assurance. These are mechanical checks over the files
  * in the agent's context, reported honestly as such: what was looked at, what matched, where.
  */
-import type { AgentTask, ContextFile } from '../models/provider.js';
+import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import { bullets, file, output, type RoleGenerator } from './scaffold.js';
 
 interface Finding {

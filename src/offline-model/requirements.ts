@@ -1,6 +1,6 @@
 /** Offline generators of stage 1, Requirements Analysis. */
 import { outlineRequest } from '../agents/request-analysis.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { contradictionRecord } from './contradictions.js';
 import { acceptanceCriteria, openQuestions, statedRequirements } from './criteria.js';
 import { domainModel, type EntityModel } from './domain.js';

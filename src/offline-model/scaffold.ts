@@ -4,7 +4,7 @@
  */
 import { subjectSlug } from '../agents/catalog/index.js';
 import type { AgentOutput } from '../agents/output.js';
-import type { AgentTask, ContextFile } from '../models/provider.js';
+import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import { recordJson } from '../agents/structured-records.js';
 
 /** One role's offline model: a pure function of the task. */

@@ -3,7 +3,7 @@
  * between slots are part of the protocol: they are the unchanged lines that keep each editor's
  * hunk separate from its neighbours' in a 3-way merge.
  */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { file, type OutputFile } from './scaffold.js';
 import { APP_SHELL_PATH, WEB_SHELL_PATH, slotLine } from './slots.js';
 

@@ -6,7 +6,7 @@
  * line byte-identical, so a line-based 3-way merge (diff3) of all editors' versions against the
  * original never conflicts, whatever the order.
  */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { contextFile, type OutputFile } from './scaffold.js';
 
 /** src/server/app.ts (API Designer, stage 2) → edited by five API Development roles in stage 4. */

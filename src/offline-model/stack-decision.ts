@@ -6,7 +6,7 @@
 import { stackFor } from '../agents/request-kind.js';
 import { decisionRecordPath, recordJson } from '../agents/structured-records.js';
 import type { AgentOutput } from '../agents/output.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 
 export function withRequestedStack(task: AgentTask, answer: AgentOutput): AgentOutput {
   const stack = stackFor(task.analysis.kind ?? 'web-app', task.analysis.language);

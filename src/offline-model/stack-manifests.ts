@@ -6,7 +6,7 @@
  * security tests against in-memory stores (no PostgreSQL); Playwright's specs run on their own
  * (`npm run test:e2e`) against a started client.
  */
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { file, jsonFile, type OutputFile } from './scaffold.js';
 
 /** Exact versions: a lockfile-free first install resolves the same tree every time. */

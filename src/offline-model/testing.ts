@@ -1,6 +1,6 @@
 /** Offline generators of stage 7, Testing (Vitest, supertest, Playwright, autocannon, k6). */
 import { humanize, kebabCase } from '../agents/naming.js';
-import type { AgentTask } from '../models/provider.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { rolesOf } from './api-cross-cutting.js';
 import { acceptanceCriteria } from './criteria.js';
 import { domainModel, sampleLiteral, type EntityModel } from './domain.js';

@@ -38,10 +38,6 @@ export function userSpendKey(userId: string, window: string, namespace = 'zekka'
   return `${namespace}:user:{user:${userId}}:spend:${window}`;
 }
 
-export function systemMetricsKey(namespace = 'zekka'): string {
-  return `${namespace}:system:metrics`;
-}
-
 /** The pub/sub channel every process publishes project events on. */
 export function eventsChannel(namespace = 'zekka'): string {
   return `${namespace}:events`;

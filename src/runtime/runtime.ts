@@ -17,7 +17,7 @@ import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
 import { OfflineProvider } from '../offline-model/offline-provider.js';
 import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
-import { parseKeyring, ProviderKeyVault } from '../api/auth/provider-key-vault.js';
+import { parseKeyring, ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
 import { createRedis } from '../redis/connection.js';
 
 export interface Runtime {

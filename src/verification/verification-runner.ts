@@ -23,21 +23,12 @@ import { jobIds } from '../engine/job-ids.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { chooseProfile } from './choose-profile.js';
 import { planRepairTasks } from './repair-plan.js';
-import type { VerificationRecords } from './verification-records.js';
+import type { VerificationSettings } from './verification-settings.js';
 import { verifyWorkspace, type VerificationReport } from './verify-workspace.js';
 
 export const REPORT_PATH = 'docs/verification/report.json';
 /** The author of what verification writes into the workspace (the report, a lockfile). */
 export const VERIFIER_AUTHOR = 'zekka:verifier';
-
-export interface VerificationSettings {
-  workRoot: string;
-  packageCacheDir: string;
-  maxRepairRounds: number;
-  /** Caps every command's wall time (VERIFY_COMMAND_MAX_MS); undefined: each profile's own limit. */
-  wallMsCap?: number;
-  records: VerificationRecords;
-}
 
 export interface VerificationResult {
   round: number;

@@ -10,7 +10,8 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkWorkspacePath } from '../engine/workspace/workspace-paths.js';
-import type { CommandPhase, DeclaredDependency, ProfileId, TestCounts, ToolchainProfile } from './profiles/toolchain-profile.js';
+import type { ProfileId } from '../agents/request-kind.js';
+import type { CommandPhase, DeclaredDependency, TestCounts, ToolchainProfile } from './profiles/toolchain-profile.js';
 import { runSandboxed, type SandboxIsolationReport, type SandboxLimitName, type SandboxResult } from './sandbox/sandbox.js';
 
 export type VerificationStatus = 'passed' | 'failed' | 'unverifiable';

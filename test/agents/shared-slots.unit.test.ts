@@ -6,7 +6,7 @@ import { selectAgents } from '../../src/agents/selection.js';
 import type { AgentInstance } from '../../src/agents/types.js';
 import { generateOffline } from '../../src/offline-model/index.js';
 import { APP_SHELL_PATH, APP_SHELL_SLOTS, WEB_SHELL_PATH, WEB_SHELL_SLOTS, fillSlots } from '../../src/offline-model/slots.js';
-import type { ContextFile } from '../../src/models/provider.js';
+import type { ContextFile } from '../../src/agents/agent-task.js';
 import { taskFor } from './simulate.js';
 
 const REQUIREMENTS = readFileSync('examples/todo-app.md', 'utf8');

@@ -9,7 +9,7 @@ import picomatch from 'picomatch';
 import { getRole } from '../../src/agents/catalog/index.js';
 import type { AgentInstance, RequestAnalysis, StageNumber } from '../../src/agents/types.js';
 import { generateOffline } from '../../src/offline-model/index.js';
-import type { AgentTask, ContextFile } from '../../src/models/provider.js';
+import type { AgentTask, ContextFile } from '../../src/agents/agent-task.js';
 import type { AgentOutput } from '../../src/agents/output.js';
 
 export interface Workspace {

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createApp, createApiObservability } from '../../src/api/app.js';
 import type { ApiOptions } from '../../src/api/api-options.js';
-import { parseKeyring } from '../../src/api/auth/provider-key-vault.js';
+import { parseKeyring } from '../../src/models/credentials/provider-key-vault.js';
 import { observeAgentJobs } from '../../src/api/metrics/worker-metrics.js';
 import type { RealtimeLimits } from '../../src/api/realtime/realtime-limits.js';
 import { attachRealtime, type Realtime } from '../../src/api/realtime/realtime-server.js';

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { parseKeyring, ProviderKeyVault } from '../../src/api/auth/provider-key-vault.js';
+import { parseKeyring, ProviderKeyVault } from '../../src/models/credentials/provider-key-vault.js';
 import { OwnerCredentials } from '../../src/models/credentials/owner-credentials.js';
 import { ProviderKeysUnavailableError } from '../../src/models/credentials/provider-credentials.js';
 import { REQUIREMENTS, startApiHarness, TEST_JWT_SECRET, TEST_KEYRING, type ApiHarness } from './api-harness.js';

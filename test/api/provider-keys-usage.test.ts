@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { parseKeyring, ProviderKeyVault } from '../../src/api/auth/provider-key-vault.js';
+import { parseKeyring, ProviderKeyVault } from '../../src/models/credentials/provider-key-vault.js';
 import { parseEnv } from '../../src/config/env.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logging/logger.js';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { JWT_SECRET_FILE, resolveJwtSecret } from '../../src/config/jwt-secret.js';
 import { runZekka } from '../support/run-cli.js';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { apiOptionsFromEnv } from '../../src/api/api-options.js';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { parseEnv } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 
 const SECRET = { JWT_SECRET: 'f3a9c1d7e5b2084a6c9e1f3b5d7a9c2e4f6a8b0d' };
 

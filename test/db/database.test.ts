@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ConfigError } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { DatabaseUnavailableError, openDatabase, type Database } from '../../src/db/database.js';
 import { defaultMigrationsDir, readMigrations } from '../../src/db/migrator.js';
 import { silentLogger, testDatabaseUrl } from '../support/environment.js';

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ConfigError, parseEnv } from '../../src/config/env.js';
+import { parseEnv } from '../../src/config/env.js';
+import { UnpricedModelError } from '../../src/errors/app-error.js';
+import { ConfigError } from '../../src/errors/config-error.js';
 import { DEFAULT_ARBITRATION_MODELS } from '../../src/arbitration/arbitration-services.js';
-import { ModelPricesError, parseModelPrices } from '../../src/economics/model-prices-config.js';
+import { ModelPricesError, parseModelPrices } from '../../src/config/model-prices.js';
 import {
   costMicros,
   costOf,
@@ -12,7 +14,6 @@ import {
   DEFAULT_PRICES_AS_OF,
   LOCAL_PROVIDERS,
   PriceTable,
-  UnpricedModelError,
   usdToMicros,
 } from '../../src/economics/pricing.js';
 import { buildModelCatalog, DEFAULT_MODELS, MODEL_TIERS, parseModelList } from '../../src/models/model-catalog.js';
@@ -158,7 +159,7 @@ describe('economics: pricing', () => {
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":1.5,"input":2,"output":2}}}')).to.throw(ModelPricesError, /"m"\."longContext"\."above": must be a whole number/);
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":10,"input":2}}}')).to.throw(ModelPricesError, /"m"\."longContext"\."output"/);
     expect(() => parseModelPrices('{"m":{"input":1,"output":1,"longContext":{"above":10,"input":2,"output":2,"x":1}}}')).to.throw(ModelPricesError, /"m"\."longContext"/);
-    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /6 decimals/).with.property('message').that.includes('"x": ');
+    expect(() => parseModelPrices('{"x":{"input":0.0000001,"output":1}}')).to.throw(ModelPricesError, /at most 6 decimals/).with.property('message').that.includes('"x"."input": ');
     expect(() => parseModelPrices('{nope')).to.throw(ModelPricesError, /not valid JSON/);
     expect(() => parseModelPrices('[1]')).to.throw(ModelPricesError);
 

@@ -3,10 +3,11 @@
  * and an in-memory budget guard (the real one lives in src/economics/ and is tested there).
  */
 import { analyzeRequest } from '../../src/agents/request-analysis.js';
-import type { BudgetGuard, CallEstimate, Reservation, SettledCall } from '../../src/economics/budget-guard.js';
+import type { BudgetGuard, CallEstimate, Reservation, SettledCall } from '../../src/models/budget-guard.js';
 import type { ModelRef } from '../../src/models/model-catalog.js';
 import type { RoutedRequest } from '../../src/models/model-router.js';
-import type { AgentTask, CompletionRequest, TokenUsage } from '../../src/models/provider.js';
+import type { AgentTask } from '../../src/agents/agent-task.js';
+import type { CompletionRequest, TokenUsage } from '../../src/models/provider.js';
 import { AnthropicProvider } from '../../src/models/providers/anthropic-provider.js';
 import { GeminiProvider } from '../../src/models/providers/gemini-provider.js';
 import { OllamaProvider } from '../../src/models/providers/ollama-provider.js';

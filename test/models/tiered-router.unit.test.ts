@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CallEstimate, Reservation } from '../../src/economics/budget-guard.js';
+import type { CallEstimate, Reservation } from '../../src/models/budget-guard.js';
 import { PriceTable } from '../../src/economics/pricing.js';
 import { BudgetExceededError } from '../../src/errors/app-error.js';
 import { parseModelList, type ModelCatalog } from '../../src/models/model-catalog.js';

@@ -25,9 +25,6 @@ export function failedReport(round: number): VerificationReport {
   };
 }
 
-/** Which events the fixture publishes, in order, after `project.started`. */
-export const FIXTURE_EVENTS = ['verification.started', 'verification.finished', 'repair.started', 'verification.started', 'verification.finished', 'project.verification_failed'] as const;
-
 /**
  * Takes a created project through run r1 to `verification_failed`: round 0 fails and one repair
  * agent runs, round 1 fails again. Each step publishes the event the engine would.

@@ -1,9 +1,10 @@
 /**
  * The parts of the API's JSON the dashboard reads. The server's zod schemas (src/api/schemas/*)
- * are the definition; these mirror only the fields used here, so the browser bundle pulls in no
- * server code.
+ * are the definition; these mirror only the fields used here. The few server modules the dashboard
+ * imports (the stage list, the budget-conflict test, the event types) reach no Node built-in or
+ * server package, which `npm run lint` checks (.dependency-cruiser.cjs, rule web-browser-only).
  */
-export type { ProjectEvent, EventType } from '../../src/engine/events/event-schema.js';
+export type { ProjectEvent } from '../../src/engine/events/event-schema.js';
 
 export interface Money {
   micros: string;
@@ -115,6 +116,3 @@ export interface Session {
   token: string;
   email: string;
 }
-
-/** Statuses in which a project will not change by itself any more. */
-export const SETTLED: readonly ProjectStatus[] = ['completed', 'verification_failed', 'failed', 'cancelled', 'budget_exhausted', 'created'];

@@ -32,10 +32,6 @@ export const AGENT_ROLES: readonly AgentRole[] = Object.freeze([
 
 const BY_ID = new Map(AGENT_ROLES.map((role) => [role.id, role]));
 
-export function findRole(id: string): AgentRole | undefined {
-  return BY_ID.get(id);
-}
-
 /** The role with this id; throws NotFoundError for an unknown id. */
 export function getRole(id: string): AgentRole {
   const role = BY_ID.get(id);

@@ -8,7 +8,8 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { AppError, NotFoundError } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import { isRedisUnavailable } from '../../redis/connection.js';
-import { RequestValidationError, ServiceUnavailableError, type FieldError } from '../http-errors.js';
+import { ServiceUnavailableError } from '../../errors/app-error.js';
+import { RequestValidationError, type FieldError } from '../http-errors.js';
 import { requestIdOf } from './request-context.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

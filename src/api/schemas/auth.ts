@@ -54,7 +54,6 @@ export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) }).meta(
 export const apiKeyIdParams = z.object({ id: z.uuid() }).strict();
 
 export const PROVIDERS = ['anthropic', 'gemini'] as const;
-export type KeyProvider = (typeof PROVIDERS)[number];
 
 const providerSecret = z.string().trim().min(8).max(512).nullable();
 

@@ -43,11 +43,10 @@ export const isoOrNull = (date: Date | null | undefined): string | null => (date
 
 /**
  * PostgreSQL's `integer`: no integer a request carries may be wider, or it reaches SQL and fails
- * there as a 500. Every integer of a query or body is built with `boundedInt`/`queryInt`.
+ * there as a 500. Every integer of a query is built with `queryInt`.
  */
 export const INT4_MAX = 2_147_483_647;
 
-export const boundedInt = (min: number, max = INT4_MAX) => z.number().int().min(min).max(Math.min(max, INT4_MAX));
 export const queryInt = (min: number, max = INT4_MAX) => z.coerce.number().int().min(min).max(Math.min(max, INT4_MAX));
 
 export const limitQuery = (fallback: number, max: number) => queryInt(1, max).default(fallback).meta({ description: `page size (1–${max})` });

@@ -7,8 +7,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseEnv } from '../../config/env.js';
 import { buildModelReport, type ModelReport, type ProviderStatus } from '../../models/router/model-report.js';
 
-export { buildModelReport, type ModelReport } from '../../models/router/model-report.js';
-
 function providerLine(status: ProviderStatus): string {
   const name = status.name.padEnd(10);
   if (!status.configured) return `  ${name} not configured (${status.reason ?? 'no settings'})`;

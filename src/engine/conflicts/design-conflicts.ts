@@ -6,7 +6,7 @@
  */
 import { decisionRecordSchema, decisionSchema, parseJsonAs, type Decision } from '../../agents/structured-records.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Dispute, RecordFile } from './record-disputes.js';
+import type { Dispute, RecordFile } from './dispute.js';
 
 interface Declared {
   agent: string;

@@ -19,22 +19,8 @@ import type { StageJobData } from '../../../queues/job-catalog.js';
 import { recordConflict } from '../conflict-recorder.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { designDisputes, settledDecisions } from './design-conflicts.js';
+import type { Dispute, RecordFile } from './dispute.js';
 import { requirementDisputes, settledRequirements } from './requirement-conflicts.js';
-
-export interface RecordFile {
-  path: string;
-  /** The role id, from the file name (not from the record's own claim). */
-  agent: string;
-  content: string;
-}
-
-export interface Dispute {
-  topic: string;
-  raisedBy: string;
-  ours: Record<string, unknown>;
-  theirs: Record<string, unknown>;
-  details: Record<string, unknown>;
-}
 
 type Resolutions = ReadonlyMap<string, { resolution: string; strategy: string }>;
 

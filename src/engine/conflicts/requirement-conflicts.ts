@@ -5,7 +5,7 @@
  */
 import { contradictionRecordSchema, parseJsonAs, requirementSchema, type Requirement } from '../../agents/structured-records.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Dispute, RecordFile } from './record-disputes.js';
+import type { Dispute, RecordFile } from './dispute.js';
 
 export function requirementDisputes(files: readonly RecordFile[], logger: Logger): Dispute[] {
   const byTopic = new Map<string, Dispute>();

@@ -5,7 +5,7 @@
  */
 import { AppError, BudgetExceededError, SpendCapReachedError } from '../../errors/app-error.js';
 import type { ModelTier } from '../../agents/types.js';
-import type { BudgetGuard } from '../../economics/budget-guard.js';
+import type { BudgetGuard } from '../budget-guard.js';
 
 export type AttemptOutcome =
   | 'budget'

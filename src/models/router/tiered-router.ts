@@ -20,8 +20,8 @@
  * their circuits and cool-downs are the user's own lane, and they skip the server's rate limits.
  */
 import type { ModelTier } from '../../agents/types.js';
-import type { Reservation } from '../../economics/budget-guard.js';
-import { UnpricedModelError } from '../../economics/pricing.js';
+import { UnpricedModelError } from '../../errors/app-error.js';
+import type { Reservation } from '../budget-guard.js';
 import { credentialProviders, type ProviderCredentials } from '../credentials/provider-credentials.js';
 import { serverRoutes, type ProviderRoute, type UserProviderCache } from '../credentials/user-provider-cache.js';
 import { formatModelRef, type ModelCatalog, type ModelRef } from '../model-catalog.js';

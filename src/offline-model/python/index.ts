@@ -5,7 +5,7 @@
  * its entities (the Python profile has no served layout yet), and its README says so.
  */
 import { jsonFile, file, output, type OutputFile, type RoleGenerator } from '../scaffold.js';
-import type { AgentTask } from '../../models/provider.js';
+import type { AgentTask } from '../../agents/agent-task.js';
 import { cliFiles, cliTests } from './python-cli.js';
 import { libraryFiles, libraryTests } from './python-library.js';
 import { pythonProgram, pyString, type PythonProgram } from './python-names.js';

@@ -3,7 +3,7 @@
  * (`add`, `list`, `show`, `remove` per entity kind), `main(argv)` returning the exit code, and
  * `python -m <package>` / the console script both calling it. Standard library only.
  */
-import type { AgentTask } from '../../models/provider.js';
+import type { AgentTask } from '../../agents/agent-task.js';
 import { file, type OutputFile } from '../scaffold.js';
 import { pyString, type PythonProgram } from './python-names.js';
 

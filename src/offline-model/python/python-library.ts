@@ -2,7 +2,7 @@
  * A Python library: one dataclass per entity (its fields from the request) and a typed in-memory
  * `Collection` with add / get / find / remove, exported from the package's `__init__.py`.
  */
-import type { AgentTask } from '../../models/provider.js';
+import type { AgentTask } from '../../agents/agent-task.js';
 import { file, type OutputFile } from '../scaffold.js';
 import { pyString, type PythonProgram } from './python-names.js';
 

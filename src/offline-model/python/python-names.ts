@@ -5,7 +5,7 @@
 import { pythonDistributionName, pythonPackageName } from '../../agents/layouts/python-names.js';
 import { kebabCase } from '../../agents/naming.js';
 import type { RequestKind } from '../../agents/request-kind.js';
-import type { AgentTask } from '../../models/provider.js';
+import type { AgentTask } from '../../agents/agent-task.js';
 
 export interface PythonProgram {
   packageName: string;

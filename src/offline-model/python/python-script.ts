@@ -3,7 +3,7 @@
  * every column (numeric: count, min, max, mean; text: distinct values and the most common), and
  * writes the summary as JSON to a file or standard output. `main(argv)` returns the exit code.
  */
-import type { AgentTask } from '../../models/provider.js';
+import type { AgentTask } from '../../agents/agent-task.js';
 import { file, type OutputFile } from '../scaffold.js';
 import type { PythonProgram } from './python-names.js';
 

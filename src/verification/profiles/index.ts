@@ -1,7 +1,8 @@
 /** The toolchain profiles, by id. A stack with none is built but reported as not verifiable. */
 import { nodeTypescriptProfile } from './node-typescript.js';
 import { pythonProfile } from './python.js';
-import type { ProfileId, ToolchainProfile } from './toolchain-profile.js';
+import type { ProfileId } from '../../agents/request-kind.js';
+import type { ToolchainProfile } from './toolchain-profile.js';
 
 export const PROFILES: Readonly<Record<ProfileId, ToolchainProfile>> = {
   'node-typescript': nodeTypescriptProfile,

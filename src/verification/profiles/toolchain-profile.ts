@@ -3,8 +3,7 @@
  * stack decision picks one; the verify job runs its commands in the sandbox, in order, and stops at
  * the first that fails (a failed install makes build and test meaningless).
  */
-
-export type ProfileId = 'node-typescript' | 'python';
+import type { ProfileId } from '../../agents/request-kind.js';
 
 export interface TestCounts {
   passed: number;

@@ -7,12 +7,12 @@
  * Each row has a fresh 96-bit IV; the additional authenticated data binds the ciphertext to its
  * user and provider, so a ciphertext copied onto another row does not decrypt.
  * Plaintext keys leave this module only through `open`, called by the workers' OwnerCredentials
- * (src/models/credentials/owner-credentials.ts), which refuses to run a project whose keys it cannot open.
+ * (./owner-credentials.ts), which refuses to run a project whose keys it cannot open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma-types.js';
-import { ServiceUnavailableError } from '../http-errors.js';
-import type { KeyProvider } from '../schemas/auth.js';
+import { ServiceUnavailableError } from '../../errors/app-error.js';
+import type { ByoProvider } from './provider-credentials.js';
 
 export interface Keyring {
   currentId: string;
@@ -77,19 +77,19 @@ export class ProviderKeyVault {
     return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
   }
 
-  async set(userId: string, provider: KeyProvider, secret: string): Promise<void> {
+  async set(userId: string, provider: ByoProvider, secret: string): Promise<void> {
     const sealed = this.seal(userId, provider, secret);
     await this.prisma.providerKey.upsert({ where: { userId_provider: { userId, provider } }, create: { userId, provider, ...sealed }, update: sealed });
   }
 
-  async remove(userId: string, provider: KeyProvider): Promise<boolean> {
+  async remove(userId: string, provider: ByoProvider): Promise<boolean> {
     const removed = await this.prisma.providerKey.deleteMany({ where: { userId, provider } });
     return removed.count > 0;
   }
 
-  async list(userId: string): Promise<{ provider: KeyProvider; updatedAt: Date }[]> {
+  async list(userId: string): Promise<{ provider: ByoProvider; updatedAt: Date }[]> {
     const rows = await this.prisma.providerKey.findMany({ where: { userId }, select: { provider: true, updatedAt: true }, orderBy: { provider: 'asc' } });
-    return rows.map((r) => ({ provider: r.provider as KeyProvider, updatedAt: r.updatedAt }));
+    return rows.map((r) => ({ provider: r.provider as ByoProvider, updatedAt: r.updatedAt }));
   }
 
   /** Re-encrypts every row not under the current server key; returns how many changed. */

@@ -1,12 +1,21 @@
 /**
  * The contract between the model router and the project's budget. Before each model call the
  * router reserves the call's worst-case cost; after it, it settles the real cost (or releases the
- * reservation when the call failed). Implemented on Redis by src/economics/ (atomic Lua), so no
- * interleaving of parallel agents on any number of workers can overspend a budget.
- * All money is integer micro-dollars.
+ * reservation when the call failed). The router owns this port; src/economics/ implements it on
+ * Redis (atomic Lua, src/economics/project-budget-guard.ts), so no interleaving of parallel agents
+ * on any number of workers can overspend a budget. All money is integer micro-dollars.
  */
-import type { TokenUsage } from '../models/provider.js';
-import type { SpendWindow } from './user-spend.js';
+import type { TokenUsage } from './provider.js';
+
+/** A calendar month (UTC) of an account's spending cap (src/economics/user-spend.ts). */
+export interface SpendWindow {
+  /** `YYYY-MM` (UTC). */
+  id: string;
+  /** Inclusive. */
+  start: Date;
+  /** Exclusive: the next month's start. */
+  end: Date;
+}
 
 export interface CallEstimate {
   provider: string;

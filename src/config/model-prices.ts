@@ -7,11 +7,22 @@
  *                "longContext": {"above": 200000, "input": 2.5, "output": 15, "cacheRead": 0.25}}}
  *
  * `cacheRead`, `cacheWrite` and `longContext` are optional; an absent cache price is the input price.
+ * Only the variable's shape is checked here (prices are whole micro-dollars, so at most 6
+ * decimals); src/economics/pricing.ts turns the rows into its micro-dollar table.
  */
 import { z } from 'zod';
-import { toModelPrice, type ModelPrice } from './pricing.js';
 
-const usdPerMillion = z.number({ error: 'expected a number of US dollars per 1M tokens' }).min(0, 'must not be negative').max(1_000_000, 'must be at most 1000000');
+/** A USD amount that is a whole number of micro-dollars (the money unit everywhere). */
+export function wholeMicros(usd: number): boolean {
+  const micros = Math.round(usd * 1e6);
+  return Number.isSafeInteger(micros) && Math.abs(micros - usd * 1e6) < 1e-3;
+}
+
+const usdPerMillion = z
+  .number({ error: 'expected a number of US dollars per 1M tokens' })
+  .min(0, 'must not be negative')
+  .max(1_000_000, 'must be at most 1000000')
+  .refine(wholeMicros, 'at most 6 decimals (micro-dollars)');
 
 const rates = {
   input: usdPerMillion,
@@ -27,7 +38,7 @@ const longContext = z.strictObject({
 
 const priceOverride = z.strictObject({ ...rates, longContext: longContext.optional() });
 
-export const modelPricesSchema = z.record(z.string().trim().min(1, 'model names must not be empty'), priceOverride);
+const modelPricesSchema = z.record(z.string().trim().min(1, 'model names must not be empty'), priceOverride);
 
 export type ModelPriceOverrides = z.infer<typeof modelPricesSchema>;
 
@@ -41,7 +52,7 @@ export class ModelPricesError extends Error {
 }
 
 /** Parses `MODEL_PRICES`; the error names the model and field at fault. */
-export function parseModelPrices(json: string): Record<string, ModelPrice> {
+export function parseModelPrices(json: string): ModelPriceOverrides {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -54,15 +65,7 @@ export function parseModelPrices(json: string): Record<string, ModelPrice> {
     const where = issue?.path.length ? issue.path.map((p) => JSON.stringify(String(p))).join('.') : '(top level)';
     throw new ModelPricesError(`${where}: ${issue?.message ?? 'invalid'} — ${EXPECTED}`);
   }
-  const prices: Record<string, ModelPrice> = {};
-  for (const [model, price] of Object.entries(parsed.data)) {
-    try {
-      prices[model] = toModelPrice(price);
-    } catch (error) {
-      throw new ModelPricesError(`${JSON.stringify(model)}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return prices;
+  return parsed.data;
 }
 
 /** zod field for the environment schema: a JSON string, parsed and validated at start-up. */

@@ -1,0 +1,34 @@
+/**
+ * An agent's task: what one role instance is asked to do in one stage, as structured data. The
+ * prompt is rendered from it (src/agents/prompt.ts) and every model request carries it
+ * (src/models/provider.ts), so the offline model can write its scaffolding from it.
+ */
+import type { RequestAnalysis, StageNumber } from './types.js';
+
+export interface ContextFile {
+  path: string;
+  content: string;
+  version: number;
+}
+
+export interface AgentTask {
+  projectId: string;
+  projectName: string;
+  requirements: string;
+  analysis: RequestAnalysis;
+  stage: StageNumber;
+  agentId: string;
+  instanceKey: string;
+  subject?: string;
+  /** Earlier stages' artifacts this agent reads (bounded in size). */
+  context: ContextFile[];
+  /** Set when the task repairs files a verification found failing: which, and what failed. */
+  repair?: RepairRequest;
+}
+
+export interface RepairRequest {
+  round: number;
+  files: string[];
+  /** The failing command and the tail of its output. */
+  failure: string;
+}
