@@ -87,12 +87,14 @@ export class WorkerPool {
 
   /** Stage and project jobs that fail for good outside their own bookkeeping (crashes, Redis or DB errors). */
   private async onFinalFailure(definition: QueueDefinition, job: Job, error: Error): Promise<void> {
-    if (definition.kind !== 'stage' && definition.kind !== 'project') return;
+    // A verify job fails its run's root through failParentOnFailure, in Lua: no worker sees the root fail.
+    if (definition.kind !== 'stage' && definition.kind !== 'project' && definition.kind !== 'verify') return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
     if (!final) return;
     const data = job.data as { projectId?: string; runId?: string; stage?: number };
     if (!data.projectId) return;
-    const reason = `${data.stage ? `stage ${data.stage}` : 'project'}: ${error.message}`;
+    const where = definition.kind === 'verify' ? 'verification' : data.stage ? `stage ${data.stage}` : 'project';
+    const reason = `${where}: ${error.message}`;
     if (!data.runId) return;
     await this.options.deps.lifecycle.apply(data.projectId, 'fail', { runId: data.runId, reason, event: { reason } });
   }

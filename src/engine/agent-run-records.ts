@@ -73,11 +73,14 @@ export class AgentRunRecords {
     );
   }
 
-  /** A failed attempt: `pending` again while attempts remain, `failed` (with its end time) after the last. */
+  /**
+   * A failed attempt: `pending` again while attempts remain, `failed` (with its end time) after the
+   * last. A completed run stays completed (a late duplicate delivery that failed changes nothing).
+   */
   async attemptFailed(projectId: string, instanceKey: string, error: string, final: boolean): Promise<void> {
     await this.sql.query(
       `UPDATE "AgentRun" SET "status" = $3::"AgentRunStatus", "error" = $4, "completedAt" = CASE WHEN $5 THEN timezone('UTC', now()) ELSE NULL END
-        WHERE "projectId" = $1::uuid AND "instanceKey" = $2`,
+        WHERE "projectId" = $1::uuid AND "instanceKey" = $2 AND "status" <> 'completed'`,
       [projectId, instanceKey, final ? 'failed' : 'pending', error.slice(0, 2_000), final],
     );
   }

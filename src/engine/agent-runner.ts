@@ -185,7 +185,7 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
       await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
       const limit = error instanceof SpendCapReachedError ? 'account_cap' : 'budget';
-      await markBudgetExhausted(deps, { projectId, stage: data.stage, agentName: role.name, detail: error.message, limit });
+      await markBudgetExhausted(deps, { projectId, runId, stage: data.stage, agentName: role.name, detail: error.message, limit });
       if (data.critical) await recordBudgetConflict(deps, data, { stageRunId: agentRun.stageRunId, stageJob: meta.stageJob }, error.message);
       throw new UnrecoverableError(error.message);
     }

@@ -10,7 +10,7 @@ import type { EngineDeps } from './engine-deps.js';
 
 export async function markBudgetExhausted(
   deps: EngineDeps,
-  where: { projectId: string; stage: number; agentName: string; detail: string; limit?: 'budget' | 'account_cap' },
+  where: { projectId: string; runId: string; stage: number; agentName: string; detail: string; limit?: 'budget' | 'account_cap' },
 ): Promise<void> {
   const { projectId, stage } = where;
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: projectId }, select: { spentMicros: true, budgetMicros: true } });
@@ -20,7 +20,9 @@ export async function markBudgetExhausted(
       ? `account spending cap reached ${at}: ${where.detail}. The cap renews on the 1st of the month (UTC), or an admin raises it (zekka users cap); then resume the project.`
       : `budget exhausted ${at}: spent $${microsToUsd(project.spentMicros).toFixed(4)} ` +
         `of $${microsToUsd(project.budgetMicros).toFixed(4)}; ${where.detail}. Raise the budget and resume the project.`;
+  // Only the run that hit the limit stops the project: a late agent of an older run changes nothing.
   const stopped = await deps.lifecycle.apply(projectId, 'exhaust-budget', {
+    runId: where.runId,
     reason,
     event: { stage, agent: where.agentName, reason, limit: where.limit ?? 'budget', spentMicros: project.spentMicros.toString(), budgetMicros: project.budgetMicros.toString() },
   });

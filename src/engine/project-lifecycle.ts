@@ -52,7 +52,7 @@ export const TRANSITIONS = {
   'complete-unverified': { from: ['queued', 'running'], to: 'verification_failed', sameRun: true, sets: { completedAt: NOW, currentStage: '10', failureReason: '$reason' }, publishes: 'project.verification_failed' },
   accept: { from: ['verification_failed'], to: 'completed', sameRun: false, sets: { failureReason: 'NULL' }, publishes: 'project.completed' },
   fail: { from: ['queued', 'running', 'needs_review'], to: 'failed', sameRun: true, sets: { failureReason: '$reason', completedAt: NOW }, publishes: 'project.failed' },
-  'exhaust-budget': { from: ['queued', 'running', 'needs_review'], to: 'budget_exhausted', sameRun: false, sets: { failureReason: '$reason', completedAt: NOW }, publishes: 'project.budget_exhausted' },
+  'exhaust-budget': { from: ['queued', 'running', 'needs_review'], to: 'budget_exhausted', sameRun: true, sets: { failureReason: '$reason', completedAt: NOW }, publishes: 'project.budget_exhausted' },
   cancel: { from: ['created', 'queued', 'running', 'needs_review'], to: 'cancelled', sameRun: false, sets: { failureReason: `'cancelled by the user'`, completedAt: NOW }, publishes: 'project.cancelled' },
 } as const satisfies Record<string, TransitionRule>;
 
@@ -121,15 +121,21 @@ export class ProjectLifecycle {
    * Returns true when this call changed the status, false when it was refused.
    */
   async apply(projectId: string, transition: ProjectTransition, input: TransitionInput = {}): Promise<boolean> {
+    return (await this.applyReturningRun(projectId, transition, input)) !== undefined;
+  }
+
+  /** As `apply`; when applied, the run the project held as it changed (`null` before its first run). */
+  async applyReturningRun(projectId: string, transition: ProjectTransition, input: TransitionInput = {}): Promise<{ runId: string | null } | undefined> {
     const { sql, params } = statusUpdateSql(transition);
     for (const name of params) {
       if (input[name] === undefined) throw new Error(`the ${transition} transition needs ${name}`);
     }
-    const rows = await this.deps.sql.query(`${sql} RETURNING "id"`, [projectId, ...params.map((name) => input[name])]);
-    if (rows.length === 0) return false;
+    const rows = await this.deps.sql.query<{ run_id: string | null }>(`${sql} RETURNING "runId" AS run_id`, [projectId, ...params.map((name) => input[name])]);
+    const row = rows[0];
+    if (!row) return undefined;
     const rule: TransitionRule = TRANSITIONS[transition];
     if (rule.publishes) await this.deps.events.publish({ type: rule.publishes, projectId, data: input.event });
-    return true;
+    return { runId: row.run_id };
   }
 
   /** As `apply`, but a refusal throws, naming the status that refused it. */

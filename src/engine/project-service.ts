@@ -89,17 +89,29 @@ export class ProjectService {
     const runNumber = Number(project.runId?.slice(1) ?? 0) + 1;
     const runId = `r${runNumber}`;
     // The transition is a compare-and-set on the status: of two concurrent executes, exactly one starts the run.
-    const claimed = await this.deps.lifecycle.apply(project.id, transition, { runId, event: { runId, fromStage: firstStage } });
-    if (!claimed) {
-      const current = await this.get(project.id);
-      return { runId: current.runId ?? runId, started: false };
+    try {
+      const claimed = await this.deps.lifecycle.apply(project.id, transition, { runId, event: { runId, fromStage: firstStage } });
+      if (!claimed) {
+        const current = await this.get(project.id);
+        return { runId: current.runId ?? runId, started: false };
+      }
+      await this.enqueueRun(project.id, runId, firstStage);
+    } catch (error) {
+      // Claimed but not enqueued (Redis went away between the two): the project must not wait for
+      // a run that will never come; it fails, and a resume starts it again.
+      const reason = `the run could not be enqueued: ${error instanceof Error ? error.message : String(error)}`;
+      await this.deps.lifecycle.apply(project.id, 'fail', { runId, reason }).catch(() => undefined);
+      throw error;
     }
-    await this.deps.state.clearCancelled(project.id);
-    // On the context bus before the first agent asks (else the first stage's agents all load it at once).
-    await new ProjectBudget(this.deps.redis, project.id, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, project.id));
-    await this.deps.queues.flows.add(buildProjectFlow(project.id, runId, firstStage, { verify: this.deps.verification !== undefined }));
     this.deps.logger.info('project run enqueued', { projectId: project.id, runId, firstStage });
     return { runId, started: true };
+  }
+
+  private async enqueueRun(projectId: string, runId: string, firstStage: number): Promise<void> {
+    await this.deps.state.clearCancelled(projectId);
+    // On the context bus before the first agent asks (else the first stage's agents all load it at once).
+    await new ProjectBudget(this.deps.redis, projectId, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, projectId));
+    await this.deps.queues.flows.add(buildProjectFlow(projectId, runId, firstStage, { verify: this.deps.verification !== undefined }));
   }
 
   /** Sets the budget (a user raising it after `budget_exhausted`); never below what is spent and reserved. */
@@ -114,15 +126,18 @@ export class ProjectService {
 
   /** Stops starting new agents, removes waiting jobs; in-flight agents finish without writing. */
   async cancel(projectId: string): Promise<Project> {
-    const project = await this.get(projectId);
-    // One conditional update: a cancel racing a completion either wins or changes nothing.
-    if (!(await this.deps.lifecycle.apply(projectId, 'cancel'))) {
+    await this.get(projectId);
+    // One conditional update: a cancel racing a completion either wins or changes nothing; the
+    // run it cancels is the one the project held at that moment (not one read before it).
+    const cancelled = await this.deps.lifecycle.applyReturningRun(projectId, 'cancel');
+    if (!cancelled) {
       const current = await this.get(projectId);
       throw new ConflictError(`a ${current.status} project cannot be cancelled`);
     }
-    if (project.runId) await this.deps.state.markCancelled(projectId, project.runId);
+    const { runId } = cancelled;
+    if (runId) await this.deps.state.markCancelled(projectId, runId);
     const pending = await this.deps.agentRuns.cancelPending(projectId);
-    if (project.runId) await this.removeWaitingJobs(projectId, project.runId, pending);
+    if (runId) await this.removeWaitingJobs(projectId, runId, pending);
     return this.get(projectId);
   }
 

@@ -44,7 +44,12 @@ function pinned(names: Array<PackageName | false>): Record<string, string> {
 }
 
 function packageName(title: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const slug = title
+    .toLowerCase()
+    .split(/[^a-z0-9]/)
+    .filter((word) => word !== '')
+    .join('-')
+    .slice(0, 60);
   return slug === '' ? 'app' : slug;
 }
 

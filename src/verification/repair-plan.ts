@@ -89,11 +89,11 @@ export function importedPaths(source: string, fromPath: string, paths: ReadonlyS
   return [...new Set(candidates.filter((path) => path !== fromPath && paths.has(path)))];
 }
 
-/** `role.subject.repair-1` → `role.subject`: repairs are named after the instance that first wrote the file. */
+/** `role.subject.r1-repair-2` → `role.subject`: repairs are named after the instance that first wrote the file. */
 export function originalInstance(instanceKey: string): string {
   // One `.repair-N` suffix at a time (a subject may itself contain `.repair-` followed by words).
   let key = instanceKey;
-  for (let match = /\.repair-\d+$/.exec(key); match; match = /\.repair-\d+$/.exec(key)) key = key.slice(0, match.index);
+  for (let match = /\.r\d+-repair-\d+$/.exec(key); match; match = /\.r\d+-repair-\d+$/.exec(key)) key = key.slice(0, match.index);
   return key;
 }
 

@@ -13,7 +13,7 @@
  * The run's root reads the last round (src/engine/project-finisher.ts): a run whose software
  * failed after its repairs ends `verification_failed`, never a plain `completed`.
  */
-import { WaitingChildrenError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import type { SelectionOptions } from '../agents/types.js';
@@ -61,6 +61,8 @@ export async function runVerification(deps: EngineDeps, settings: VerificationSe
       throw error;
     },
   );
+  // The sandbox ran for a while: a run cancelled or superseded meanwhile records nothing more.
+  await assertRunCurrent(deps, projectId, runId);
   await saveToWorkspace(deps, projectId, runId, report, producedFiles, snapshot);
   await settings.records.finish(projectId, runId, round, report);
 
@@ -122,7 +124,8 @@ async function addRepairs(
   const planned = tasks.flatMap((task) => {
     const role = roles.get(task.author);
     if (!role) return [];
-    const instanceKey = `${task.author}.repair-${round}`;
+    // The run is in the key: a resumed run's repairs are new agent runs, not the last run's completed ones.
+    const instanceKey = `${task.author}.${runId}-repair-${round}`;
     return [{ task, role, instanceKey, jobId: jobIds.agent(projectId, runId, instanceKey) }];
   });
   if (planned.length === 0) return 0;
@@ -149,7 +152,20 @@ async function addRepairs(
       return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: p.jobId, parent } };
     });
   if (children.length === 0) return 0;
+  // Saved before the children exist: a delivery after a crash here waits for them (or, if none were
+  // added, verifies the next round at once) instead of running this round's sandbox again.
+  await job.updateData({ ...data, step: 'collect', round });
   await deps.queues.flows.addBulk(children);
   await deps.events.publish({ type: 'repair.started', projectId, data: { round, agents: planned.map((p) => ({ instanceKey: p.instanceKey, files: p.task.files })) } });
   return children.length;
+}
+
+/** Throws when the run was cancelled, or the project has moved on to another run, or stopped. */
+async function assertRunCurrent(deps: EngineDeps, projectId: string, runId: string): Promise<void> {
+  if (await deps.state.isCancelled(projectId, runId)) throw new RunCancelledError();
+  const rows = await deps.sql.query<{ run_id: string | null; status: string }>(`SELECT "runId" AS run_id, "status"::text AS status FROM "Project" WHERE "id" = $1::uuid`, [projectId]);
+  const row = rows[0];
+  if (!row || row.run_id !== runId || !['queued', 'running'].includes(row.status)) {
+    throw new UnrecoverableError(`verification of run ${runId} stopped: the project is ${row ? `${row.status} (run ${row.run_id ?? 'none'})` : 'gone'}`);
+  }
 }

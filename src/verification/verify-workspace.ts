@@ -7,7 +7,8 @@
  * code, duration, the limit it hit, test counts where the runner prints them and the tail of its
  * output, and which isolation was in force. The directory is removed afterwards whatever happens.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { checkWorkspacePath } from '../engine/workspace/workspace-paths.js';
 import type { ProfileId } from '../agents/request-kind.js';
@@ -76,6 +77,9 @@ export interface VerificationOutcome {
 }
 
 const PRODUCED = ['package-lock.json'];
+const MAX_PRODUCED_BYTES = 20 * 1024 ** 2;
+/** The registry every npm command uses, whatever a model-written `.npmrc` says (the environment outranks it). */
+const NPM_REGISTRY = process.env.npm_config_registry ?? 'https://registry.npmjs.org/';
 
 async function materialise(files: ReadonlyMap<string, string>, workDir: string): Promise<void> {
   for (const [path, content] of files) {
@@ -87,9 +91,29 @@ async function materialise(files: ReadonlyMap<string, string>, workDir: string):
   }
 }
 
+/**
+ * A file the sandboxed commands wrote, read by the worker (as root): only a regular file, never
+ * through a symbolic link (model code could point one at /proc/self/environ or /etc/shadow), never
+ * a FIFO that would block, and bounded in size.
+ */
+async function readProducedFile(path: string): Promise<string | undefined> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_PRODUCED_BYTES) return undefined;
+    return await handle.readFile('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** `npm view name@spec version` in the sandbox: undefined when it exists, else why not. */
 export async function npmDependencyCheck(dependency: DeclaredDependency, context: DependencyCheckContext): Promise<string | undefined> {
-  if (dependency.manifest !== 'package.json') return 'no registry check for this manifest';
+  // Other registries (PyPI) are not checked here: their install fails on a name that does not exist.
+  if (dependency.manifest !== 'package.json') return undefined;
   const spec = dependency.spec.startsWith('npm:') || /^(?:file|link|git|https?|github):/.test(dependency.spec) ? undefined : dependency.spec;
   if (spec === undefined) return `only registry versions are allowed (got ${JSON.stringify(dependency.spec)})`;
   const result = await runSandboxed({
@@ -97,7 +121,7 @@ export async function npmDependencyCheck(dependency: DeclaredDependency, context
     workDir: context.workDir,
     network: true,
     writablePaths: [context.packageCacheDir],
-    env: { npm_config_cache: context.packageCacheDir, npm_config_update_notifier: 'false' },
+    env: { npm_config_cache: context.packageCacheDir, npm_config_update_notifier: 'false', npm_config_registry: NPM_REGISTRY },
     limits: { wallMs: 60_000, outputBytes: 16_384 },
   });
   if (result.exitCode === 0 && result.output.trim() !== '') return undefined;
@@ -174,7 +198,7 @@ export async function verifyWorkspace(options: VerifyWorkspaceOptions): Promise<
         workDir,
         network: command.network,
         writablePaths: command.network ? [options.packageCacheDir] : [],
-        env: { npm_config_cache: options.packageCacheDir, npm_config_update_notifier: 'false', PYTHONPATH: '.deps' },
+        env: { npm_config_cache: options.packageCacheDir, npm_config_update_notifier: 'false', npm_config_registry: NPM_REGISTRY, PYTHONPATH: '.deps' },
         limits: { wallMs: Math.min(command.wallMs, options.wallMsCap ?? Number.POSITIVE_INFINITY), outputBytes: options.outputBytes ?? 8_192 },
       });
       isolation ??= result.isolation;
@@ -183,9 +207,10 @@ export async function verifyWorkspace(options: VerifyWorkspaceOptions): Promise<
       commands.push(report);
       failed = !report.passed;
     }
-    for (const path of PRODUCED) {
+    // Handed back only when the software passed: a repair that changes the manifests installs afresh.
+    for (const path of failed ? [] : PRODUCED) {
       if (options.files.has(path)) continue;
-      const content = await readFile(join(workDir, path), 'utf8').catch(() => undefined);
+      const content = await readProducedFile(join(workDir, path));
       if (content !== undefined) producedFiles.set(path, content);
     }
     const status: VerificationStatus = failed ? 'failed' : 'passed';

@@ -63,7 +63,7 @@ describe('offline model: role generators', () => {
         const pinned = { ...manifest.dependencies, ...manifest.devDependencies };
         const imported = new Set<string>();
         for (const [path, file] of workspace.files) {
-          if (!/\.(ts|tsx)$/.test(path)) continue;
+          if (!/\.tsx?$/.test(path)) continue;
           for (const match of file.content.matchAll(/^import .*from '([^'.][^']*)';$|^import '([^'.][^']*)';$/gm)) {
             const specifier = match[1] ?? match[2] ?? '';
             if (specifier.startsWith('node:')) continue;

@@ -45,7 +45,7 @@ describe('request kind and stack', () => {
     expect(analysis).to.include({ kind: 'cli', language: 'python', hasFrontend: false, hasApi: false, hasDatabase: false });
     const ids = selectAgents(analysis).map((agent) => agent.agentId);
     expect(ids).to.include.members(['tech-stack-selector', 'route-creator', 'unit-test-creator', 'readme-creator', 'dockerfile-creator']);
-    expect(ids.filter((id) => /^(page|component|schema|controller|middleware|database|api-designer)/.test(id))).to.deep.equal([]);
+    expect(ids.filter((id) => /^(?:page|component|schema|controller|middleware|database|api-designer)/.test(id))).to.deep.equal([]);
     expect(roleInLayout(getRole('route-creator'), analysis)?.writes).to.deep.equal(['habit_tracker/**']);
     expect(roleInLayout(getRole('unit-test-creator'), analysis)?.produces).to.deep.equal(['tests/__init__.py', 'tests/test_habit_tracker.py']);
     expect(roleInLayout(getRole('environment-config-manager'), analysis)).to.equal(undefined);

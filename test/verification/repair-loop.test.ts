@@ -118,7 +118,7 @@ describe('verification: the repair loop through a worker process and a scripted 
     expect(rounds[0]?.summary).to.match(/python -m unittest failed/);
     expect(repairs, 'the module’s author was asked to repair it').to.include('controller');
 
-    const repairRun = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'controller-generator.sum.repair-1' } } });
+    const repairRun = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'controller-generator.sum.r1-repair-1' } } });
     expect(repairRun.status).to.equal('completed');
     const module = await h.deps.artifacts.snapshot(projectId);
     expect(module.find((file) => file.path === MODULE)?.content).to.equal(FIXED);

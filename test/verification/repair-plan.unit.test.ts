@@ -12,7 +12,7 @@ describe('verification: repair plan', () => {
   it('an assertion that names only the test blames the module it imports too', () => {
     const paths = ['src/calc.py', 'src/other.py', 'tests/test_calc.py'];
     const contents = new Map([['tests/test_calc.py', 'import unittest\nfrom src.calc import add\n']]);
-    const authors = new Map([['src/calc.py', 'coder.sum'], ['tests/test_calc.py', 'tester.sum.repair-1'], ['src/other.py', 'coder.other']]);
+    const authors = new Map([['src/calc.py', 'coder.sum'], ['tests/test_calc.py', 'tester.sum.r1-repair-1'], ['src/other.py', 'coder.other']]);
     const tasks = planRepairTasks(report('File "/w/run-1/tests/test_calc.py", line 6\nAssertionError: -1 != 5'), paths, authors, contents);
     expect(tasks.map((t) => [t.author, t.files])).to.deep.equal([
       ['coder.sum', ['src/calc.py']],
@@ -27,7 +27,9 @@ describe('verification: repair plan', () => {
   });
 
   it('names repairs after the instance that first wrote the file', () => {
-    expect(originalInstance('controller-generator.sum.repair-1.repair-2')).to.equal('controller-generator.sum');
+    expect(originalInstance('controller-generator.sum.r1-repair-1.r2-repair-2')).to.equal('controller-generator.sum');
     expect(originalInstance('tech-stack-selector')).to.equal('tech-stack-selector');
+    // A subject may itself read like a repair; only the numbered run-and-round suffix is stripped.
+    expect(originalInstance('page-creator.repair-1')).to.equal('page-creator.repair-1');
   });
 });

@@ -18,11 +18,18 @@ const TAKEN = new Set(
 
 export function pythonPackageName(analysis: Pick<RequestAnalysis, 'title'>): string {
   const words = kebabCase(analysis.title).split('-').filter((word) => /^[a-z0-9]+$/.test(word));
-  let name = words.join('_').replace(/^[0-9_]+/, '').slice(0, 40).replace(/_+$/, '');
+  let name = trimEnd(words.join('_').replace(/^[0-9_]+/, '').slice(0, 40), '_');
   if (name === '') name = 'program';
   return TAKEN.has(name) ? `${name}_tool` : name;
 }
 
 export function pythonDistributionName(analysis: Pick<RequestAnalysis, 'title'>): string {
   return pythonPackageName(analysis).replaceAll('_', '-');
+}
+
+/** `value` without trailing `char`s (a loop, not a backtracking `/_+$/`). */
+function trimEnd(value: string, char: string): string {
+  let end = value.length;
+  while (end > 0 && value[end - 1] === char) end--;
+  return value.slice(0, end);
 }

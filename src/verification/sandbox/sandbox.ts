@@ -20,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { lchown, readdir } from 'node:fs/promises';
+import { lchown, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SandboxCgroup } from './cgroup.js';
 import { hostIsolation, SANDBOX_UID, type Isolation } from './isolation.js';
@@ -104,8 +104,14 @@ function innerScript(command: SandboxCommand, host: Isolation, limits: SandboxLi
   const lines: string[] = ['set -e'];
   if (host.filesystem) {
     lines.push('mount --make-rprivate /');
-    for (const path of [command.workDir, ...(command.writablePaths ?? [])]) lines.push(`mount --bind ${quote(path)} ${quote(path)}`);
+    const writable = [command.workDir, ...(command.writablePaths ?? [])];
+    for (const path of writable) lines.push(`mount --bind ${quote(path)} ${quote(path)}`);
     lines.push('mount -o remount,bind,ro /');
+    // Every other mount too (a pod's emptyDirs, a shared package cache): read-only, no setuid, no
+    // devices. /proc, /sys and /dev keep their own rules.
+    lines.push(
+      `awk '{print $5}' /proc/self/mountinfo | while read -r m; do case "$m" in /|/proc|/proc/*|/sys|/sys/*|/dev|/dev/*|${writable.map(quote).join('|')}) ;; *) mount -o remount,bind,ro,nosuid,nodev "$m" 2>/dev/null || true ;; esac; done`,
+    );
     lines.push('mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp');
     lines.push('mount -t tmpfs -o size=64m,mode=1777 tmpfs /dev/shm 2>/dev/null || true');
   }
@@ -120,7 +126,8 @@ function innerScript(command: SandboxCommand, host: Isolation, limits: SandboxLi
   if (!cgroupUsed || !host.cgroup.pids) prlimit.push(`--nproc=${limits.processes}`);
   // Without a memory cgroup the address space stands in; runtimes reserve far more than they use.
   if (!cgroupUsed || !host.cgroup.memory) prlimit.push(`--as=${Math.max(limits.memoryBytes * 4, 8 * 1024 ** 3)}`);
-  const drop = host.user ? `setpriv --reuid=${SANDBOX_UID} --regid=${SANDBOX_UID} --clear-groups --inh-caps=-all ` : '';
+  // No capabilities, and none to gain: setuid binaries (mount, passwd …) get nothing either.
+  const drop = host.user ? `setpriv --reuid=${SANDBOX_UID} --regid=${SANDBOX_UID} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs ` : '';
   // Not exec: this shell stays the namespace's first process and turns a death by signal into
   // 128 + N, which is how a CPU-time or file-size kill is recognised.
   lines.push('set +e');
@@ -129,10 +136,31 @@ function innerScript(command: SandboxCommand, host: Isolation, limits: SandboxLi
   return lines.join('\n');
 }
 
-/** Hands a directory tree to the sandbox user (symbolic links themselves, never their targets). */
+/**
+ * Hands a directory tree to the sandbox user, once: a tree whose root it already owns was handed
+ * over before, and anything in it since was written by the sandbox user itself. The walk never
+ * follows a symbolic link (a link planted by model code to /etc must not make root chown /etc) and
+ * skips files with other hard links.
+ */
 async function chownTree(root: string): Promise<void> {
+  const top = await lstat(root);
+  if (top.uid === SANDBOX_UID) return;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const info = await lstat(path);
+      if (info.isSymbolicLink()) {
+        await lchown(path, SANDBOX_UID, SANDBOX_UID);
+      } else if (info.isDirectory()) {
+        await lchown(path, SANDBOX_UID, SANDBOX_UID);
+        await walk(path);
+      } else if (info.nlink === 1) {
+        await lchown(path, SANDBOX_UID, SANDBOX_UID);
+      }
+    }
+  };
+  await walk(root);
   await lchown(root, SANDBOX_UID, SANDBOX_UID);
-  for (const entry of await readdir(root, { recursive: true })) await lchown(join(root, entry), SANDBOX_UID, SANDBOX_UID);
 }
 
 function limitFromExit(exitCode: number | null, signal: NodeJS.Signals | null): SandboxLimitName | undefined {
