@@ -18,7 +18,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Conflict } from '../db/prisma-types.js';
 import type { ArbitrationJobData } from '../../queues/job-catalog.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { ArbitrationDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { loadArbitrationSubject } from '../engine/conflicts/conflict-rows.js';
 import type { ArbitrationServices } from './arbitration-services.js';
@@ -37,7 +37,7 @@ export interface ArbitrationResult {
   strategy: string;
 }
 
-export async function runArbitration(deps: EngineDeps, services: ArbitrationServices, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
+export async function runArbitration(deps: ArbitrationDeps, services: ArbitrationServices, job: Job<ArbitrationJobData>, token: string, data: ArbitrationJobData): Promise<ArbitrationResult> {
   if (await deps.state.isCancelled(data.projectId, data.runId)) throw new RunCancelledError();
   const subject = await loadArbitrationSubject(deps.sql, data.conflictId);
   if (!subject) throw new UnrecoverableError(`conflict ${data.conflictId} of project ${data.projectId} no longer exists`);
@@ -71,7 +71,7 @@ export async function runArbitration(deps: EngineDeps, services: ArbitrationServ
 }
 
 /** Opens the GitHub issue when configured. A failure is logged: the API can still answer the conflict. */
-async function openReview(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, projectName: string, reason: string): Promise<void> {
+async function openReview(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, services: ArbitrationServices, conflict: Conflict, projectName: string, reason: string): Promise<void> {
   if (!services.review || conflict.reviewUrl) return;
   try {
     const current = conflict.path ? await deps.artifacts.current(conflict.projectId, conflict.path) : undefined;
@@ -92,13 +92,13 @@ async function openReview(deps: EngineDeps, services: ArbitrationServices, confl
   }
 }
 
-async function waitForReview(deps: EngineDeps, job: Job<ArbitrationJobData>, token: string): Promise<never> {
+async function waitForReview(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, job: Job<ArbitrationJobData>, token: string): Promise<never> {
   await job.moveToDelayed(Date.now() + deps.limits.reviewPollMs, token);
   throw new DelayedError();
 }
 
 /** A person's answer: a file is written now; a design or requirement record goes into the stage's settled record when it collects. */
-async function applyContent(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, content: string, strategy: string, owner: string): Promise<void> {
+async function applyContent(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, services: ArbitrationServices, conflict: Conflict, content: string, strategy: string, owner: string): Promise<void> {
   const path = conflict.path;
   if (path !== null) {
     await deps.locks.withLock(conflict.projectId, path, owner, async (lock) => {

@@ -6,7 +6,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { Env } from '../config/env.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { BusDeps, EngineDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import type { RouteHook } from '../observability/health-server.js';
 import { UserProviderCache } from '../models/credentials/user-provider-cache.js';
 import { createProviders } from '../models/providers/create-providers.js';
@@ -22,7 +22,7 @@ export interface ArbitratorSetup {
   routes: RouteHook | undefined;
 }
 
-export function setUpArbitrator(deps: EngineDeps, env: Env, registry: Registry): ArbitratorSetup {
+export function setUpArbitrator(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, env: Env, registry: Registry): ArbitratorSetup {
   const github = env.GITHUB_TOKEN && env.GITHUB_REPO ? new GithubReview({ token: env.GITHUB_TOKEN, repo: env.GITHUB_REPO, baseUrl: env.GITHUB_API_URL, publicApiUrl: env.PUBLIC_API_URL }) : undefined;
   const services = createArbitrationServices({ env, providers: createProviders(env), userProviders: new UserProviderCache(env), metrics: createArbitrationMetrics(registry), review: github });
   const routes = github ? new GithubWebhookHandler(deps, { secret: env.GITHUB_WEBHOOK_SECRET, github }).route() : undefined;

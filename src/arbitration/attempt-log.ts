@@ -3,7 +3,7 @@
  * Outcomes: resolved · rejected (the proposal failed validation, or the merge found overlaps) ·
  * failed (the call failed) · skipped (the budget refused the call) · needs_review (handed to a person).
  */
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { StoreDeps } from '../engine/engine-deps.js';
 import type { ArbitrationServices } from './arbitration-services.js';
 
 export type AttemptOutcome = 'resolved' | 'rejected' | 'failed' | 'skipped' | 'needs_review';
@@ -23,7 +23,7 @@ export interface AttemptRecord {
 }
 
 /** Plain SQL: every conflict leaves at least one row, inside its stage's critical path. */
-export async function recordAttempt(deps: EngineDeps, services: ArbitrationServices, attempt: AttemptRecord): Promise<void> {
+export async function recordAttempt(deps: StoreDeps, services: ArbitrationServices, attempt: AttemptRecord): Promise<void> {
   await deps.sql.query(
     `INSERT INTO "ArbitrationAttempt" ("id", "conflictId", "strategy", "outcome", "provider", "model", "inputTokens", "outputTokens", "costMicros", "error", "createdAt")
      VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4, $5, $6::int, $7::int, $8::bigint, $9, timezone('UTC', now()))`,

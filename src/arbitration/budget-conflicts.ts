@@ -10,14 +10,14 @@
  *       `manual` with the budget the owner set; the stage re-runs the agent meanwhile.
  */
 import type { Conflict } from '../db/prisma-types.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { BudgetDeps, BusDeps, EngineDeps, ModelDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { microsToUsd } from '../economics/pricing.js';
 import type { ArbitrationServices } from './arbitration-services.js';
 import { recordAttempt } from './attempt-log.js';
 import { markResolved } from './strategy-chain.js';
 
 
-export async function settleBudgetConflict(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict): Promise<'resolved' | 'deferred'> {
+export async function settleBudgetConflict(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict): Promise<'resolved' | 'deferred'> {
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { status: true, budgetMicros: true } });
   if (project.status === 'budget_exhausted') {
     const reason = `the budget refused ${conflict.raisedBy}, a critical agent: raise the budget and resume the project`;

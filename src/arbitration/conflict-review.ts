@@ -6,14 +6,14 @@
  */
 import { ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { EngineDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { jobIds } from '../engine/job-ids.js';
 import { isBudgetConflict } from '../engine/conflicts/budget-conflict-kind.js';
 import { isRecordConflict, validateRecordProposal } from './record-proposals.js';
 
 export type ReviewAnswer = { take: 'ours' | 'theirs' } | { content: string };
 
-export async function resolveConflict(deps: EngineDeps, projectId: string, conflictId: string, answer: ReviewAnswer): Promise<void> {
+export async function resolveConflict(deps: StoreDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'queues'>, projectId: string, conflictId: string, answer: ReviewAnswer): Promise<void> {
   const conflict = await deps.prisma.conflict.findFirst({ where: { id: conflictId, projectId } });
   if (!conflict) throw new NotFoundError('conflict');
   if (isBudgetConflict(conflict)) throw new ConflictError('a budget conflict is settled by raising the project budget and resuming the project');

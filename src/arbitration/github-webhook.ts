@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhooks } from '@octokit/webhooks';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { BusDeps, EngineDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import { resolveConflict, type ReviewAnswer } from './conflict-review.js';
 import type { GithubReview } from './github-review.js';
@@ -58,7 +58,7 @@ export class GithubWebhookHandler {
   private readonly webhooks: Webhooks | undefined;
 
   constructor(
-    private readonly deps: EngineDeps,
+    private readonly deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>,
     private readonly options: GithubWebhookOptions,
   ) {
     this.webhooks = options.secret ? new Webhooks({ secret: options.secret }) : undefined;

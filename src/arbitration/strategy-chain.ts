@@ -15,7 +15,7 @@ import type { Conflict } from '../db/prisma-types.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { StageNumber } from '../agents/types.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { BudgetDeps, BusDeps, EngineDeps, ModelDeps, StoreDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { markConflictResolved } from '../engine/conflicts/conflict-rows.js';
 import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { PROVIDER_OF, type ArbitrationServices, type LlmStrategyName } from './arbitration-services.js';
@@ -45,7 +45,7 @@ export class FileMovedError extends Error {
   }
 }
 
-export async function runStrategyChain(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, context: ChainContext): Promise<ChainOutcome> {
+export async function runStrategyChain(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict, context: ChainContext): Promise<ChainOutcome> {
   const path = conflict.path;
   const reasons: string[] = [];
   let regions: unknown;
@@ -80,7 +80,7 @@ export async function runStrategyChain(deps: EngineDeps, services: ArbitrationSe
   return { resolved: false, reason: `conflict on ${subject}: ${why}; it needs a person to resolve it`, details: { regions, tried: reasons } };
 }
 
-async function mergeStrategy(deps: EngineDeps, conflict: Conflict, path: string, context: ChainContext) {
+async function mergeStrategy(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, conflict: Conflict, path: string, context: ChainContext) {
   return deps.locks.withLock(conflict.projectId, path, context.owner, async (lock) => {
     const current = await deps.artifacts.current(conflict.projectId, path);
     const outcome = threeWayMerge(conflict.base ?? '', current?.content ?? '', conflict.theirs ?? '');
@@ -106,7 +106,7 @@ interface ProposalTarget {
   apply(content: string, strategy: string): Promise<boolean>;
 }
 
-async function fileTarget(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, path: string, context: ChainContext): Promise<ProposalTarget> {
+async function fileTarget(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict, path: string, context: ChainContext): Promise<ProposalTarget> {
   const current = await deps.artifacts.current(conflict.projectId, path);
   const ours = current?.content ?? conflict.ours ?? '';
   const theirs = conflict.theirs ?? '';
@@ -124,7 +124,7 @@ async function fileTarget(deps: EngineDeps, services: ArbitrationServices, confl
 }
 
 /** Design and requirement conflicts: the stage writes the settled record from the stored resolution. */
-async function recordTarget(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict): Promise<ProposalTarget> {
+async function recordTarget(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict): Promise<ProposalTarget> {
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { requirements: true } });
   return {
     request: recordProposalRequest(conflict, project.requirements),
@@ -134,7 +134,7 @@ async function recordTarget(deps: EngineDeps, services: ArbitrationServices, con
 }
 
 /** `resolved`, `not_configured`, or why it did not resolve. */
-async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, target: ProposalTarget, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
+async function llmStrategy(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict, target: ProposalTarget, strategy: LlmStrategyName, context: ChainContext): Promise<string> {
   const providerName = PROVIDER_OF[strategy];
   const project = await deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId }, select: { name: true, requirements: true, ownerId: true } });
   const provider = await strategyProvider(deps, services, providerName, project.ownerId);
@@ -194,7 +194,7 @@ async function llmStrategy(deps: EngineDeps, services: ArbitrationServices, conf
   return 'resolved';
 }
 
-export async function markResolved(deps: EngineDeps, services: ArbitrationServices, conflict: Conflict, strategy: string, resolution: string): Promise<void> {
+export async function markResolved(deps: StoreDeps & BusDeps & WorkspaceDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'logger'>, services: ArbitrationServices, conflict: Conflict, strategy: string, resolution: string): Promise<void> {
   await markConflictResolved(deps.sql, conflict.id, strategy, resolution);
   services.metrics?.resolutions.inc({ strategy, type: conflict.type });
   await deps.events.publish({ type: 'conflict.resolved', projectId: conflict.projectId, data: { conflictId: conflict.id, path: conflict.path, strategy } });

@@ -5,12 +5,12 @@
  * reason, so the chain records the attempt as failed (with the reason) and moves on, as for any
  * other failed call.
  */
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { ModelDeps } from '../engine/engine-deps.js';
 import { BYO_PROVIDERS, ProviderKeysUnavailableError, type ProviderCredentials } from '../models/credentials/provider-credentials.js';
 import type { CompletionResult, LlmProvider } from '../models/provider.js';
 import type { ArbitrationServices } from './arbitration-services.js';
 
-export async function strategyProvider(deps: EngineDeps, services: ArbitrationServices, providerName: string, ownerId: string): Promise<LlmProvider | undefined> {
+export async function strategyProvider(deps: ModelDeps, services: ArbitrationServices, providerName: string, ownerId: string): Promise<LlmProvider | undefined> {
   const server = services.providers.get(providerName);
   if (!services.userProviders || !(BYO_PROVIDERS as readonly string[]).includes(providerName)) return server;
   let credentials: ProviderCredentials | undefined;

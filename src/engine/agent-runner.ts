@@ -20,7 +20,7 @@ import { markBudgetExhausted } from './budget-exhaustion.js';
 import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
@@ -46,7 +46,7 @@ export interface AgentResult {
   outputTokens: number;
 }
 
-export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta): Promise<AgentResult> {
+export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, meta: AgentJobMeta): Promise<AgentResult> {
   const { projectId, runId, instanceKey } = data;
   const role = getRole(data.agentId);
   const idle: AgentResult = { instanceKey, status: 'cancelled', written: [], conflicts: [], inputTokens: 0, outputTokens: 0 };
@@ -195,13 +195,13 @@ export async function runAgent(deps: EngineDeps, data: AgentJobData, meta: Agent
 }
 
 /** Every current file of the project, as a repair starts from it. */
-async function currentWorkspace(deps: EngineDeps, projectId: string): Promise<StageSnapshot> {
+async function currentWorkspace(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, projectId: string): Promise<StageSnapshot> {
   const files = await deps.artifacts.snapshot(projectId);
   return { versions: files.map((f) => ({ path: f.path, version: f.version })), contents: new Map(files.map((f) => [f.path, f.content])) };
 }
 
 /** The files to repair first, then the earlier files this role reads, in path order, until the context budget is spent. */
-function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
+function selectContext(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
   const first = new Set(repairing);
   const wanted = [...snapshot.versions.filter((f) => first.has(f.path)), ...snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads))];
   const contents = snapshot.contents;
@@ -216,7 +216,7 @@ function selectContext(deps: EngineDeps, role: AgentRole, snapshot: StageSnapsho
   return context;
 }
 
-async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
+async function recordFailure(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const final = meta.attemptsMade + 1 >= meta.maxAttempts || (error instanceof Error && error.name === 'UnrecoverableError');
   await deps.agentRuns.attemptFailed(data.projectId, data.instanceKey, message, final);
@@ -228,7 +228,7 @@ async function recordFailure(deps: EngineDeps, data: AgentJobData, meta: AgentJo
   deps.logger.warn('agent attempt failed', { projectId: data.projectId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, final, error: message });
 }
 
-async function markCancelled(deps: EngineDeps, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
+async function markCancelled(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
   await deps.agentRuns.cancel(data.projectId, data.instanceKey);
   return result;
 }

@@ -6,10 +6,10 @@
  */
 import { getStage } from '../agents/stages.js';
 import { microsToUsd } from '../economics/pricing.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { EngineDeps, RunRecordDeps, StoreDeps } from './engine-deps.js';
 
 export async function markBudgetExhausted(
-  deps: EngineDeps,
+  deps: StoreDeps & RunRecordDeps & Pick<EngineDeps, 'logger'>,
   where: { projectId: string; runId: string; stage: number; agentName: string; detail: string; limit?: 'budget' | 'account_cap' },
 ): Promise<void> {
   const { projectId, stage } = where;

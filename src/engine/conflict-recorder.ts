@@ -8,7 +8,7 @@
  * stage's collect step found agents' records disagree, ./conflicts/stage-conflicts.ts).
  */
 import { ARBITRATION_QUEUE, queueDefinition, type ArbitrationJobData } from '../../queues/job-catalog.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { BusDeps, EngineDeps, StoreDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { insertConflict, type NewConflictRow } from './conflicts/conflict-rows.js';
 
@@ -23,11 +23,11 @@ export interface ConflictInput extends Omit<NewConflictRow, 'dedupeKey'> {
 
 export type CodeConflictInput = Omit<ConflictInput, 'type' | 'path'> & { path: string };
 
-export async function recordCodeConflict(deps: EngineDeps, input: CodeConflictInput): Promise<string> {
+export async function recordCodeConflict(deps: StoreDeps & BusDeps & Pick<EngineDeps, 'queues'>, input: CodeConflictInput): Promise<string> {
   return recordConflict(deps, { ...input, type: 'code' });
 }
 
-export async function recordConflict(deps: EngineDeps, input: ConflictInput): Promise<string> {
+export async function recordConflict(deps: StoreDeps & BusDeps & Pick<EngineDeps, 'queues'>, input: ConflictInput): Promise<string> {
   const dedupeKey = `${input.projectId}.${input.runId}.${input.dedupeKey ?? `${input.raisedBy}.${input.path ?? input.topic ?? input.type}`}`;
   const { runId: _runId, stage: _stage, stageJob: _stageJob, dedupeKey: _dedupeKey, ...row } = input;
   const conflict = await insertConflict(deps.sql, { ...row, dedupeKey });

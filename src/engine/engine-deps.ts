@@ -61,6 +61,38 @@ export interface EngineDeps {
   verification?: VerificationSettings;
 }
 
+/*
+ * The services each part of the engine needs, named. `EngineDeps` is the composition root a
+ * process builds once; every runner declares the services it uses (below), so the compiler keeps a
+ * part from reaching for more, and a test can hand a part only what it needs.
+ */
+/** PostgreSQL: Prisma for rare statements, plain SQL for the hot paths. */
+export type StoreDeps = Pick<EngineDeps, 'prisma' | 'sql'>;
+/** The context bus: Redis and its namespace, events, the cancel flag. */
+export type BusDeps = Pick<EngineDeps, 'redis' | 'namespace' | 'events' | 'state'>;
+/** The workspace: versioned files, their locks, the stage snapshot cache. */
+export type WorkspaceDeps = Pick<EngineDeps, 'locks' | 'artifacts' | 'snapshots'>;
+/** A run's records: agent runs, stage runs, and the project's lifecycle (its status). */
+export type RunRecordDeps = Pick<EngineDeps, 'agentRuns' | 'stageRuns' | 'lifecycle'>;
+/** Money: model prices and the accounts' spending caps (budgets live on the bus). */
+export type BudgetDeps = Pick<EngineDeps, 'prices' | 'spendCap'>;
+/** Models: the router and the owners' own provider keys. */
+export type ModelDeps = Pick<EngineDeps, 'models' | 'credentials'>;
+type Basics = Pick<EngineDeps, 'logger' | 'queues' | 'limits'>;
+
+/** An agent job: the model call, paid for, its files written under locks, its run recorded. */
+export type AgentExecutionDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Basics;
+/** A stage job: selection, dispatch, the collect step's judgement. No model, no money. */
+export type StageDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
+/** The root job: the manifest, the totals, the run's end. */
+export type FinisherDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verification'>;
+/** The verify job: the sandbox and its repairs (added as agent jobs). */
+export type VerifyDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
+/** Projects: create, execute, resume, cancel, accept (the API, the demo). */
+export type ProjectServiceDeps = StoreDeps & BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues' | 'verification'>;
+/** An arbitration job (with its ArbitrationServices, a parameter of its own): merges, and the LLM strategies' calls, paid for. */
+export type ArbitrationDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Basics;
+
 export interface EngineDepsInput {
   prisma: PrismaClient;
   /** Plain SQL for the hot path (`Database.sql`); without it, the same statements go through Prisma's raw API. */

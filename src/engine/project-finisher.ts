@@ -6,7 +6,7 @@
  */
 import type { ProjectJobData } from '../../queues/job-catalog.js';
 import { jsonColumn } from '../db/sql-executor.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { BusDeps, EngineDeps, FinisherDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { RunCancelledError } from './project-service.js';
 
@@ -22,7 +22,7 @@ export interface ProjectTotals {
 }
 
 /** The run's totals in one statement (the root job is on the critical path; the demo prints them too). */
-export async function computeTotals(deps: EngineDeps, projectId: string): Promise<ProjectTotals> {
+export async function computeTotals(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verification'>, projectId: string): Promise<ProjectTotals> {
   const rows = await deps.sql.query<{ stages: number; agents: unknown; artifacts: number; conflicts: unknown; input_tokens: string; output_tokens: string; cost: string }>(
     `SELECT (SELECT count(*)::int FROM "StageRun" WHERE "projectId" = $1::uuid AND "status" = 'completed') AS stages,
             (SELECT COALESCE(json_object_agg(status, n), '{}') FROM (SELECT "status"::text AS status, count(*)::int AS n FROM "AgentRun" WHERE "projectId" = $1::uuid GROUP BY 1) a) AS agents,
@@ -49,7 +49,7 @@ export async function computeTotals(deps: EngineDeps, projectId: string): Promis
   };
 }
 
-export async function finishProject(deps: EngineDeps, data: ProjectJobData): Promise<ProjectTotals> {
+export async function finishProject(deps: FinisherDeps, data: ProjectJobData): Promise<ProjectTotals> {
   const { projectId, runId } = data;
   // Reads go out together: the root job is the last step between the final stage and "completed".
   const [cancelled, snapshot, totals, current] = await Promise.all([

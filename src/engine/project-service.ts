@@ -11,7 +11,7 @@ import { selectAgents } from '../agents/selection.js';
 import type { Project } from '../db/prisma-types.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
 import { agentQueueName, ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { ProjectServiceDeps } from './engine-deps.js';
 import { buildProjectFlow } from './flow-builder.js';
 import { jobIds } from './job-ids.js';
 import { ACTIVE_STATUSES, RESUMABLE_STATUSES, TransitionRefusedError } from './project-lifecycle.js';
@@ -37,7 +37,7 @@ const RESUMABLE: readonly Project['status'][] = RESUMABLE_STATUSES;
 
 export class ProjectService {
   constructor(
-    private readonly deps: EngineDeps,
+    private readonly deps: ProjectServiceDeps,
     private readonly defaultBudgetUsd = 10,
   ) {}
 

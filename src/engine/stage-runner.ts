@@ -19,7 +19,7 @@ import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
 import type { SelectionOptions } from '../agents/types.js';
 import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, type ArbitrationJobData, type StageJobData } from '../../queues/job-catalog.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { BusDeps, EngineDeps, RunRecordDeps, StageDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { raiseRecordConflicts } from './conflicts/record-disputes.js';
 import { RunCancelledError } from './project-service.js';
@@ -33,7 +33,7 @@ export interface StageResult {
   conflicts: number;
 }
 
-export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<StageResult> {
+export async function runStage(deps: StageDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<StageResult> {
   // Independent reads go out together: a stage job sits on the project's critical path.
   const [cancelled, project] = await Promise.all([deps.state.isCancelled(data.projectId, data.runId), deps.stageRuns.project(data.projectId)]);
   if (cancelled) {
@@ -58,7 +58,7 @@ export async function runStage(deps: EngineDeps, job: Job<StageJobData>, token: 
 }
 
 /** Returns true when the job now waits for its children. */
-async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: StageProject): Promise<boolean> {
+async function dispatch(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, job: Job<StageJobData>, token: string, data: StageJobData, project: StageProject): Promise<boolean> {
   const { projectId, runId, stage } = data;
   const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
   const planned = plan.map((a) => ({ instanceKey: a.instanceKey, agentId: a.agentId, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical }));
@@ -86,7 +86,7 @@ async function dispatch(deps: EngineDeps, job: Job<StageJobData>, token: string,
   return job.moveToWaitingChildren(token);
 }
 
-async function collect(deps: EngineDeps, job: Job<StageJobData>, data: StageJobData, project: StageProject): Promise<StageResult> {
+async function collect(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, job: Job<StageJobData>, data: StageJobData, project: StageProject): Promise<StageResult> {
   const { projectId, stage } = data;
   const stageDef = getStage(stage);
 
@@ -136,7 +136,7 @@ function instanceSubject(instanceKey: string): string | undefined {
   return dot === -1 ? undefined : instanceKey.slice(dot + 1);
 }
 
-async function failStage(deps: EngineDeps, data: StageJobData, stageRunId: string, result: StageResult, reason: string): Promise<void> {
+async function failStage(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, data: StageJobData, stageRunId: string, result: StageResult, reason: string): Promise<void> {
   const { projectId, runId, stage } = data;
   await deps.stageRuns.fail({ stageRunId, succeeded: result.succeeded, failed: result.failed.length, result: { ...result }, error: reason });
   await deps.events.publish({ type: 'stage.failed', projectId, data: { stage, reason } });

@@ -18,7 +18,7 @@ import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import type { SelectionOptions } from '../agents/types.js';
 import { agentQueueName, queueDefinition, type AgentJobData, type VerifyJobData } from '../../queues/job-catalog.js';
-import type { EngineDeps } from '../engine/engine-deps.js';
+import type { BusDeps, EngineDeps, RunRecordDeps, StoreDeps, VerifyDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { jobIds } from '../engine/job-ids.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { chooseProfile } from './choose-profile.js';
@@ -38,7 +38,7 @@ export interface VerificationResult {
   repairs: number;
 }
 
-export async function runVerification(deps: EngineDeps, settings: VerificationSettings, job: Job<VerifyJobData>, token: string, data: VerifyJobData): Promise<VerificationResult> {
+export async function runVerification(deps: VerifyDeps, settings: VerificationSettings, job: Job<VerifyJobData>, token: string, data: VerifyJobData): Promise<VerificationResult> {
   const { projectId, runId } = data;
   if (await deps.state.isCancelled(projectId, runId)) throw new RunCancelledError();
   if (data.step === 'collect' && (await job.moveToWaitingChildren(token))) {
@@ -84,7 +84,7 @@ export async function runVerification(deps: EngineDeps, settings: VerificationSe
 
 /** The report (and a lockfile the install wrote) become workspace files, under the file locks. */
 async function saveToWorkspace(
-  deps: EngineDeps,
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>,
   projectId: string,
   runId: string,
   report: VerificationReport,
@@ -105,7 +105,7 @@ async function saveToWorkspace(
 }
 
 async function addRepairs(
-  deps: EngineDeps,
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>,
   settings: VerificationSettings,
   job: Job<VerifyJobData>,
   data: VerifyJobData,
@@ -161,7 +161,7 @@ async function addRepairs(
 }
 
 /** Throws when the run was cancelled, or the project has moved on to another run, or stopped. */
-async function assertRunCurrent(deps: EngineDeps, projectId: string, runId: string): Promise<void> {
+async function assertRunCurrent(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, projectId: string, runId: string): Promise<void> {
   if (await deps.state.isCancelled(projectId, runId)) throw new RunCancelledError();
   const rows = await deps.sql.query<{ run_id: string | null; status: string }>(`SELECT "runId" AS run_id, "status"::text AS status FROM "Project" WHERE "id" = $1::uuid`, [projectId]);
   const row = rows[0];

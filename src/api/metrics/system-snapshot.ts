@@ -32,7 +32,7 @@ export class SystemSnapshot {
   private cached: { at: number; figures: Promise<SystemFigures> } | undefined;
 
   constructor(
-    private readonly deps: EngineDeps,
+    private readonly deps: Pick<EngineDeps, 'prisma' | 'queues'>,
     private readonly ttlMs = 2_000,
   ) {}
 

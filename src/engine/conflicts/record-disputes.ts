@@ -17,7 +17,7 @@ import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR, recordJson, SETTLED_DE
 import type { Logger } from '../../logging/logger.js';
 import type { StageJobData } from '../../../queues/job-catalog.js';
 import { recordConflict } from '../conflict-recorder.js';
-import type { EngineDeps } from '../engine-deps.js';
+import type { BusDeps, EngineDeps, StoreDeps, WorkspaceDeps } from '../engine-deps.js';
 import { designDisputes, settledDecisions } from './design-conflicts.js';
 import type { Dispute, RecordFile } from './dispute.js';
 import { requirementDisputes, settledRequirements } from './requirement-conflicts.js';
@@ -38,7 +38,7 @@ const KIND_OF_STAGE: Readonly<Record<number, RecordKind>> = {
 };
 
 /** Returns true when the stage job now waits for the conflicts it raised. */
-export async function raiseRecordConflicts(deps: EngineDeps, job: Job<StageJobData>, token: string, data: StageJobData): Promise<boolean> {
+export async function raiseRecordConflicts(deps: StoreDeps & BusDeps & WorkspaceDeps & Pick<EngineDeps, 'logger' | 'queues'>, job: Job<StageJobData>, token: string, data: StageJobData): Promise<boolean> {
   const kind = KIND_OF_STAGE[data.stage];
   if (!kind) return false;
   const { projectId, runId, stage } = data;
@@ -85,14 +85,14 @@ export async function raiseRecordConflicts(deps: EngineDeps, job: Job<StageJobDa
   return false;
 }
 
-async function recordFiles(deps: EngineDeps, projectId: string, dir: string): Promise<RecordFile[]> {
+async function recordFiles(deps: StoreDeps & BusDeps & WorkspaceDeps & Pick<EngineDeps, 'logger' | 'queues'>, projectId: string, dir: string): Promise<RecordFile[]> {
   const files = await deps.artifacts.currentFiles(projectId, dir, '.json');
   return files
     .filter((f) => !f.path.slice(dir.length).includes('/'))
     .map((f) => ({ path: f.path, agent: f.path.slice(dir.length, -'.json'.length), content: f.content }));
 }
 
-async function writeSettled(deps: EngineDeps, projectId: string, stage: number, path: string, content: string): Promise<void> {
+async function writeSettled(deps: StoreDeps & BusDeps & WorkspaceDeps & Pick<EngineDeps, 'logger' | 'queues'>, projectId: string, stage: number, path: string, content: string): Promise<void> {
   const author = `engine:settled-record:stage-${stage}`;
   await deps.locks.withLock(projectId, path, author, async (lock) => {
     const current = await deps.artifacts.current(projectId, path);

@@ -14,7 +14,7 @@
 import type { AgentJobData } from '../../../queues/job-catalog.js';
 import { StaleLockError } from '../../errors/app-error.js';
 import { recordConflict, type CodeConflictInput } from '../conflict-recorder.js';
-import type { EngineDeps } from '../engine-deps.js';
+import type { BusDeps, EngineDeps, StoreDeps } from '../engine-deps.js';
 import { BUDGET_TOPIC_PREFIX } from './budget-conflict-kind.js';
 import { LockBusyError } from '../workspace/file-locks.js';
 import type { WriteOutcome } from '../workspace/artifact-store.js';
@@ -37,7 +37,7 @@ export async function guardLocks(files: number, write: () => Promise<WriteOutcom
   }
 }
 
-export async function recordLockConflict(deps: EngineDeps, input: CodeConflictInput & { reason: string }): Promise<string> {
+export async function recordLockConflict(deps: StoreDeps & BusDeps & Pick<EngineDeps, 'queues'>, input: CodeConflictInput & { reason: string }): Promise<string> {
   const { reason, ...conflict } = input;
   return recordConflict(deps, {
     ...conflict,
@@ -48,7 +48,7 @@ export async function recordLockConflict(deps: EngineDeps, input: CodeConflictIn
   });
 }
 
-export async function recordBudgetConflict(deps: EngineDeps, data: AgentJobData, where: { stageRunId: string; stageJob: { id: string; queue: string } }, detail: string): Promise<string> {
+export async function recordBudgetConflict(deps: StoreDeps & BusDeps & Pick<EngineDeps, 'queues'>, data: AgentJobData, where: { stageRunId: string; stageJob: { id: string; queue: string } }, detail: string): Promise<string> {
   return recordConflict(deps, {
     type: 'resource',
     projectId: data.projectId,
