@@ -74,6 +74,8 @@ describe('verification: the sandbox in the pipeline', function () {
   async function enqueue(files: ReadonlyMap<string, string>): Promise<{ projectId: string; jobId: string }> {
     const harness = h as Harness;
     const projectId = await harness.createProject({ requirements: 'A small Python library with its unit tests.' });
+    // The verify job belongs to the project's current run: r1, under way.
+    await harness.deps.lifecycle.apply(projectId, 'enqueue', { runId: 'r1' });
     await harness.deps.artifacts.writeAll({ projectId, author: 'zekka', stage: 1, files: [...files].map(([path, content]) => ({ path, content, baseVersion: null, fenceToken: 0 })) });
     const definition = queueDefinition(VERIFY_QUEUE);
     const data: VerifyJobData = { projectId, runId: 'r1', round: 0, step: 'verify' };

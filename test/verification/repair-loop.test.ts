@@ -1,7 +1,8 @@
 /**
  * The repair loop end to end, through real processes: a project run by a `zekka worker` whose
- * model is a scripted server speaking Anthropic's Messages protocol. The controller role's first
- * answer is a Python module that fails its unit test; verification (the real sandbox) fails,
+ * model is a scripted server speaking Anthropic's Messages protocol. In the Python layout the Route
+ * Creator writes the program's package and the Unit Test Creator its tests; the program's first
+ * answer is a module that fails its unit test; verification (the real sandbox) fails,
  * the repair task goes to the role that wrote the module, whose answer (recognised by the
  * prompt's "## Repair" section) is fixed; round 1 passes and the project completes. The cost
  * ledger holds every model call, repairs included, each once.
@@ -16,18 +17,21 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 
 const REQUEST = 'A tiny Python library that adds two numbers, with unit tests.\n\n## Entities\n- Sum\n';
 // Only the two roles the test scripts: every stage excluded, these two forced in.
-const OPTIONS = { excludeStages: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], includeAgents: ['controller-generator', 'unit-test-creator'] };
-const MODULE = 'src/server/controllers/calc.py';
-const TEST = 'tests/unit/test_calc.py';
+const OPTIONS = { excludeStages: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], includeAgents: ['route-creator', 'unit-test-creator'] };
 const BROKEN = 'def add(a, b):\n    return a - b\n';
 const FIXED = 'def add(a, b):\n    return a + b\n';
-const TEST_SOURCE = 'import unittest\n\nfrom src.server.controllers.calc import add\n\n\nclass AddTest(unittest.TestCase):\n    def test_adds(self):\n        self.assertEqual(add(2, 3), 5)\n';
-// The catalogue's roles still promise the Node layout's files (`produces`); each answer includes
-// its promised file beside the Python it is about.
-const PRODUCED = {
-  controller: { path: 'src/server/controllers/sum.controller.ts', content: 'export {};\n' },
-  test: { path: 'tests/unit/sum.test.ts', content: 'export {};\n' },
-};
+/** The program's import package, as the Python layout names it in the Route Creator's prompt. */
+function packageOf(system: string): string {
+  const marker = 'in the package ';
+  const start = system.indexOf(marker);
+  return start === -1 ? 'calc' : system.slice(start + marker.length, system.indexOf('/', start));
+}
+const files = (pkg: string) => ({
+  module: `${pkg}/calc.py`,
+  init: `${pkg}/__init__.py`,
+  test: `tests/test_${pkg}.py`,
+  testSource: `import unittest\n\nfrom ${pkg}.calc import add\n\n\nclass AddTest(unittest.TestCase):\n    def test_adds(self):\n        self.assertEqual(add(2, 3), 5)\n`,
+});
 
 /** The text of a Messages request: its system prompt and its user message. */
 export function promptOf(request: RecordedRequest): { system: string; prompt: string } {
@@ -65,16 +69,20 @@ describe('verification: the repair loop through a worker process and a scripted 
     const verification = { workRoot: join(root, 'runs'), packageCacheDir: join(root, 'cache'), maxRepairRounds: 2 };
     fake = await new FakeAnthropicServer().start();
     const repairs: string[] = [];
+    let pkg = 'calc';
     fake.responder = (request) => {
       const { system, prompt } = promptOf(request);
       const repairing = prompt.includes('## Repair');
-      if (system.includes('You write the controller')) {
-        if (repairing) repairs.push('controller');
-        return answer([{ path: MODULE, content: repairing ? FIXED : BROKEN }, ...(repairing ? [] : [PRODUCED.controller])]);
+      if (system.includes('You write the Python program itself')) {
+        pkg = packageOf(system);
+        if (repairing) repairs.push('program');
+        const f = files(pkg);
+        return answer([{ path: f.module, content: repairing ? FIXED : BROKEN }, ...(repairing ? [] : [{ path: f.init, content: '' }])]);
       }
-      if (system.includes('You write unit tests')) {
+      if (system.includes('You write unittest tests')) {
         if (repairing) repairs.push('unit-test');
-        return answer([{ path: TEST, content: TEST_SOURCE }, ...(repairing ? [] : [PRODUCED.test])]);
+        const f = files(pkg);
+        return answer([{ path: f.test, content: f.testSource }, ...(repairing ? [] : [{ path: 'tests/__init__.py', content: '' }])]);
       }
       return { kind: 'error', status: 400, message: `unscripted role: ${system.slice(0, 80)}` };
     };
@@ -97,7 +105,7 @@ describe('verification: the repair loop through a worker process and a scripted 
       projectId,
       author: 'zekka',
       stage: 1,
-      files: ['pyproject.toml', 'tests/__init__.py', 'tests/unit/__init__.py'].map((path) => ({
+      files: ['pyproject.toml'].map((path) => ({
         path,
         content: path === 'pyproject.toml' ? '[project]\nname = "calc"\nversion = "0.1.0"\n' : '',
         baseVersion: null,
@@ -116,12 +124,12 @@ describe('verification: the repair loop through a worker process and a scripted 
       [1, 'passed'],
     ]);
     expect(rounds[0]?.summary).to.match(/python -m unittest failed/);
-    expect(repairs, 'the module’s author was asked to repair it').to.include('controller');
+    expect(repairs, 'the module’s author was asked to repair it').to.include('program');
 
-    const repairRun = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'controller-generator.sum.r1-repair-1' } } });
+    const repairRun = await h.deps.prisma.agentRun.findUniqueOrThrow({ where: { projectId_instanceKey: { projectId, instanceKey: 'route-creator.r1-repair-1' } } });
     expect(repairRun.status).to.equal('completed');
     const module = await h.deps.artifacts.snapshot(projectId);
-    expect(module.find((file) => file.path === MODULE)?.content).to.equal(FIXED);
+    expect(module.find((file) => file.path === files(pkg).module)?.content).to.equal(FIXED);
 
     // The ledger: one row per model call the scripted server answered, repairs included, none twice.
     const ledger = await h.deps.prisma.costLedgerEntry.findMany({ where: { projectId } });
