@@ -126,6 +126,8 @@ function vitestConfig(task: AgentTask): OutputFile {
     "    include: ['tests/**/*.test.ts'],",
     "    exclude: ['tests/e2e/**', 'node_modules/**'],",
     "    env: { DATABASE_URL: process.env.TEST_DATABASE_URL ?? '', AUTH_TOKEN_SECRET: 'test-secret-of-at-least-32-characters!!' },",
+    '    // The access log of every request a test makes is shown only for the tests that fail.',
+    "    silent: 'passed-only',",
     '  },',
     '});',
   ]);

@@ -15,7 +15,7 @@ export interface CacheCheckContext {
   packageCacheDir: string;
 }
 
-const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[\w.-]+)?$/;
 const KEY_PREFIX = 'make-fetch-happen:request-cache:';
 
 /** The cache key a registry tarball of `name@version` is stored under. */
