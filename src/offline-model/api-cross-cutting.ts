@@ -6,6 +6,7 @@ import type { AgentTask } from '../agents/agent-task.js';
 import { domainModel } from './domain.js';
 import { file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { APP_SHELL_PATH, editShared } from './slots.js';
+import { signInFiles } from './api-sign-in.js';
 
 function wired(what: string, shell: OutputFile[]): string {
   return `${what}${shell.length > 0 ? '; wired into app.ts through its slot lines' : '; app.ts or its slot lines not in context, so app.ts is left alone'}.`;
@@ -84,10 +85,12 @@ const errorHandler: RoleGenerator = (task) => {
 
 const authenticationManager: RoleGenerator = (task) => {
   const shell = editShared(task, APP_SHELL_PATH, {
-    'authentication-imports': ["import { authenticate } from './auth/authenticate.js';"],
-    authentication: ['api.use(authenticate());'],
+    'authentication-imports': ["import { authRoutes } from './auth/auth-routes.js';", "import { authenticate } from './auth/authenticate.js';"],
+    // Sign-up and login answer before authenticate(): the only /api routes without a token.
+    authentication: ["api.use('/auth', authRoutes());", 'api.use(authenticate());'],
   });
-  return output(wired('HMAC-signed bearer tokens and the authenticate() middleware', shell), [
+  return output(wired('HMAC-signed bearer tokens, sign-up and login (scrypt), and the authenticate() middleware', shell), [
+    ...signInFiles(task, rolesOf(task)),
     file(task, 'src/server/auth/tokens.ts', [
       "import { createHmac, timingSafeEqual } from 'node:crypto';",
       '',
@@ -140,7 +143,6 @@ const authenticationManager: RoleGenerator = (task) => {
       '}',
       '',
       '/** Rejects a request without a valid bearer token with 401; otherwise sets `req.user`. */',
-      '// Issuing tokens (sign-in) needs a user store and a credential decision the request does not make.',
       'export function authenticate(): RequestHandler {',
       '  return (req, res, next) => {',
       "    const match = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');",

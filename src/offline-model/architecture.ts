@@ -78,8 +78,25 @@ function dataAccess(models: string[]): string[] {
     '  deleteMany(args: ById): Promise<{ count: number }>;',
     '}',
     '',
+    '/** A sign-in identity (POST /api/auth/signup, /login): the password is kept only as an scrypt hash. */',
+    'export interface Credential {',
+    '  id: string;',
+    '  email: string;',
+    '  passwordHash: string;',
+    '  role: string;',
+    '  createdAt: Date;',
+    '  updatedAt: Date;',
+    '}',
+    '',
+    "/** The part of Prisma's Credential delegate that sign-up and login use; `email` is unique. */",
+    'export interface CredentialStore {',
+    '  findUnique(args: { where: { email: string } }): Promise<Credential | null>;',
+    '  create(args: { data: { email: string; passwordHash: string; role: string } }): Promise<Credential>;',
+    '}',
+    '',
     `export interface Database {`,
     ...models.map((name) => `  ${name}: ModelStore;`),
+    '  credential: CredentialStore;',
     '}',
     '',
     '/** A store that keeps rows in memory (lost on restart): tests and runs without DATABASE_URL. */',
@@ -115,9 +132,27 @@ function dataAccess(models: string[]): string[] {
     '  };',
     '}',
     '',
+    '/** Credentials in memory, unique by email like the table: a second sign-up fails as Prisma would (P2002). */',
+    'export function memoryCredentialStore(): CredentialStore {',
+    '  const byEmail = new Map<string, Credential>();',
+    '  return {',
+    '    async findUnique({ where }) {',
+    '      return byEmail.get(where.email) ?? null;',
+    '    },',
+    '    async create({ data }) {',
+    "      if (byEmail.has(data.email)) throw Object.assign(new Error('Unique constraint failed on the fields: (`email`)'), { code: 'P2002' });",
+    '      const now = new Date();',
+    '      const row: Credential = { ...data, id: randomUUID(), createdAt: now, updatedAt: now };',
+    '      byEmail.set(row.email, row);',
+    '      return row;',
+    '    },',
+    '  };',
+    '}',
+    '',
     'export function memoryDatabase(): Database {',
     '  return {',
     ...models.map((name) => `    ${name}: memoryStore(),`),
+    '    credential: memoryCredentialStore(),',
     '  };',
     '}',
     '',
@@ -132,6 +167,19 @@ function dataAccess(models: string[]): string[] {
     'export const prisma: Database = process.env.DATABASE_URL ? await prismaDatabase() : memoryDatabase();',
   ];
 }
+
+/** Sign-up and login's table (the migration creates it: database.ts). */
+export const CREDENTIAL_MODEL = [
+  '/// A sign-in identity: POST /api/auth/signup creates one, /login checks it. Only an scrypt hash of the password.',
+  'model Credential {',
+  '  id           String   @id @default(cuid())',
+  '  email        String   @unique',
+  '  passwordHash String',
+  '  role         String',
+  '  createdAt    DateTime @default(now())',
+  '  updatedAt    DateTime @updatedAt',
+  '}',
+];
 
 const databaseDesigner: RoleGenerator = (task) => {
   const model = domainModel(task.analysis);
@@ -170,6 +218,8 @@ const databaseDesigner: RoleGenerator = (task) => {
       '  provider = "postgresql"',
       '  url      = env("DATABASE_URL")',
       '}',
+      // The sign-in identities behind src/server/auth/auth-routes.ts, beside the request's own models.
+      ...(task.analysis.hasApi ? ['', ...CREDENTIAL_MODEL] : []),
     ]),
   ];
   if (task.analysis.hasApi) {

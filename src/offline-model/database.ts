@@ -43,6 +43,24 @@ function createTable(entity: EntityModel): string[] {
   return ['-- CreateTable', `CREATE TABLE "${entity.name}" (`, ...columns.map((column) => `    ${column},`), '', `    CONSTRAINT "${entity.name}_pkey" PRIMARY KEY ("id")`, ');', ''];
 }
 
+const CREDENTIAL_TABLE = [
+  '-- CreateTable',
+  'CREATE TABLE "Credential" (',
+  '    "id" TEXT NOT NULL,',
+  '    "email" TEXT NOT NULL,',
+  '    "passwordHash" TEXT NOT NULL,',
+  '    "role" TEXT NOT NULL,',
+  '    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,',
+  '    "updatedAt" TIMESTAMP(3) NOT NULL,',
+  '',
+  '    CONSTRAINT "Credential_pkey" PRIMARY KEY ("id")',
+  ');',
+  '',
+  '-- CreateIndex',
+  'CREATE UNIQUE INDEX "Credential_email_key" ON "Credential"("email");',
+  '',
+];
+
 const migrationCreator: RoleGenerator = (task) => {
   const model = domainModel(task.analysis);
   const foreignKeys = model.entities.flatMap((entity) =>
@@ -51,9 +69,11 @@ const migrationCreator: RoleGenerator = (task) => {
         `ALTER TABLE "${entity.name}" ADD CONSTRAINT "${entity.name}_${relation.foreignKey}_fkey" FOREIGN KEY ("${relation.foreignKey}") REFERENCES "${relation.target}"("id") ON DELETE SET NULL ON UPDATE CASCADE;`,
     ),
   );
-  return output(`Initial migration: ${model.entities.length} tables, ${foreignKeys.length} foreign keys.`, [
+  return output(`Initial migration: ${model.entities.length + (task.analysis.hasApi ? 1 : 0)} tables, ${foreignKeys.length} foreign keys.`, [
     file(task, 'prisma/schema/migrations/0001_init/migration.sql', [
       ...model.entities.flatMap(createTable),
+      // The Credential model of schema.prisma (architecture.ts), when there is an API to sign in to.
+      ...(task.analysis.hasApi ? CREDENTIAL_TABLE : []),
       ...(foreignKeys.length > 0 ? ['-- AddForeignKey', ...foreignKeys] : []),
       ...(model.entities.length === 0 ? ['-- The request names no entities: nothing to create yet.'] : []),
     ]),

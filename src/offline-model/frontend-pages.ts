@@ -2,6 +2,7 @@
 import { humanize, kebabCase } from '../agents/naming.js';
 import type { AgentTask } from '../agents/agent-task.js';
 import { domainModel, type EntityModel, type ScalarField } from './domain.js';
+import { isSignInPage } from './frontend-shell.js';
 import { file, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
 
 /** The entity a page is about: named in the page's name (`TaskDetail` → Task) or description. */
@@ -62,11 +63,14 @@ const pageCreator: RoleGenerator = (task) => {
   const slug = slugOf(task);
   const entity = entityOfPage(task, page);
   const headingId = `${slug}-title`;
-  return output(`The ${page} page${entity ? ` with the ${entity.name} list and form` : ''}.`, [
+  // The page where people sign in shows the routing manager's sign-in form.
+  const signIn = task.analysis.hasApi && isSignInPage(page);
+  return output(`The ${page} page${entity ? ` with the ${entity.name} list and form` : signIn ? ' with the sign-in form' : ''}.`, [
     file(task, `web/src/pages/${slug}.tsx`, [
       "import type { ReactElement } from 'react';",
       `import { ${page}Panel } from '../components/${slug}';`,
       ...(entity ? [`import { ${entity.name}Form } from '../forms/${entity.kebab}-form';`] : []),
+      ...(signIn ? ["import { SignInForm } from '../routes/sign-in-form';"] : []),
       '',
       `export function ${page}Page(): ReactElement {`,
       '  return (',
@@ -74,6 +78,7 @@ const pageCreator: RoleGenerator = (task) => {
       `      <h1 id="${headingId}">${humanize(page)}</h1>`,
       `      <${page}Panel />`,
       ...(entity ? [`      <${entity.name}Form />`] : []),
+      ...(signIn ? ['      <SignInForm />'] : []),
       '    </section>',
       '  );',
       '}',

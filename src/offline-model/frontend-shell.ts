@@ -5,6 +5,7 @@
  */
 import { humanize, kebabCase } from '../agents/naming.js';
 import { domainModel, tsTypeOf } from './domain.js';
+import type { AgentTask } from '../agents/agent-task.js';
 import { bullets, file, output, type OutputFile, type RoleGenerator } from './scaffold.js';
 import { WEB_SHELL_PATH, editShared } from './slots.js';
 
@@ -63,6 +64,22 @@ const apiIntegrationSpecialist: RoleGenerator = (task) => {
       '  return body as T;',
       '}',
       '',
+      ...(task.analysis.hasApi
+        ? [
+            'export interface Session {',
+            '  token: string;',
+            '  user: { id: string; email: string; role: string };',
+            '}',
+            '',
+            '/** Signs up or logs in (POST /auth/signup or /auth/login) and keeps the token for every later call. */',
+            "export async function signIn(mode: 'signup' | 'login', email: string, password: string): Promise<Session> {",
+            "  const session = await request<Session>(`/auth/${mode}`, { method: 'POST', body: JSON.stringify({ email, password }) });",
+            '  setToken(session.token);',
+            '  return session;',
+            '}',
+            '',
+          ]
+        : []),
       'export const apiClient = {',
       '  list: <T>(resource: string, page = 1): Promise<T[]> => request<T[]>(`/${resource}?page=${page}`),',
       '  get: <T>(resource: string, id: string): Promise<T> => request<T>(`/${resource}/${encodeURIComponent(id)}`),',
@@ -235,8 +252,70 @@ const uiUxDesigner: RoleGenerator = (task) => {
   ]);
 };
 
+/** A page whose name says it is where people sign in: it shows the sign-in form (frontend-pages.ts). */
+export function isSignInPage(page: string): boolean {
+  return /^(?:log ?in|log ?on|sign ?in|sign ?up|register|auth)/i.test(page);
+}
+
+/** web/src/routes/sign-in-form.tsx: log in or sign up; the API client keeps the token it answers. */
+function signInForm(task: AgentTask): OutputFile {
+  return file(task, 'web/src/routes/sign-in-form.tsx', [
+    "import { useState, type FormEvent, type ReactElement } from 'react';",
+    "import { ApiError, signIn, type Session } from '../api/client';",
+    '',
+    "type Mode = 'login' | 'signup';",
+    '',
+    '/** Logs in or signs up; on success every page\'s API calls carry the token (kept in memory only). */',
+    'export function SignInForm(): ReactElement {',
+    "  const [mode, setMode] = useState<Mode>('login');",
+    "  const [email, setEmail] = useState('');",
+    "  const [password, setPassword] = useState('');",
+    '  const [session, setSession] = useState<Session>();',
+    '  const [error, setError] = useState<string>();',
+    '  const [busy, setBusy] = useState(false);',
+    '',
+    '  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {',
+    '    event.preventDefault();',
+    '    setBusy(true);',
+    '    setError(undefined);',
+    '    try {',
+    '      setSession(await signIn(mode, email, password));',
+    "      setPassword('');",
+    '    } catch (caught) {',
+    "      setError(caught instanceof ApiError || caught instanceof Error ? caught.message : 'Could not sign in');",
+    '    } finally {',
+    '      setBusy(false);',
+    '    }',
+    '  }',
+    '',
+    '  if (session) return <p role="status">Signed in as {session.user.email}.</p>;',
+    '  return (',
+    "    <form aria-label={mode === 'login' ? 'Log in' : 'Sign up'} onSubmit={(event) => void submit(event)}>",
+    '      <label>',
+    '        Email',
+    '        <input name="email" type="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />',
+    '      </label>',
+    '      <label>',
+    '        Password',
+    "        <input name=\"password\" type=\"password\" autoComplete={mode === 'login' ? 'current-password' : 'new-password'} minLength={8} required value={password} onChange={(event) => setPassword(event.target.value)} />",
+    '      </label>',
+    '      <button type="submit" disabled={busy}>',
+    "        {mode === 'login' ? 'Log in' : 'Sign up'}",
+    '      </button>',
+    "      <button type=\"button\" onClick={() => setMode(mode === 'login' ? 'signup' : 'login')}>",
+    "        {mode === 'login' ? 'New here? Sign up' : 'Have an account? Log in'}",
+    '      </button>',
+    '      {error && <p role="alert">{error}</p>}',
+    '    </form>',
+    '  );',
+    '}',
+  ]);
+}
+
 const routingManager: RoleGenerator = (task) => {
   const pages = task.analysis.pages.map((page, index) => ({ page, path: index === 0 ? '/' : `/${kebabCase(page)}` }));
+  // Without a page of its own for signing in, the form gets a route of its own.
+  const signInRoute = task.analysis.hasApi && !pages.some(({ page }) => isSignInPage(page));
   const shell = editShared(task, WEB_SHELL_PATH, {
     'routing-imports': ["import { AppRouter } from './routes/app-router';"],
     routing: ['tree = <AppRouter />;'],
@@ -245,6 +324,7 @@ const routingManager: RoleGenerator = (task) => {
     file(task, 'web/src/routes/app-router.tsx', [
       "import { lazy, Suspense, type ReactElement } from 'react';",
       "import { BrowserRouter, NavLink, Route, Routes } from 'react-router';",
+      ...(signInRoute ? ["import { SignInForm } from './sign-in-form';"] : []),
       '',
       '// One chunk per page.',
       ...pages.map(({ page }) => `const ${page}Page = lazy(() => import('../pages/${kebabCase(page)}').then((module) => ({ default: module.${page}Page })));`),
@@ -254,10 +334,12 @@ const routingManager: RoleGenerator = (task) => {
       '    <BrowserRouter>',
       '      <nav aria-label="Main">',
       ...pages.map(({ page, path }) => `        <NavLink to="${path}">${humanize(page)}</NavLink>`),
+      ...(signInRoute ? ['        <NavLink to="/sign-in">Sign in</NavLink>'] : []),
       '      </nav>',
       '      <Suspense fallback={<p role="status">Loading…</p>}>',
       '        <Routes>',
       ...pages.map(({ page, path }) => `          <Route path="${path}" element={<${page}Page />} />`),
+      ...(signInRoute ? ['          <Route path="/sign-in" element={<SignInForm />} />'] : []),
       '          <Route path="*" element={<p>Page not found.</p>} />',
       '        </Routes>',
       '      </Suspense>',
@@ -265,6 +347,7 @@ const routingManager: RoleGenerator = (task) => {
       '  );',
       '}',
     ]),
+    ...(task.analysis.hasApi ? [signInForm(task)] : []),
     ...shell,
   ]);
 };

@@ -18,7 +18,6 @@ import { PYTHON_GENERATORS } from './python/index.js';
 import { QA_GENERATORS } from './qa.js';
 import { REQUIREMENTS_GENERATORS } from './requirements.js';
 import type { RoleGenerator } from './scaffold.js';
-import { withRequestedStack } from './stack-decision.js';
 import { layoutOf } from '../agents/role-layout.js';
 import { TESTING_GENERATORS } from './testing.js';
 
@@ -45,5 +44,5 @@ export function generateOffline(task: AgentTask): AgentOutput {
   const python = layoutOf(task.analysis) === 'python' && Object.hasOwn(PYTHON_GENERATORS, task.agentId) ? PYTHON_GENERATORS[task.agentId] : undefined;
   const generator = python ?? (Object.hasOwn(ROLE_GENERATORS, task.agentId) ? ROLE_GENERATORS[task.agentId] : undefined);
   if (!generator) throw new NotFoundError(`offline generator for agent "${task.agentId}"`);
-  return withRequestedStack(task, generator(task));
+  return generator(task);
 }

@@ -59,7 +59,8 @@ function packageJson(task: AgentTask): OutputFile {
   const scripts: Record<string, string> = {
     typecheck: 'tsc --noEmit -p tsconfig.json',
     test: 'vitest run',
-    ...(a.hasApi ? { start: 'tsx src/server/server.ts' } : {}),
+    // tsx is the runtime's loader (the tsconfig only type-checks): `npm start` and the image run the sources.
+    ...(a.hasApi ? { start: 'node --import tsx src/server/server.ts' } : {}),
     ...(web ? { 'dev:web': 'vite web', 'build:web': 'vite build web', 'test:e2e': 'playwright test' } : {}),
     ...(a.hasDatabase ? { 'db:generate': 'prisma generate --schema prisma/schema', 'db:migrate': 'prisma migrate deploy --schema prisma/schema' } : {}),
   };
@@ -70,12 +71,11 @@ function packageJson(task: AgentTask): OutputFile {
     type: 'module',
     engines: { node: '>=20.19' },
     scripts,
-    dependencies: pinned([a.hasApi && 'express', a.hasApi && 'zod', a.hasDatabase && '@prisma/client', a.realtime && 'socket.io', web && 'react', web && 'react-dom', web && 'react-router', web && a.realtime && 'socket.io-client']),
+    dependencies: pinned([a.hasApi && 'express', a.hasApi && 'tsx', a.hasApi && 'zod', a.hasDatabase && '@prisma/client', a.realtime && 'socket.io', web && 'react', web && 'react-dom', web && 'react-router', web && a.realtime && 'socket.io-client']),
     devDependencies: pinned([
       'typescript',
       '@types/node',
       'vitest',
-      a.hasApi && 'tsx',
       a.hasApi && '@types/express',
       a.hasApi && 'supertest',
       a.hasApi && '@types/supertest',
@@ -126,6 +126,8 @@ function vitestConfig(task: AgentTask): OutputFile {
     "    include: ['tests/**/*.test.ts'],",
     "    exclude: ['tests/e2e/**', 'node_modules/**'],",
     "    env: { DATABASE_URL: process.env.TEST_DATABASE_URL ?? '', AUTH_TOKEN_SECRET: 'test-secret-of-at-least-32-characters!!' },",
+    '    // The access log of every request a test makes is shown only for the tests that fail.',
+    "    silent: 'passed-only',",
     '  },',
     '});',
   ]);

@@ -166,7 +166,8 @@ const performanceTester: RoleGenerator = (task) => {
 const securityTester: RoleGenerator = (task) => {
   const model = domainModel(task.analysis);
   const roles = rolesOf(task);
-  return output(`Authentication and input tests for ${model.entities.length} resources.`, [
+  return output(`Authentication and input tests for ${model.entities.length} resources, and the sign-up and login flow.`, [
+    file(task, 'tests/security/sign-in.test.ts', signInTest(task, model.entities[0]?.pluralKebab)),
     file(task, 'tests/security/auth.test.ts', [
       criteriaAbout(task, 'general'),
       "import request from 'supertest';",
@@ -210,6 +211,49 @@ const securityTester: RoleGenerator = (task) => {
     ]),
   ]);
 };
+
+/** Sign-up → login → an authenticated call, and the refusals, through the real routes and in-memory stores. */
+function signInTest(task: AgentTask, resource: string | undefined): string[] {
+  return [
+    criteriaAbout(task, 'general'),
+    "import request from 'supertest';",
+    "import { describe, expect, it } from 'vitest';",
+    "import { createApp } from '../../src/server/app.js';",
+    '',
+    ...TOKEN_SETUP,
+    'const app = createApp();',
+    "const account = { email: 'ada@example.com', password: 'correct horse battery staple' };",
+    '',
+    "describe('sign-up and login', () => {",
+    "  it('signs up, logs in, and calls the API with the token it got', async () => {",
+    "    const signedUp = await request(app).post('/api/auth/signup').send(account).expect(201);",
+    "    expect((signedUp.body as { user: { email: string } }).user.email).toBe(account.email);",
+    "    expect(JSON.stringify(signedUp.body)).not.toContain('passwordHash');",
+    "    const loggedIn = await request(app).post('/api/auth/login').send({ ...account, email: 'ADA@example.com' }).expect(200);",
+    '    const { token } = loggedIn.body as { token: string };',
+    ...(resource
+      ? [
+          `    await request(app).get('/api/${resource}').expect(401);`,
+          `    await request(app).get('/api/${resource}').set('authorization', \`Bearer \${token}\`).expect(200);`,
+        ]
+      : ["    expect(token).toMatch(/^[\\w-]+\\.[\\w-]+$/);"]),
+    '  });',
+    '',
+    "  it('refuses a wrong password and an unknown email with 401', async () => {",
+    "    await request(app).post('/api/auth/signup').send({ email: 'bob@example.com', password: account.password }).expect(201);",
+    "    await request(app).post('/api/auth/login').send({ email: 'bob@example.com', password: 'not the password' }).expect(401);",
+    "    await request(app).post('/api/auth/login').send({ email: 'nobody@example.com', password: account.password }).expect(401);",
+    '  });',
+    '',
+    "  it('refuses a second account with one email (409) and a short password (400 naming the field)', async () => {",
+    "    await request(app).post('/api/auth/signup').send({ email: 'cy@example.com', password: account.password }).expect(201);",
+    "    await request(app).post('/api/auth/signup').send({ email: 'cy@example.com', password: account.password }).expect(409);",
+    "    const short = await request(app).post('/api/auth/signup').send({ email: 'dee@example.com', password: 'short' }).expect(400);",
+    "    expect((short.body as { error: { field?: string } }).error.field).toBe('password');",
+    '  });',
+    '});',
+  ];
+}
 
 const loadTester: RoleGenerator = (task) => {
   const model = domainModel(task.analysis);

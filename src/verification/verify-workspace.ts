@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { checkWorkspacePath } from '../engine/workspace/workspace-paths.js';
 import type { ProfileId } from '../agents/request-kind.js';
 import type { CommandPhase, DeclaredDependency, TestCounts, ToolchainProfile } from './profiles/toolchain-profile.js';
+import { npmCachedDependencies } from './npm-cache-check.js';
 import { runSandboxed, type SandboxIsolationReport, type SandboxLimitName, type SandboxResult } from './sandbox/sandbox.js';
 
 export type VerificationStatus = 'passed' | 'failed' | 'unverifiable';
@@ -63,6 +64,8 @@ export interface VerifyWorkspaceOptions {
   wallMsCap?: number;
   /** The registry check; defaults to `npm view` in the sandbox. */
   checkDependency?: (dependency: DeclaredDependency, context: DependencyCheckContext) => Promise<string | undefined>;
+  /** `name@version` of the dependencies the warm package cache proves exist; defaults to `npm cache ls` (npm-cache-check.ts). */
+  cachedDependencies?: (declared: readonly DeclaredDependency[], context: DependencyCheckContext) => Promise<Set<string>>;
 }
 
 export interface DependencyCheckContext {
@@ -174,10 +177,13 @@ export async function verifyWorkspace(options: VerifyWorkspaceOptions): Promise<
     const declared = profile.dependencies(options.files);
     const missing: MissingDependency[] = [];
     const checkStarted = performance.now();
+    const context = { workDir, packageCacheDir: options.packageCacheDir };
+    const cached = await (options.cachedDependencies ?? ((list, where) => npmCachedDependencies(list, where, NPM_REGISTRY)))(declared, context);
+    const toCheck = declared.filter((dependency) => !cached.has(`${dependency.name}@${dependency.spec}`));
     // A few at a time: each is a registry round trip.
-    for (let index = 0; index < declared.length; index += 6) {
-      const batch = declared.slice(index, index + 6);
-      const reasons = await Promise.all(batch.map((dependency) => check(dependency, { workDir, packageCacheDir: options.packageCacheDir })));
+    for (let index = 0; index < toCheck.length; index += 6) {
+      const batch = toCheck.slice(index, index + 6);
+      const reasons = await Promise.all(batch.map((dependency) => check(dependency, context)));
       batch.forEach((dependency, position) => {
         const reason = reasons[position];
         if (reason !== undefined) missing.push({ ...dependency, reason });
@@ -185,7 +191,8 @@ export async function verifyWorkspace(options: VerifyWorkspaceOptions): Promise<
     }
     if (declared.length > 0) {
       const outputTail = missing.map((m) => `${m.manifest}: ${m.name}@${m.spec}: ${m.reason}`).join('\n');
-      commands.push({ phase: 'dependencies', label: `registry check of ${declared.length} dependencies`, exitCode: missing.length === 0 ? 0 : 1, passed: missing.length === 0, skipped: false, durationMs: Math.round(performance.now() - checkStarted), outputTail });
+      const label = `registry check of ${declared.length} dependencies${cached.size > 0 ? ` (${cached.size} found in the package cache)` : ''}`;
+      commands.push({ phase: 'dependencies', label, exitCode: missing.length === 0 ? 0 : 1, passed: missing.length === 0, skipped: false, durationMs: Math.round(performance.now() - checkStarted), outputTail });
     }
     let failed = missing.length > 0;
     for (const command of profile.commands(options.files)) {

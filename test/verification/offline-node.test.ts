@@ -44,6 +44,11 @@ describe('verification: the offline model builds Node/TypeScript software that p
       const tests = byPhase.get('test')?.tests;
       expect(tests?.passed, 'tests passed').to.be.greaterThan(0);
       expect(tests?.failed).to.equal(0);
+      // The app is usable: sign-up → login → an authenticated call, and a wrong password's 401, are among the tests that passed.
+      const signIn = (await h.deps.artifacts.snapshot(projectId)).find((file) => file.path === 'tests/security/sign-in.test.ts');
+      expect(signIn?.content).to.include("post('/api/auth/signup')").and.include("post('/api/auth/login')").and.include('expect(401)');
+      // eslint-disable-next-line no-control-regex -- vitest colours its report
+      expect(byPhase.get('test')?.outputTail.replace(/\u001b\[[0-9;]*m/g, '')).to.match(/sign-in\.test\.ts \(3 tests\)/);
       console.log(`      ${request}: ${report?.summary} in ${report?.durationMs} ms (${report?.commands.map((command) => `${command.label} ${command.durationMs} ms`).join(', ')})`);
     });
   }

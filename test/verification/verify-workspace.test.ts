@@ -1,12 +1,13 @@
 // Verification of a materialised workspace through the real profiles and the real sandbox: a
 // passing and a failing Python project, a Node project, a dependency the registry does not have,
 // and a stack without a profile.
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { nodeTypescriptProfile } from '../../src/verification/profiles/node-typescript.js';
 import { pythonProfile } from '../../src/verification/profiles/python.js';
-import { verifyWorkspace } from '../../src/verification/verify-workspace.js';
+import { npmDependencyCheck, verifyWorkspace } from '../../src/verification/verify-workspace.js';
 
 const PYPROJECT = '[project]\nname = "greet"\nversion = "0.1.0"\n';
 const GREET = 'def greet(name):\n    return f"Hello, {name}!"\n';
@@ -87,6 +88,26 @@ describe('verification: a workspace through its profile', function () {
     expect(report.status).to.equal('failed');
     expect(report.missingDependencies.map((dependency) => dependency.name)).to.deep.equal(['zekka-surely-not-a-real-package-5f1c2a']);
     expect(report.commands.filter((command) => command.skipped).map((command) => command.phase)).to.deep.equal(['install', 'build', 'test']);
+  });
+
+  it('asks the registry only about dependencies the package cache does not prove, and still fails an invented name', async () => {
+    const cache = join(root, 'warm-cache');
+    // A tarball fetched from the registry before, as a previous verification's install leaves it.
+    execFileSync('npm', ['cache', 'add', 'is-number@7.0.0', '--cache', cache], { stdio: 'ignore' });
+    const asked: string[] = [];
+    const checkDependency: typeof npmDependencyCheck = async (dependency, context) => {
+      asked.push(dependency.name);
+      return npmDependencyCheck(dependency, context);
+    };
+    const manifest = { name: 'tiny', version: '1.0.0', dependencies: { 'is-number': '7.0.0', 'is-odd': '^3.0.1', 'zekka-surely-not-a-real-package-5f1c2a': '1.0.0' } };
+    const files = new Map([
+      ['package.json', JSON.stringify(manifest)],
+      ['tsconfig.json', '{}'],
+    ]);
+    const { report } = await verifyWorkspace({ ...options(), packageCacheDir: cache, files, profile: nodeTypescriptProfile, checkDependency });
+    expect(asked.sort()).to.deep.equal(['is-odd', 'zekka-surely-not-a-real-package-5f1c2a']);
+    expect(report.missingDependencies.map((dependency) => dependency.name)).to.deep.equal(['zekka-surely-not-a-real-package-5f1c2a']);
+    expect(report.commands[0]?.label).to.equal('registry check of 3 dependencies (1 found in the package cache)');
   });
 
   it('reports a stack without a profile as not verified, plainly', async () => {

@@ -95,11 +95,12 @@ export const API_ROLES: AgentRole[] = [
     stage: 4,
     name: 'Authentication Manager',
     systemPrompt:
-      'You implement authentication as docs/architecture/security.md describes: src/server/auth/tokens.ts issuing and verifying signed bearer tokens with a secret from the environment, and src/server/auth/authenticate.ts, a middleware that rejects requests without a valid token with 401. ' +
+      'You implement authentication as docs/architecture/security.md describes: src/server/auth/tokens.ts issuing and verifying signed bearer tokens with a secret from the environment, src/server/auth/authenticate.ts, a middleware that rejects requests without a valid token with 401; and sign-up and login (src/server/auth/auth-routes.ts: POST /auth/signup and /auth/login answering a token, passwords hashed with scrypt in src/server/auth/passwords.ts, credentials in the `credential` store of src/server/db.ts). ' +
+      'Mount the auth routes before authenticate(). ' +
       'Wire it into src/server/app.ts only by replacing the lines `// zekka:slot authentication-imports` and `// zekka:slot authentication`; never hard-code a secret.',
     tier: 'premium',
     critical: false,
-    writes: ['src/server/auth/authenticate.ts', 'src/server/auth/tokens.ts', APP_SHELL],
+    writes: ['src/server/auth/authenticate.ts', 'src/server/auth/tokens.ts', 'src/server/auth/passwords.ts', 'src/server/auth/auth-routes.ts', APP_SHELL],
     reads: [...API_DESIGN, APP_SHELL],
     produces: ['src/server/auth/authenticate.ts'],
     select: { requires: ['api'] },

@@ -111,7 +111,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     stage: 5,
     name: 'Routing Manager',
     systemPrompt:
-      'You write the client routes in web/src/routes/app-router.tsx with react-router: one route per page, the first page at "/", a not-found route, and navigation links. ' +
+      'You write the client routes in web/src/routes/app-router.tsx with react-router: one route per page, the first page at "/", a not-found route, and navigation links; and, when there is an API, web/src/routes/sign-in-form.tsx (log in or sign up through the API client\'s signIn, which keeps the token), routed at /sign-in unless a page is for signing in. ' +
       'Wire the router into web/src/App.tsx only by replacing the lines `// zekka:slot routing-imports` and `// zekka:slot routing`; page modules are web/src/pages/<page>.tsx.',
     tier: 'economy',
     critical: false,

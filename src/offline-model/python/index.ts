@@ -10,6 +10,7 @@ import { cliFiles, cliTests } from './python-cli.js';
 import { libraryFiles, libraryTests } from './python-library.js';
 import { pythonProgram, pyString, type PythonProgram } from './python-names.js';
 import { scriptFiles, scriptTests } from './python-script.js';
+import { stackProfile } from '../stack-profile.js';
 
 function programFiles(task: AgentTask, program: PythonProgram): OutputFile[] {
   if (program.kind === 'cli') return cliFiles(task, program);
@@ -66,7 +67,7 @@ const techStackSelector: RoleGenerator = (task) => {
       agent: 'tech-stack-selector',
       decisions: {
         language: { choice: 'python', reason: 'the request asks for a Python program (or a program without naming a language)' },
-        profile: { choice: 'python', reason: 'proven by the Python toolchain profile: compileall and unittest' },
+        profile: stackProfile(task.analysis),
       },
     }),
   ]);
