@@ -14,7 +14,7 @@ import { analyzeRequest } from '../src/agents/request-analysis.js';
 import { createArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import { followProject } from '../src/cli/progress/follow-project.js';
 import { openDatabase, type Database } from '../src/db/database.js';
-import { createEngineDeps, type EngineDeps } from '../src/engine/engine-deps.js';
+import { createEngineDeps, verificationServices, type EngineDeps } from '../src/engine/engine-deps.js';
 import { ProjectService } from '../src/engine/project-service.js';
 import { SingleProviderRouter } from '../src/models/model-router.js';
 import { OfflineProvider } from '../src/offline-model/offline-provider.js';
@@ -57,7 +57,7 @@ async function runRequest(deps: EngineDeps, redis: Redis, projects: ProjectServi
   const following = followProject(redis, deps.events, project.id, () => undefined, after);
   await projects.execute(project.id);
   const ended = await following;
-  const rounds = (await deps.verification?.records.list(project.id)) ?? [];
+  const rounds = await deps.verifications.list(project.id);
   const report = rounds[0]?.report ?? null;
   const files = new Map((await deps.artifacts.snapshot(project.id)).map((file) => [file.path, file.content]));
   return {
@@ -99,13 +99,14 @@ async function main(): Promise<void> {
       namespace: env.namespace,
       logger: silentLogger,
       models: new SingleProviderRouter(new OfflineProvider()),
-      verification: { workRoot: join(root, 'runs'), packageCacheDir: warmCache, maxRepairRounds: MAX_REPAIR_ROUNDS },
+      verifyRuns: true,
     });
+    const verification = verificationServices(deps, { workRoot: join(root, 'runs'), packageCacheDir: warmCache, maxRepairRounds: MAX_REPAIR_ROUNDS });
     const arbitration = createArbitrationServices({
       env: { ARBITRATION_STRATEGIES: 'merge,human', ARBITRATION_MODELS: undefined, ARBITRATION_MAX_OUTPUT_TOKENS: 16_000, ARBITRATION_MAX_FILE_BYTES: 1_000_000 },
       providers: new Map(),
     });
-    pool = new WorkerPool({ deps, arbitration, connection: redis, prefix: env.prefix, queueGlobs: '*', lockDurationMs: 30_000 });
+    pool = new WorkerPool({ deps, arbitration, verification, connection: redis, prefix: env.prefix, queueGlobs: '*', lockDurationMs: 30_000 });
     const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
     const projects = new ProjectService(deps, 100);
 

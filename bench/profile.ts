@@ -10,7 +10,7 @@ import { analyzeRequest } from '../src/agents/request-analysis.js';
 import { selectAgents } from '../src/agents/selection.js';
 import type { SelectionOptions } from '../src/agents/types.js';
 import { openDatabase } from '../src/db/database.js';
-import { createEngineDeps } from '../src/engine/engine-deps.js';
+import { createEngineDeps, verificationServices } from '../src/engine/engine-deps.js';
 import { ProjectService } from '../src/engine/project-service.js';
 import { followProject } from '../src/cli/progress/follow-project.js';
 import { currentCorrelationId } from '../src/logging/logger.js';
@@ -130,7 +130,8 @@ export async function runProfile(input: ProfileInput): Promise<string[]> {
   const deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
   // The profiled request raises no conflict; merge → human keeps any that appears off the models.
   const arbitration = createArbitrationServices({ env: { ARBITRATION_STRATEGIES: 'merge,human', ARBITRATION_MODELS: undefined, ARBITRATION_MAX_OUTPUT_TOKENS: 16_000, ARBITRATION_MAX_FILE_BYTES: 1_000_000 }, providers: new Map() });
-  const pool = new WorkerPool({ deps, arbitration, connection: redis, prefix: env.prefix, queueGlobs: '*', agentConcurrency: 50 });
+  const verification = verificationServices(deps, { workRoot: '/var/tmp/zekka-bench-verify', packageCacheDir: '/var/tmp/zekka-bench-verify-cache', maxRepairRounds: 0 });
+  const pool = new WorkerPool({ deps, arbitration, verification, connection: redis, prefix: env.prefix, queueGlobs: '*', agentConcurrency: 50 });
   const projects = new ProjectService(deps, 1_000);
   const agents = selectAgents(analyzeRequest(input.request), input.options).length;
   const run = async () => {

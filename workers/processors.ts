@@ -12,6 +12,7 @@ import { runArbitration } from '../src/arbitration/arbitration-runner.js';
 import type { ArbitrationServices } from '../src/arbitration/arbitration-services.js';
 import { withCorrelation } from '../src/logging/logger.js';
 import { runVerification } from '../src/verification/verification-runner.js';
+import type { VerificationSettings } from '../src/verification/verification-settings.js';
 import { agentJobSchema, arbitrationJobSchema, projectJobSchema, stageJobSchema, verifyJobSchema, type ArbitrationJobData, type QueueKind, type StageJobData, type VerifyJobData } from '../queues/job-catalog.js';
 
 export type Processor = (job: Job<unknown>, token?: string) => Promise<unknown>;
@@ -22,7 +23,13 @@ function parse<S extends z.ZodType>(schema: S, job: Job<unknown>): z.infer<S> {
   return parsed.data;
 }
 
-export function createProcessor(kind: QueueKind, deps: EngineDeps, arbitration: ArbitrationServices): Processor {
+/** What the jobs of some queues need besides the engine: a process serving them cannot be built without. */
+export interface ProcessorServices {
+  arbitration: ArbitrationServices;
+  verification: VerificationSettings;
+}
+
+export function createProcessor(kind: QueueKind, deps: EngineDeps, { arbitration, verification }: ProcessorServices): Processor {
   const run = (job: Job<unknown>, token: string | undefined): Promise<unknown> => {
     switch (kind) {
       case 'project':
@@ -38,8 +45,7 @@ export function createProcessor(kind: QueueKind, deps: EngineDeps, arbitration: 
       case 'arbitration':
         return runArbitration(deps, arbitration, job as Job<ArbitrationJobData>, token ?? '', parse(arbitrationJobSchema, job));
       case 'verify':
-        if (!deps.verification) throw new UnrecoverableError('this process has no verification settings (VERIFY_SOFTWARE=false)');
-        return runVerification(deps, deps.verification, job as Job<VerifyJobData>, token ?? '', parse(verifyJobSchema, job));
+        return runVerification(deps, verification, job as Job<VerifyJobData>, token ?? '', parse(verifyJobSchema, job));
     }
   };
   return (job, token) => withCorrelation(job.id ?? job.name, () => run(job, token));

@@ -9,6 +9,7 @@ import { Worker, type Job } from 'bullmq';
 import picomatch from 'picomatch';
 import type { Redis } from 'ioredis';
 import type { ArbitrationServices } from '../src/arbitration/arbitration-services.js';
+import type { VerificationSettings } from '../src/verification/verification-settings.js';
 import type { EngineDeps } from '../src/engine/engine-deps.js';
 import { QUEUES, type QueueDefinition } from '../queues/job-catalog.js';
 import { createProcessor } from './processors.js';
@@ -21,6 +22,8 @@ export interface WorkerPoolOptions {
    * them must not compile, and a pool that does not serve it never reads them.
    */
   arbitration: ArbitrationServices;
+  /** Where and how the verify queue's jobs run (src/verification); required for the same reason. */
+  verification: VerificationSettings;
   /** A connection to duplicate for each worker (BullMQ needs `maxRetriesPerRequest: null`). */
   connection: Redis;
   prefix: string;
@@ -63,7 +66,7 @@ export class WorkerPool {
     deps.queues.all();
     const override = parseQueueConcurrency(options.queueConcurrency);
     this.workers = matchQueues(options.queueGlobs).map((definition) => {
-      const worker = new Worker(definition.name, createProcessor(definition.kind, deps, options.arbitration), {
+      const worker = new Worker(definition.name, createProcessor(definition.kind, deps, { arbitration: options.arbitration, verification: options.verification }), {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: override(definition.name) ?? (definition.kind === 'agent' ? (options.agentConcurrency ?? definition.concurrency) : definition.concurrency),

@@ -57,8 +57,10 @@ export interface EngineDeps {
   agentRuns: AgentRunRecords;
   stageRuns: StageRunRecords;
   limits: EngineLimits;
-  /** Verification of the software each run wrote (src/verification); undefined: runs end unverified. */
-  verification?: VerificationSettings;
+  /** Whether each run's flow includes the verify job (VERIFY_SOFTWARE); every process of a deployment agrees. */
+  verifyRuns: boolean;
+  /** The Verification table (the root reads a run's last round; the API shows them). */
+  verifications: VerificationRecords;
 }
 
 /*
@@ -85,11 +87,11 @@ export type AgentExecutionDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecord
 /** A stage job: selection, dispatch, the collect step's judgement. No model, no money. */
 export type StageDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
 /** The root job: the manifest, the totals, the run's end. */
-export type FinisherDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verification'>;
+export type FinisherDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verifications'>;
 /** The verify job: the sandbox and its repairs (added as agent jobs). */
 export type VerifyDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
 /** Projects: create, execute, resume, cancel, accept (the API, the demo). */
-export type ProjectServiceDeps = StoreDeps & BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues' | 'verification'>;
+export type ProjectServiceDeps = StoreDeps & BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues' | 'verifyRuns'>;
 /** An arbitration job (with its ArbitrationServices, a parameter of its own): merges, and the LLM strategies' calls, paid for. */
 export type ArbitrationDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Basics;
 
@@ -113,7 +115,13 @@ export interface EngineDepsInput {
   lockLeaseMs?: number;
   /** How long an agent waits for a file another agent holds before recording a resource conflict (default 30 s). */
   lockWaitMs?: number;
-  verification?: Omit<VerificationSettings, 'records'>;
+  /** Runs include the verify job (default false); the settings the verify processor runs with are the pool's. */
+  verifyRuns?: boolean;
+}
+
+/** The settings a pool's verify processor runs with: where, the shared cache, the rounds. */
+export function verificationServices(deps: Pick<EngineDeps, 'verifications'>, settings: Omit<VerificationSettings, 'records'>): VerificationSettings {
+  return { ...settings, records: deps.verifications };
 }
 
 export function createEngineDeps(input: EngineDepsInput): EngineDeps {
@@ -140,6 +148,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     agentRuns: new AgentRunRecords(sql),
     stageRuns: new StageRunRecords(sql),
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
-    verification: input.verification ? { ...input.verification, records: new VerificationRecords(sql) } : undefined,
+    verifyRuns: input.verifyRuns ?? false,
+    verifications: new VerificationRecords(sql),
   };
 }

@@ -22,7 +22,7 @@ export interface ProjectTotals {
 }
 
 /** The run's totals in one statement (the root job is on the critical path; the demo prints them too). */
-export async function computeTotals(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verification'>, projectId: string): Promise<ProjectTotals> {
+export async function computeTotals(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verifications'>, projectId: string): Promise<ProjectTotals> {
   const rows = await deps.sql.query<{ stages: number; agents: unknown; artifacts: number; conflicts: unknown; input_tokens: string; output_tokens: string; cost: string }>(
     `SELECT (SELECT count(*)::int FROM "StageRun" WHERE "projectId" = $1::uuid AND "status" = 'completed') AS stages,
             (SELECT COALESCE(json_object_agg(status, n), '{}') FROM (SELECT "status"::text AS status, count(*)::int AS n FROM "AgentRun" WHERE "projectId" = $1::uuid GROUP BY 1) a) AS agents,
@@ -71,7 +71,7 @@ export async function finishProject(deps: FinisherDeps, data: ProjectJobData): P
   await deps.locks.withLock(projectId, MANIFEST_PATH, jobIds.project(projectId, runId), (lock) =>
     deps.artifacts.write({ projectId, path: MANIFEST_PATH, content, baseVersion: current?.version ?? null, fenceToken: lock.token, author: 'zekka', stage: 10 }),
   );
-  const verification = deps.verification ? await deps.verification.records.lastOfRun(projectId, runId) : undefined;
+  const verification = await deps.verifications.lastOfRun(projectId, runId);
   const event = { ...totals, artifacts: files.length + 1, verification: verification ? { status: verification.status, summary: verification.summary, round: verification.round } : null };
   if (verification?.status === 'failed') {
     await deps.lifecycle.apply(projectId, 'complete-unverified', { runId, reason: `the software did not pass its checks after ${verification.round} repair round(s): ${verification.summary}`, event });

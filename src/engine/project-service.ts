@@ -81,7 +81,7 @@ export class ProjectService {
     let firstStage = 1;
     while (firstStage <= 10 && finished.has(firstStage)) firstStage++;
     // Every stage completed (software that failed its checks): the new run only verifies and repairs.
-    if (firstStage > 10 && !this.deps.verification) firstStage = 10;
+    if (firstStage > 10 && !this.deps.verifyRuns) firstStage = 10;
     return this.startRun(project, firstStage, 'resume');
   }
 
@@ -111,7 +111,7 @@ export class ProjectService {
     await this.deps.state.clearCancelled(projectId);
     // On the context bus before the first agent asks (else the first stage's agents all load it at once).
     await new ProjectBudget(this.deps.redis, projectId, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, projectId));
-    await this.deps.queues.flows.add(buildProjectFlow(projectId, runId, firstStage, { verify: this.deps.verification !== undefined }));
+    await this.deps.queues.flows.add(buildProjectFlow(projectId, runId, firstStage, { verify: this.deps.verifyRuns }));
   }
 
   /** Sets the budget (a user raising it after `budget_exhausted`); never below what is spent and reserved. */

@@ -9,7 +9,8 @@ import { parseEnv, type Env } from '../config/env.js';
 import { resolveJwtSecret, type JwtSecretPolicy } from '../config/jwt-secret.js';
 import { describeDatabaseUrl, openDatabase, type Database } from '../db/database.js';
 import { PendingMigrationsError } from '../db/migrator.js';
-import { createEngineDeps, type EngineDeps } from '../engine/engine-deps.js';
+import { createEngineDeps, verificationServices, type EngineDeps } from '../engine/engine-deps.js';
+import type { VerificationSettings } from '../verification/verification-settings.js';
 import { ShutdownManager } from '../lifecycle/shutdown-manager.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { spendCapConfig } from '../economics/user-spend.js';
@@ -30,6 +31,8 @@ export interface Runtime {
   /** The context bus (src/redis/connection.ts): `deps.redis`. */
   bus: Redis;
   deps: EngineDeps;
+  /** What this process's verify processor runs with (always built: a worker serves leftover verify jobs too). */
+  verification: VerificationSettings;
 }
 
 export interface RuntimeOptions {
@@ -87,9 +90,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     credentials,
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
-    verification: env.VERIFY_SOFTWARE ? verificationSettings(env) : undefined,
+    verifyRuns: env.VERIFY_SOFTWARE,
   });
-  return { env, logger, shutdown, database, redis, bus, deps };
+  return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createEngineDeps, type EngineDeps } from '../../src/engine/engine-deps.js';
+import { createEngineDeps, verificationServices, type EngineDeps } from '../../src/engine/engine-deps.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
@@ -43,7 +43,7 @@ describe('arbitration: two arbitrators on one queue', function () {
     h = await createHarness({ reviewPollMs: 60_000, arbitration: chain });
     const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test:arbitrator-2' });
     const deps = createEngineDeps({ prisma: h.database.prisma, redis, prefix: testQueuePrefix(), namespace: testNamespace(), logger: silentLogger, models: h.deps.models, limits: { reviewPollMs: 60_000 } });
-    second = { deps, redis, pool: new WorkerPool({ deps, arbitration: chain, connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
+    second = { deps, redis, pool: new WorkerPool({ deps, arbitration: chain, verification: verificationServices(deps, { workRoot: '/var/tmp/zekka-test-verify', packageCacheDir: '/var/tmp/zekka-test-verify-cache', maxRepairRounds: 0 }), connection: redis, prefix: testQueuePrefix(), queueGlobs: 'arbitration', lockDurationMs: 5_000 }) };
 
     // Two stage-4 agents rewrite the same line of the shared server file in different ways.
     h.provider.intercept = clashOnSharedServerFile;

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { createEngineDeps, type EngineDeps, type EngineDepsInput } from '../../src/engine/engine-deps.js';
+import { createEngineDeps, verificationServices, type EngineDeps } from '../../src/engine/engine-deps.js';
+import type { VerificationSettings } from '../../src/verification/verification-settings.js';
 import { ProjectService, type CreateProjectInput } from '../../src/engine/project-service.js';
 import type { EventType } from '../../src/engine/events/event-schema.js';
 import { followProject } from '../../src/cli/progress/follow-project.js';
@@ -71,10 +72,13 @@ export interface HarnessOptions {
   /** How the in-process pool settles conflicts; default merge → human (no model is asked). */
   arbitration?: ArbitrationServices;
   /** Verify each run's software in the sandbox (src/verification); default: runs end unverified. */
-  verification?: EngineDepsInput['verification'];
+  verification?: Omit<VerificationSettings, 'records'>;
 }
 
 /** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
+/** A harness that does not verify still serves the verify queue (nothing enqueues to it). */
+const UNUSED_VERIFICATION = { workRoot: '/var/tmp/zekka-test-verify', packageCacheDir: '/var/tmp/zekka-test-verify-cache', maxRepairRounds: 0 };
+
 export function mergeThenPerson(): ArbitrationServices {
   return createArbitrationServices({
     env: { ARBITRATION_STRATEGIES: 'merge,human', ARBITRATION_MODELS: undefined, ARBITRATION_MAX_OUTPUT_TOKENS: 16_000, ARBITRATION_MAX_FILE_BYTES: 1_000_000 },
@@ -97,7 +101,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     models: options.models ?? new SingleProviderRouter(provider, options.modelForTier),
     credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
-    verification: options.verification,
+    verifyRuns: options.verification !== undefined,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {
@@ -109,7 +113,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pool: undefined,
     ownerId: owner.id,
     startWorkers() {
-      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
+      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), verification: verificationServices(deps, options.verification ?? UNUSED_VERIFICATION), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
     },
     async createProject(input = {}) {
       const requirements = input.requirements ?? (await readFile(input.requestFile ?? 'examples/todo-app.md', 'utf8'));

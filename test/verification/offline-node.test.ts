@@ -32,7 +32,7 @@ describe('verification: the offline model builds Node/TypeScript software that p
       const projectId = await h.createProject({ requestFile: request });
       const ended = await h.runToEnd(projectId);
 
-      const rows = await h.deps.verification?.records.list(projectId);
+      const rows = await h.deps.verifications.list(projectId);
       const report = rows?.at(-1)?.report;
       const detail = JSON.stringify(report?.commands.filter((command) => !command.passed).map((command) => [command.label, command.outputTail]), null, 1);
       expect(report?.status, `${report?.summary}\n${detail}`).to.equal('passed');

@@ -28,7 +28,7 @@ describe('verification: a Python CLI request through the offline model', functio
     harness = await createHarness({ verification: { workRoot: join(root, 'runs'), packageCacheDir: join(root, 'cache'), maxRepairRounds: 0 } });
     const projectId = await harness.createProject({ requestFile: 'examples/requests/cli-habit-tracker.md', name: 'habits' });
     const ended = await harness.runToEnd(projectId);
-    const rounds = await harness.deps.verification?.records.list(projectId);
+    const rounds = await harness.deps.verifications.list(projectId);
     const last = rounds?.[0];
     expect(last?.status, JSON.stringify(last?.report, null, 2)).to.equal('passed');
     expect(ended).to.equal('project.completed');

@@ -3,7 +3,6 @@
  * person's answer to software that still failed after its repairs: accept it as it is. Resuming
  * such a project (execute or resume) starts a run that only verifies and repairs.
  */
-import { VerificationRecords } from '../../verification/verification-records.js';
 import type { ApiContext } from '../api-context.js';
 import { projectIdParams } from '../schemas/common.js';
 import { projectSchema } from '../schemas/projects.js';
@@ -17,7 +16,7 @@ const MAX_ROUNDS = 100;
 export function registerProjectVerificationRoutes(ctx: ApiContext): void {
   const { api, engine, projects, access, audit } = ctx;
   // The API reads the table whether or not this process runs verify jobs.
-  const records = engine.verification?.records ?? new VerificationRecords(engine.sql);
+  const records = engine.verifications;
 
   api.route(
     {

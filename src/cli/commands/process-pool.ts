@@ -12,6 +12,7 @@ export function startProcessPool(runtime: Runtime, queueGlobs: string, arbitrati
   const pool = new WorkerPool({
     deps: runtime.deps,
     arbitration,
+    verification: runtime.verification,
     connection: runtime.redis,
     prefix: env.QUEUE_PREFIX,
     queueGlobs,
