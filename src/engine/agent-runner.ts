@@ -10,6 +10,7 @@ import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { roleInLayout } from '../agents/role-layout.js';
 import { parseAgentOutput } from '../agents/output.js';
+import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../agents/structured-records.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
@@ -200,16 +201,24 @@ async function currentWorkspace(deps: StoreDeps & BusDeps & WorkspaceDeps & RunR
   return { versions: files.map((f) => ({ path: f.path, version: f.version })), contents: new Map(files.map((f) => [f.path, f.content])) };
 }
 
-/** The files to repair first, then the earlier files this role reads, in path order, until the context budget is spent. */
-function selectContext(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
+/** Records every agent must see whatever else fits: the settled decisions and clarifications. */
+const SETTLED_RECORDS = new Set([SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH]);
+
+/**
+ * The files to repair first, then the settled records, then the earlier files this role reads in
+ * path order, while the context budget lasts; a file too big for what is left is passed over, not
+ * the end of the list (a long document must not hide the decisions after it).
+ */
+function selectContext(deps: Pick<EngineDeps, 'limits'>, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
   const first = new Set(repairing);
-  const wanted = [...snapshot.versions.filter((f) => first.has(f.path)), ...snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads))];
+  const readable = snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads));
+  const wanted = [...snapshot.versions.filter((f) => first.has(f.path)), ...readable.filter((f) => SETTLED_RECORDS.has(f.path)), ...readable.filter((f) => !SETTLED_RECORDS.has(f.path))];
   const contents = snapshot.contents;
   const context: ContextFile[] = [];
   let budget = deps.limits.contextChars;
   for (const file of wanted) {
     const content = contents.get(file.path) ?? '';
-    if (content.length > budget) break;
+    if (content.length > budget) continue;
     budget -= content.length;
     context.push({ path: file.path, version: file.version, content });
   }
