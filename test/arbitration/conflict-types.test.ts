@@ -40,9 +40,11 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     h = await createHarness({ arbitration: chain });
     servers.gemini.reply({ kind: 'ok', text: fenced('{"topic": "database", "choice": "cassandra", "reason": "scales"}', 'json') });
     servers.anthropic.reply({ kind: 'ok', text: fenced('{"topic": "database", "choice": "mongodb", "reason": "stock history is document-shaped"}', 'json') });
-    const prompts: string[] = [];
+    // Only this project's stage 3: the run's queues are shared with the other test files, and a
+    // flow another file left queued may run on this harness's workers too.
+    const stageThree: { projectId: string; prompt: string }[] = [];
     h.provider.intercept = (request, offline) => {
-      if (request.task.stage === 3) prompts.push(request.prompt);
+      if (request.task.stage === 3) stageThree.push({ projectId: request.task.projectId, prompt: request.prompt });
       return offline();
     };
     const projectId = await h.createProject({ requirements: TWO_DATABASES });
@@ -66,6 +68,7 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     const settled = JSON.parse((await h.deps.artifacts.current(projectId, 'docs/architecture/decisions.json'))?.content ?? '{}') as { decisions: Record<string, { choice: string; decidedBy: string }> };
     expect(settled.decisions.database).to.include({ choice: 'mongodb', decidedBy: 'arbitration:claude' });
     expect(settled.decisions.framework).to.include({ choice: 'express', decidedBy: 'agreement' });
+    const prompts = stageThree.filter((entry) => entry.projectId === projectId).map((entry) => entry.prompt);
     expect(prompts.length, 'stage 3 ran').to.be.greaterThan(0);
     expect(prompts.every((p) => p.includes('docs/architecture/decisions.json') && p.includes('"choice": "mongodb"')), 'stage 3 agents read the settled decision').to.equal(true);
     const byType = (await chain.metrics.resolutions.get()).values.filter((v) => v.labels.type === 'design');
