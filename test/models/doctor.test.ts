@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { FakeAnthropicServer } from '../support/fake-anthropic-server.js';
-import { FakeGeminiServer } from '../support/fake-gemini-server.js';
 import { runZekka } from '../support/run-cli.js';
-import { startFakeServers, type FakeServers } from './model-fixtures.js';
+import { fakeProviderEnv, startFakeServers, type FakeServers } from './model-fixtures.js';
 
 describe('models: `zekka doctor`', () => {
   let servers: FakeServers;
@@ -13,14 +11,7 @@ describe('models: `zekka doctor`', () => {
     await servers.close();
   });
 
-  const envFor = (extra: Record<string, string> = {}) => ({
-    ANTHROPIC_API_KEY: FakeAnthropicServer.apiKey,
-    ANTHROPIC_BASE_URL: servers.anthropic.url,
-    GEMINI_API_KEY: FakeGeminiServer.apiKey,
-    GEMINI_BASE_URL: servers.gemini.url,
-    OLLAMA_HOST: servers.ollama.url,
-    ...extra,
-  });
+  const envFor = (extra: Record<string, string> = {}) => fakeProviderEnv(servers, extra);
 
   it('`zekka doctor` prints the report and exits 0, as text or JSON', async function () {
     this.timeout(30_000);

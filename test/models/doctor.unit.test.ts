@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { parseEnv } from '../../src/config/env.js';
 import { buildModelReport } from '../../src/models/router/model-report.js';
-import { FakeAnthropicServer } from '../support/fake-anthropic-server.js';
-import { FakeGeminiServer } from '../support/fake-gemini-server.js';
-import { startFakeServers, type FakeServers } from './model-fixtures.js';
+import { fakeProviderEnv, startFakeServers, type FakeServers } from './model-fixtures.js';
 
 describe('models: doctor report', () => {
   let servers: FakeServers;
@@ -14,14 +12,7 @@ describe('models: doctor report', () => {
     await servers.close();
   });
 
-  const envFor = (extra: Record<string, string> = {}) => ({
-    ANTHROPIC_API_KEY: FakeAnthropicServer.apiKey,
-    ANTHROPIC_BASE_URL: servers.anthropic.url,
-    GEMINI_API_KEY: FakeGeminiServer.apiKey,
-    GEMINI_BASE_URL: servers.gemini.url,
-    OLLAMA_HOST: servers.ollama.url,
-    ...extra,
-  });
+  const envFor = (extra: Record<string, string> = {}) => fakeProviderEnv(servers, extra);
 
   it('says which providers answer and which model each tier will use', async () => {
     servers.ollama.pulled = ['qwen2.5-coder:7b'];

@@ -116,3 +116,15 @@ export class FakeBudgetGuard implements BudgetGuard {
     return Promise.resolve();
   }
 }
+
+/** The environment that points every provider at the fake servers (`zekka doctor` and its report read it). */
+export function fakeProviderEnv(servers: FakeServers, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ANTHROPIC_API_KEY: FakeAnthropicServer.apiKey,
+    ANTHROPIC_BASE_URL: servers.anthropic.url,
+    GEMINI_API_KEY: FakeGeminiServer.apiKey,
+    GEMINI_BASE_URL: servers.gemini.url,
+    OLLAMA_HOST: servers.ollama.url,
+    ...extra,
+  };
+}
