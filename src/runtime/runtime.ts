@@ -61,6 +61,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     allowEmbedded: options.allowEmbedded,
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
+    poolSize: env.DATABASE_POOL_SIZE,
     outageWaitMs: waitsOutOutages ? env.DATABASE_OUTAGE_WAIT_MS : 0,
     connectTimeoutMs: options.service === 'api' ? 3_000 : undefined,
   });

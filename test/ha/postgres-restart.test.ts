@@ -110,7 +110,7 @@ describe('ha: PostgreSQL restarted in the middle of projects', function () {
     const completedMs = performance.now() - upAt;
 
     process.stdout.write(
-      `      outage ${Math.round((upAt - downAt) / 100) / 10} s; API serving again ${Math.round(apiRecoveryMs)} ms after the restart; all ${PROJECTS} projects ended ${Math.round(completedMs / 100) / 10} s after it\n`,
+      `      outage ${Math.round((upAt - downAt) / 100) / 10} s; ${answers.length} requests answered during it, the slowest in ${Math.max(...answers.map((a) => a.ms))} ms; API serving again ${Math.round(apiRecoveryMs)} ms after the restart; all ${PROJECTS} projects ended ${Math.round(completedMs / 100) / 10} s after it\n`,
     );
 
     // During the outage: only 503 problems (the readiness probe's is plain JSON), each at once. (readiness: a plain 503), each prompt.
