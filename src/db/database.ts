@@ -68,7 +68,22 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
 
+/** A readiness probe gets its answer within this, also while a worker's pool waits out an outage. */
+const READY_TIMEOUT_MS = 3_000;
+
 async function readiness(prisma: PrismaClient, pending: () => Promise<string[]>): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: boolean; error?: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${READY_TIMEOUT_MS / 1000} s` }), READY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check(prisma, pending), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function check(prisma: PrismaClient, pending: () => Promise<string[]>): Promise<{ ok: boolean; error?: string }> {
   try {
     await prisma.$queryRaw`SELECT 1`;
     const names = await pending();

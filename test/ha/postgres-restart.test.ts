@@ -188,6 +188,10 @@ describe('ha: taking a connection while PostgreSQL is down', function () {
       const refusedSql = await api.sql.query('SELECT 1').catch((error: unknown) => error);
       expect(refusedSql).to.be.instanceOf(DatabaseUnavailableError);
       expect(performance.now() - started, 'the API is told at once').to.be.below(3_000);
+      // Readiness answers (not ready) in bounded time even where statements wait for the server.
+      const probed = performance.now();
+      expect((await database.ready()).ok).to.equal(false);
+      expect(performance.now() - probed, 'a readiness probe is not held by the wait').to.be.below(5_000);
 
       let settled = false;
       const count = database.prisma.user.count().finally(() => (settled = true));
