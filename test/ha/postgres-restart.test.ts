@@ -11,6 +11,7 @@ import pg from 'pg';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../src/db/database-outage.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { ProjectBudget } from '../../src/economics/project-budget.js';
+import { MANIFEST_PATH } from '../../src/engine/project-finisher.js';
 import { httpRequest, signUp, type HttpResult } from '../api/api-harness.js';
 import { silentLogger, testNamespace, testRedisUrl } from '../support/environment.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
@@ -22,6 +23,8 @@ const OUTAGE_MS = 6_000;
 /** An answer during the outage must come well before a client or a load balancer gives up. */
 const PROMPT_MS = 5_000;
 // Priced, so the ledger check below compares real amounts (the offline model is free by default).
+/** Every project the same request: the offline model answers it the same way, so their files can be compared. */
+const PROJECT = { name: 'pg outage', requirements: 'A todo list API: users create tasks with a title and a due date, mark them done, and list them.' };
 const MODEL_PRICES = JSON.stringify({ 'offline-premium': { input: 3, output: 15 }, 'offline-standard': { input: 1, output: 5 }, 'offline-economy': { input: 0.25, output: 1.25 } });
 
 async function timed(fn: () => Promise<HttpResult>): Promise<{ result: HttpResult; ms: number }> {
@@ -55,14 +58,15 @@ describe('ha: PostgreSQL restarted in the middle of projects', function () {
     db.on('error', () => undefined);
 
     const { token, email, password } = await signUp(url, 'pg-outage');
-    const ids: string[] = [];
-    for (let i = 0; i < PROJECTS; i++) {
-      const created = await httpRequest(url, 'POST', '/api/projects', { token, body: { name: `pg outage ${i}`, requirements: 'A todo list API: users create tasks with a title and a due date, mark them done, and list them.' } });
+    const startProject = async (): Promise<string> => {
+      const created = await httpRequest(url, 'POST', '/api/projects', { token, body: PROJECT });
       expect(created.status, created.text).to.equal(201);
-      ids.push(created.json.id as string);
       const started = await httpRequest(url, 'POST', `/api/projects/${created.json.id}/execute`, { token });
       expect(started.status, started.text).to.equal(202);
-    }
+      return created.json.id as string;
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < PROJECTS; i++) ids.push(await startProject());
     await waitFor(
       'agents of stage 2 to be running',
       async (note) => note(Number((await db!.query(`SELECT count(*) AS n FROM "AgentRun" a JOIN "StageRun" s ON s.id = a."stageRunId" WHERE s.stage >= 2 AND a.status = 'running'`)).rows[0].n)) > 0,
@@ -149,6 +153,20 @@ describe('ha: PostgreSQL restarted in the middle of projects', function () {
       expect(budget.spentMicros.toString(), `project ${id}: Redis spent vs the ledger`).to.equal(ledger?.sum ?? '0');
       expect(budget.reservedMicros.toString(), `project ${id}: reservations left`).to.equal('0');
     }
+    // Nothing lost: each project has the very files of the same project run afterwards, undisturbed
+    // (but the run's manifest, which names its own project id and totals).
+    const baseline = await startProject();
+    await waitFor('the undisturbed project to end', async (note) => note((await httpRequest(url, 'GET', `/api/projects/${baseline}`, { token })).json.status) !== 'running', { timeoutMs: 240_000, intervalMs: 500 });
+    const filesOf = async (id: string) => (await db!.query<{ path: string; sha256: string }>(`SELECT path, sha256 FROM "Artifact" WHERE "projectId" = $1 AND path <> $2 ORDER BY path`, [id, MANIFEST_PATH])).rows;
+    const expected = await filesOf(baseline);
+    expect(expected.length, 'the undisturbed project wrote files').to.be.greaterThan(10);
+    for (const id of ids) {
+      const files = await filesOf(id);
+      const differing = files.filter((f, i) => f.path !== expected[i]?.path || f.sha256 !== expected[i]?.sha256).map((f) => f.path);
+      expect(differing, `project ${id}: files unlike the undisturbed run's`).to.deep.equal([]);
+      expect(files.length).to.equal(expected.length);
+    }
+
     const overcharged = await db.query(
       `SELECT a."instanceKey", a.attempt, count(l.id) AS charges FROM "AgentRun" a JOIN "CostLedgerEntry" l ON l."agentRunId" = a.id WHERE a."projectId" = ANY($1::uuid[]) GROUP BY a.id HAVING count(l.id) > a.attempt`,
       [ids],
