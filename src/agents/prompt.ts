@@ -2,6 +2,7 @@
 import type { AgentRole } from './types.js';
 import type { AgentTask } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
+import { renderPlanForPrompt } from './plan.js';
 import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
 
 /** How to write the structured records (./structured-records.ts) a role's paths include. */
@@ -25,6 +26,7 @@ export function renderPrompt(task: AgentTask): string {
   const parts = [
     `# Project: ${task.projectName}`,
     `## The request\n${task.requirements}`,
+    task.plan ? renderPlanForPrompt(task.plan) : '',
     task.subject ? `## Your subject\n${task.subject}` : '',
     ...task.context.map((file) => `## Existing file ${file.path} (version ${file.version})\n\`\`\`\n${file.content}\n\`\`\``),
     task.repair
