@@ -225,7 +225,7 @@ export function renderPlanForPrompt(plan: Plan): string {
 
 /** How the model writes the plan: the shape, in the words of the schema. For the Requirements Parser's system prompt. */
 export const PLAN_INSTRUCTIONS =
-  `Also write ${PLAN_PATH}, the plan the later stages are chosen from, as JSON: ` +
+  `Write ${PLAN_PATH}, the plan the later stages are chosen from, as JSON: ` +
   '{"version": 1, "title": string, "summary": string, "kind": "web-app"|"api"|"cli"|"library"|"script", ' +
   '"stack": {"language"?: string, "wishes": [string]}, "capabilities": {"frontend": boolean, "api": boolean, "database": boolean, "realtime": boolean}, ' +
   `"entities": [{"name": string, "fields": [{"name": string, "type"?: string}], "context"?: string}] (at most ${MAX_ENTITIES}), ` +

@@ -2,11 +2,12 @@
 import type { AgentRole } from './types.js';
 import type { AgentTask } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
-import { renderPlanForPrompt } from './plan.js';
+import { PLAN_INSTRUCTIONS, PLAN_PATH, renderPlanForPrompt } from './plan.js';
 import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
 
 /** How to write the structured records (./structured-records.ts) a role's paths include. */
 const RECORD_INSTRUCTIONS: readonly [dir: string, text: string][] = [
+  [PLAN_PATH, PLAN_INSTRUCTIONS],
   [
     DECISION_RECORDS_DIR,
     'Declare each technology decision you make (topics such as database, framework, auth, messaging) in your decisions record, as JSON: {"agent": "<your role id>", "decisions": {"<topic>": {"choice": "<lower-case name>", "reason": "<why>"}}}.',
