@@ -23,8 +23,8 @@ const REQUEST_KINDS = ['web-app', 'api', 'cli', 'library', 'script'] as const sa
 const MAX_FIELDS = 20;
 const MAX_INTEGRATIONS = 12;
 
-// `[A-Za-z][A-Za-z0-9 _-]*`: one character class after the first letter, linear on any input.
-const NAME = /^[A-Za-z][A-Za-z0-9 _-]*$/;
+// A letter, then letters, digits, spaces, `_` and `-`: one character class after the first letter, linear on any input.
+const NAME = /^[a-z][\w -]*$/i;
 const name = (what: string) =>
   z
     .string()
