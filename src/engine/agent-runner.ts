@@ -132,7 +132,8 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       laidOut.writes,
     );
     // The plan chooses the later stages' agents: a missing or invalid one fails this attempt (retried), naming the field.
-    checkPlanOutput(laidOut.produces, output.files);
+    // A repair rewrites only the files it was given, so it need not write the plan again.
+    checkPlanOutput(data.repair ? [] : laidOut.produces, output.files);
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
