@@ -104,7 +104,8 @@ const performanceAuditAgent: RoleGenerator = (task) => {
 
 const finalValidationAgent: RoleGenerator = (task) => {
   const a = task.analysis;
-  const paths = task.context.map((candidate) => candidate.path);
+  // Presence from the map (every file of the workspace), not from the files shown in full.
+  const paths = task.map?.map((entry) => entry.path) ?? task.context.map((candidate) => candidate.path);
   const has = (pattern: RegExp): boolean => paths.some((path) => pattern.test(path));
   const deliverables: Array<[name: string, required: boolean, present: boolean]> = [
     ['Requirements (docs/requirements/requirements.md)', true, has(/^docs\/requirements\/requirements\.md$/)],

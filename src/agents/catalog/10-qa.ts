@@ -16,6 +16,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/code-review.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
   {
@@ -32,6 +33,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/security-audit.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
   {
@@ -48,6 +50,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/performance-audit.md'],
     select: { minSize: 'medium' },
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 3072,
   },
   {
@@ -64,6 +67,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/final-validation.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
 ];
