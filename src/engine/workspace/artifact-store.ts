@@ -101,7 +101,7 @@ export class ArtifactStore {
         WHERE a."projectId" = $1::uuid AND v."author" <> ALL($2::text[]) AND v."createdAt" > mine.at`,
       [projectId, authors],
     );
-    return rows.map((row) => row.path);
+    return rows.map((row) => row.path).sort((a, b) => a.localeCompare(b));
   }
 
   async current(projectId: string, path: string): Promise<{ version: number; content: string } | undefined> {
