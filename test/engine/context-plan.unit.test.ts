@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { SETTLED_DECISIONS_PATH } from '../../src/agents/structured-records.js';
@@ -9,6 +10,9 @@ import { summarizeFile } from '../../src/engine/context/file-summary.js';
 import { loadTokenCounter, type TokenCounter } from '../../src/engine/context/token-counter.js';
 import { contextWindowOf, parseContextWindows, tierContextWindow } from '../../src/models/model-catalog.js';
 import { parseEnv } from '../../src/config/env.js';
+import { generateOffline } from '../../src/offline-model/index.js';
+import { analyzeRequest } from '../../src/agents/request-analysis.js';
+import { joinParts } from '../../src/engine/agent-calls.js';
 
 function snapshot(files: Record<string, string>) {
   const paths = Object.keys(files).sort();
@@ -163,5 +167,33 @@ describe('context: windows and budgets', () => {
   it('leaves room for the system prompt, the prompt, the answer and a margin, and refuses a window too small', () => {
     expect(contentBudget({ windowTokens: 100_000, systemTokens: 1_000, frameTokens: 2_000, maxOutputTokens: 4_096 })).to.equal(90_000 - 7_096);
     expect(() => contentBudget({ windowTokens: 8_000, systemTokens: 1_000, frameTokens: 3_000, maxOutputTokens: 4_096 })).to.throw(/context window/);
+  });
+});
+
+describe('context: merging a reviewing role’s parts', () => {
+  it('the offline model joins the parts’ reports in order; the final validation judges presence from the map', async () => {
+    const requirements = await readFile('examples/todo-app.md', 'utf8');
+    const base = { projectId: 'p', projectName: 'Todo', requirements, analysis: analyzeRequest(requirements), stage: 10 as const, instanceKey: 'x' };
+    const reports = [1, 2].map((part) => ({ path: `docs/qa/code-review.md (part ${part} of 2)`, version: 0, content: `findings of part ${part}\n` }));
+    const joined = generateOffline({ ...base, agentId: 'code-review-agent', context: reports, review: { kind: 'merge', parts: 2 } });
+    expect(joined.files.map((file) => file.path)).to.deep.equal(['docs/qa/code-review.md']);
+    const content = joined.files[0]?.content ?? '';
+    expect(content.indexOf('## part 1 of 2')).to.be.lessThan(content.indexOf('findings of part 1'));
+    expect(content.indexOf('findings of part 1')).to.be.lessThan(content.indexOf('## part 2 of 2'));
+    expect(content).to.include('findings of part 2');
+
+    const map = ['docs/requirements/requirements.md', 'README.md', 'Dockerfile', 'tests/a.test.ts'].map((path) => ({ path, summary: 'x' }));
+    const placeholder = { path: 'docs/qa/final-validation.md (part 1 of 2)', version: 0, content: '## Unfilled placeholders (warnings)\n\n- src/a.ts:3 `// zekka:slot routes`\n' };
+    const verdict = generateOffline({ ...base, agentId: 'final-validation-agent', map, context: [placeholder], review: { kind: 'merge', parts: 2 } }).files[0]?.content ?? '';
+    expect(verdict).to.include('| README.md | yes | yes |');
+    expect(verdict).to.include('- src/a.ts:3 `// zekka:slot routes`');
+  });
+
+  it('joins the parts’ files when their reports are too big to merge in one call', () => {
+    const joined = joinParts([
+      { summary: 'one', files: [{ path: 'docs/qa/r.md', content: 'A' }] },
+      { summary: 'two', files: [{ path: 'docs/qa/r.md', content: 'B' }] },
+    ]);
+    expect(joined).to.deep.equal({ summary: 'one two', files: [{ path: 'docs/qa/r.md', content: '<!-- part 1 of 2 -->\nA\n\n<!-- part 2 of 2 -->\nB' }] });
   });
 });

@@ -79,6 +79,20 @@ describe('engine: reviewing roles see every file they judge', function () {
     expect(await h.deps.prisma.costLedgerEntry.count({ where: { agentRunId: run.id } })).to.equal(tasks.length);
     expect(run.inputTokens).to.be.greaterThan(0);
 
+    // Every reviewing role judged every file it reads, whether in one call or in parts.
+    const reviewers = ['code-review-agent', 'security-audit-agent', 'performance-audit-agent', 'final-validation-agent'];
+    for (const agentId of reviewers) {
+      const judged = workspace.filter((path) => isAllowedPath(path, getRole(agentId).reads));
+      const seen = new Set(of(calls, agentId).flatMap((task) => (task.review?.kind === 'merge' ? [] : task.context.map((file) => file.path))));
+      expect(judged.filter((path) => !seen.has(path)), `${agentId}: files not judged`).to.deep.equal([]);
+      const split = of(calls, agentId).find((task) => task.review?.kind === 'merge');
+      if (split?.review?.kind === 'merge' && agentId !== 'final-validation-agent') {
+        // The offline model joins the parts' reports: each part is in the final report.
+        const report = await h.deps.artifacts.current(projectId, getRole(agentId).writes[0] ?? '');
+        for (let part = 1; part <= split.review.parts; part++) expect(report?.content).to.include(`## part ${part} of ${split.review.parts}`);
+      }
+    }
+
     // The merged verdict judges presence by the map: nothing that exists is reported missing.
     const report = await h.deps.artifacts.current(projectId, 'docs/qa/final-validation.md');
     expect(report?.content).to.include('## Verdict: PASS');
