@@ -165,7 +165,7 @@ describe('context: windows and budgets', () => {
   });
 
   it('leaves room for the system prompt, the prompt, the answer and a margin, and refuses a window too small', () => {
-    expect(contentBudget({ windowTokens: 100_000, systemTokens: 1_000, frameTokens: 2_000, maxOutputTokens: 4_096 })).to.equal(90_000 - 7_096);
+    expect(contentBudget({ windowTokens: 100_000, systemTokens: 1_000, frameTokens: 2_000, maxOutputTokens: 4_096 })).to.equal(85_000 - 7_096);
     expect(() => contentBudget({ windowTokens: 8_000, systemTokens: 1_000, frameTokens: 3_000, maxOutputTokens: 4_096 })).to.throw(/context window/);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The tokens one agent call may spend on file contents: the model's context window, less a margin
- * (our tokenizer is not the provider's: ./token-counter.ts), the system prompt, the rest of the
- * prompt (request, subject, map, instructions) and the room kept for the answer.
+ * (our tokenizer is not the provider's, ./token-counter.ts: Claude's and Gemini's may count the same
+ * text higher than cl100k_base, and a prompt over the window is refused outright), the system
+ * prompt, the rest of the prompt (request, subject, map, instructions) and the room for the answer.
  */
-export const TOKENIZER_MARGIN = 0.1;
+export const TOKENIZER_MARGIN = 0.15;
 
 export interface BudgetInput {
   /** The context window the call can count on (src/models/model-catalog.ts `tierContextWindow`). */

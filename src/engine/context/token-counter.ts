@@ -1,7 +1,7 @@
 /**
  * Counts tokens with a real BPE tokenizer (gpt-tokenizer's cl100k_base). No provider publishes an
  * offline tokenizer for Claude or Gemini; cl100k_base counts code within a few percent of them, and
- * the context budget keeps a margin for the difference (./context-budget.ts). Measured here:
+ * the context budget keeps a 15% margin for the difference (./context-budget.ts). Measured here:
  * ~7 MB of text per second, 50 MB and 0.1 s to load once (o200k_base costs 80 MB and twice the load
  * time for the same counts on code), so it is loaded on the first agent call only, and every count
  * of a file is cached per file version (./file-facts.ts).
