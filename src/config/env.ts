@@ -21,6 +21,13 @@ const modelList = z
   .trim()
   .regex(new RegExp(`^${MODEL_REF}(?:\\s*,\\s*${MODEL_REF})*$`), 'a comma-separated list of provider:model (providers: anthropic, gemini, ollama, offline)')
   .optional();
+const WINDOW_ENTRY = '(?:anthropic|gemini|ollama|offline):[^,\\s=]+=\\d+';
+/** `provider:model=tokens` entries, e.g. `ollama:llama3.2=32768,anthropic:claude-sonnet-4-6=1000000`. */
+const contextWindows = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${WINDOW_ENTRY}(?:\\s*,\\s*${WINDOW_ENTRY})*$`), 'a comma-separated list of provider:model=tokens, e.g. ollama:llama3.2=32768')
+  .optional();
 const perMinute = z.coerce.number().int().positive().optional();
 const level = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
 
@@ -92,6 +99,10 @@ export const envSchema = z
     MODELS_PREMIUM: modelList,
     MODELS_STANDARD: modelList,
     MODELS_ECONOMY: modelList,
+    /** Context windows (tokens) per model, replacing the catalogue's defaults (src/models/model-catalog.ts). */
+    MODEL_CONTEXT_WINDOWS: contextWindows,
+    /** The most tokens any one agent call sends, whatever its model's window (a cost cap); unset: the window. */
+    MODEL_CONTEXT_TOKENS: z.coerce.number({ error: 'a number of tokens (4096 to 10000000)' }).int().min(4_096, 'at least 4096 tokens').max(10_000_000).optional(),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,

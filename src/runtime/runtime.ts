@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { spendCapConfig } from '../economics/user-spend.js';
 import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
+import { tierContextWindow } from '../models/model-catalog.js';
 import { OfflineProvider } from '../offline-model/offline-provider.js';
 import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
 import { parseKeyring, ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
@@ -72,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast, logger });
   const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true, logger });
   const prices = createPriceTable(env.MODEL_PRICES);
-  const { router: models } = createModelRouter({
+  const { router: models, catalog } = createModelRouter({
     env,
     redis: bus,
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
@@ -97,6 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
     verifyRuns: env.VERIFY_SOFTWARE,
+    limits: { contextWindow: (tier) => tierContextWindow(catalog[tier], env) },
   });
   return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }
