@@ -9,7 +9,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { roleInLayout } from '../agents/role-layout.js';
-import { parseAgentOutput } from '../agents/output.js';
+import { AGENT_OUTPUT_CONTRACT, parseAgentOutput } from '../agents/output.js';
 import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../agents/structured-records.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
@@ -114,6 +114,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       system: renderSystemPrompt(laidOut),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
+      output: AGENT_OUTPUT_CONTRACT,
       task,
       budget,
       credentials: await deps.credentials?.forOwner(project.ownerId),

@@ -47,7 +47,7 @@ const CASES: Case[] = [
     model: 'llama3.2',
     sent: (body) => {
       const b = body as { messages: { role: string; content: unknown }[]; options: { num_predict: unknown }; stream: unknown };
-      expect(b.stream).to.equal(false);
+      expect(b.stream).to.equal(true);
       return { system: b.messages.find((m) => m.role === 'system')?.content, prompt: b.messages.find((m) => m.role === 'user')?.content, limit: b.options.num_predict };
     },
   },
@@ -117,9 +117,12 @@ describe('models: providers through the real SDKs against fake servers', () => {
         expect(error.message).to.match(/empty/);
       });
 
-      it('reports an answer cut off at the output limit as truncated', async () => {
-        server().reply({ kind: 'truncated', text: 'half an ans' });
-        await expectKind('truncated');
+      it('returns an answer cut off at the output limit as such, for the router to continue', async () => {
+        server().reply({ kind: 'truncated', text: 'half an ans', outputTokens: 256 });
+        const result = await provider().complete(completionRequest(model));
+        expect(result.stopReason).to.equal('max_tokens');
+        expect(result.text).to.equal('half an ans');
+        expect(result.usage.outputTokens).to.equal(256);
       });
 
       it('reports a dropped connection and a refused one as connection errors', async () => {

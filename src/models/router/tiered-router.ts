@@ -29,6 +29,8 @@ import { estimatePromptTokens, type ModelRouter, type ModelSwitch, type RoutedRe
 import type { CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { CircuitBreakers } from './circuit-breaker.js';
+import { completeInParts } from './continuation.js';
+import { StreamBudget } from './stream-budget.js';
 import type { RateLimiter, RateTicket } from './rate-limiter.js';
 import { AllModelsFailedError, budgetExceeded, isBudgetRefusal, type RouteAttempt } from './routing-errors.js';
 
@@ -45,8 +47,15 @@ export interface TieredRouterOptions {
   maxWaitMs?: number;
   /** Cool-down of a provider after a transient failure without retry-after. Default 250 ms. */
   backoffMs?: number;
+  /**
+   * Hold each call's worst case (its full maxOutputTokens) instead of its expected output: the
+   * policy before streaming budgets, kept for comparison (bench:economics). Default false.
+   */
+  reserveWorstCase?: boolean;
   /** Cost of a worst case, for the budget error's "the cheapest call needed …" (e.g. the price table). */
   price?: (ref: ModelRef, usage: TokenUsage) => bigint;
+  /** Follow-up calls for an answer that stops at its output limit. Default 4. */
+  maxContinuations?: number;
   /** Told about every candidate that did not answer (logs, metrics). */
   onAttempt?: (attempt: RouteAttempt & { tier: ModelTier }) => void;
   now?: () => number;
@@ -60,6 +69,8 @@ interface CallState {
   inputTokens: number;
   /** Wait allowance left for this call, in ms. */
   waitLeft: number;
+  /** Reported with the result: models passed over, and retries of one model (from = to). */
+  switches: ModelSwitch[];
 }
 
 type Outcome = { result: RoutedResult } | { attempt: RouteAttempt };
@@ -87,12 +98,17 @@ export class TieredRouter implements ModelRouter {
     return this.options.catalog[tier];
   }
 
-  async complete({ tier, budget, credentials, ...request }: RoutedRequest): Promise<RoutedResult> {
+  async complete(request: RoutedRequest): Promise<RoutedResult> {
+    return completeInParts(request, (part, previous) => this.walk(part, previous), this.options.maxContinuations);
+  }
+
+  /** One model call: the tier's candidates in order (the model of the part before first). */
+  private async walk({ tier, budget, credentials, ...request }: RoutedRequest, previous: RoutedResult | undefined): Promise<RoutedResult> {
     const { catalog, routes } = this.forCredentials(credentials);
-    const candidates = catalog[tier];
-    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs };
-    const attempts: RouteAttempt[] = [];
+    const candidates = preferring(catalog[tier], previous);
     const switches: ModelSwitch[] = [];
+    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs, switches };
+    const attempts: RouteAttempt[] = [];
     for (const [index, ref] of candidates.entries()) {
       const outcome = await this.attempt(ref, state);
       if ('result' in outcome) return { ...outcome.result, switches };
@@ -124,7 +140,7 @@ export class TieredRouter implements ModelRouter {
     const route = state.routes.get(ref.provider);
     if (!route) return passOver('not_configured', `provider ${ref.provider} is not configured`);
     const { provider, lane } = route;
-    let retriedAfter429 = false;
+    let retried = false;
     for (;;) {
       const cooling = (this.cooldownUntil.get(lane) ?? 0) - this.now();
       if (cooling > 0) {
@@ -132,11 +148,11 @@ export class TieredRouter implements ModelRouter {
         await this.wait(cooling, state);
       }
       if (!this.circuits.tryAcquire(lane)) return passOver('circuit_open', `${ref.provider} failed repeatedly; its circuit is open`);
-      const maxOutputTokens = state.request.maxOutputTokens;
       let reservation: Reservation | undefined;
       if (state.budget) {
+        const estimate = { provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens: state.request.maxOutputTokens, purpose: state.request.task.agentId };
         try {
-          reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
+          reservation = await state.budget.reserve(this.options.reserveWorstCase ? { ...estimate, purpose: undefined } : estimate);
         } catch (error) {
           this.circuits.abandon(lane);
           // A model without a price is never called (it would be charged $0): the next candidate may have one.
@@ -145,12 +161,15 @@ export class TieredRouter implements ModelRouter {
         }
         if (!reservation) {
           this.circuits.abandon(lane);
+          const maxOutputTokens = state.request.maxOutputTokens;
           const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
-          const estimate = { inputTokens: state.inputTokens, maxOutputTokens, costMicros };
-          if (state.budget.lastRefusal?.() === 'account_cap') return passOver('spend_cap', "the worst case does not fit what is left of the account's monthly spending cap", { estimate });
-          return passOver('budget', 'the worst case does not fit the remaining budget', { estimate });
+          const estimated = { inputTokens: state.inputTokens, maxOutputTokens, costMicros };
+          if (state.budget.lastRefusal?.() === 'account_cap') return passOver('spend_cap', "the call does not fit what is left of the account's monthly spending cap", { estimate: estimated });
+          return passOver('budget', 'the call does not fit the remaining budget', { estimate: estimated });
         }
       }
+      // The most the budget can pay for (held + free), never more than the role may write.
+      const maxOutputTokens = Math.min(state.request.maxOutputTokens, reservation?.outputLimit ?? state.request.maxOutputTokens);
       let ticket: RateTicket | undefined;
       try {
         ticket = await this.rateSlot(ref.provider, state.inputTokens + maxOutputTokens, state, route.sharedLimits);
@@ -165,36 +184,49 @@ export class TieredRouter implements ModelRouter {
       }
 
       const started = this.now();
+      const metered = new StreamBudget(state.budget, reservation, state.request.signal);
       let result: CompletionResult;
       try {
-        result = checked(await provider.complete({ ...state.request, model: ref.model }), ref);
+        result = checked(await provider.complete({ ...state.request, model: ref.model, maxOutputTokens, signal: metered.signal, onOutputTokens: metered.onOutputTokens }), ref);
       } catch (thrown) {
+        await metered.idle();
         const error = asProviderError(thrown, ref, state.request.signal);
-        if (reservation) await state.budget?.release(reservation);
-        await this.options.rateLimiter?.settle(ticket, state.inputTokens);
+        // A stream that failed after producing output is billed for it: settled once, under this
+        // call's id; the retry (here or by the job) is a call of its own.
+        if (reservation) await this.settleFailed(state, reservation, error, this.now() - started);
+        await this.options.rateLimiter?.settle(ticket, state.inputTokens + (error.consumed?.outputTokens ?? 0));
+        if (metered.stopped && !state.request.signal?.aborted) {
+          this.circuits.abandon(lane);
+          return passOver('budget', `the budget ran out while the answer streamed (${error.consumed?.outputTokens ?? 0} output tokens)`);
+        }
         if (error.kind === 'cancelled') {
           this.circuits.abandon(lane);
           throw error;
         }
-        if (error.kind === 'rate_limited') {
-          this.circuits.abandon(lane);
-          const retryAfter = error.retryAfterMs;
-          this.coolDown(lane, retryAfter ?? this.backoffMs);
-          if (retryAfter !== undefined && retryAfter <= state.waitLeft && !retriedAfter429) {
-            retriedAfter429 = true;
-            continue;
-          }
-        } else {
-          this.circuits.recordFailure(lane);
-          if (error.transient) this.coolDown(lane, error.retryAfterMs ?? this.backoffMs);
+        if (error.kind === 'rate_limited') this.circuits.abandon(lane);
+        else this.circuits.recordFailure(lane);
+        const retryAfter = error.retryAfterMs ?? (error.kind === 'interrupted' ? this.backoffMs : undefined);
+        if (error.transient) this.coolDown(lane, retryAfter ?? this.backoffMs);
+        // Once on the same model: a 429 or an overload that says when to come back, a broken stream.
+        if (!retried && retryAfter !== undefined && retryAfter <= state.waitLeft && RETRIED_ON_SAME_MODEL.has(error.kind)) {
+          retried = true;
+          state.switches.push({ from: model, to: model, reason: error.kind });
+          continue;
         }
         return passOver(error.kind, error.message);
       }
+      await metered.idle();
       this.circuits.recordSuccess(lane);
       await this.options.rateLimiter?.settle(ticket, result.usage.inputTokens + result.usage.outputTokens);
       const settled = reservation ? await state.budget?.settle(reservation, result.usage, this.now() - started) : undefined;
       return { result: { ...result, costMicros: settled?.costMicros ?? 0n, switches: [] } };
     }
+  }
+
+  /** Settles what a failed call produced, or releases its reservation when it produced nothing. */
+  private async settleFailed(state: CallState, reservation: Reservation, error: ProviderError, latencyMs: number): Promise<void> {
+    if (error.consumed) await state.budget?.settle(reservation, error.consumed, latencyMs);
+    else await state.budget?.release(reservation);
   }
 
   private async rateSlot(provider: string, tokens: number, state: CallState, shared: boolean): Promise<RateTicket | undefined> {
@@ -219,12 +251,21 @@ export class TieredRouter implements ModelRouter {
   }
 }
 
-/** A provider's answer the agent can use; the router holds every provider to it, not only the real ones. */
+/** A provider's answer the agent can use (one cut off is continued); the router holds every provider to it. */
 function checked(result: CompletionResult, ref: ModelRef): CompletionResult {
   const options = { provider: ref.provider, model: ref.model };
-  if (result.stopReason === 'max_tokens') throw new ProviderError('truncated', 'the answer was cut off at the output limit', options);
-  if (result.text.trim() === '') throw new ProviderError('bad_response', 'the answer is empty', options);
+  if (result.stopReason !== 'max_tokens' && result.text.trim() === '') throw new ProviderError('bad_response', 'the answer is empty', options);
   return result;
+}
+
+/** Failures worth a second try on the same model (when the wait fits the call's allowance). */
+const RETRIED_ON_SAME_MODEL: ReadonlySet<ProviderError['kind']> = new Set(['rate_limited', 'overloaded', 'interrupted']);
+
+/** The candidates, the model that wrote the part before first (a continuation reads best in one voice). */
+function preferring(candidates: readonly ModelRef[], previous: RoutedResult | undefined): readonly ModelRef[] {
+  const index = previous ? candidates.findIndex((ref) => ref.provider === previous.provider && ref.model === previous.model) : -1;
+  if (index <= 0) return candidates;
+  return [candidates[index] as ModelRef, ...candidates.slice(0, index), ...candidates.slice(index + 1)];
 }
 
 function asProviderError(error: unknown, ref: ModelRef, signal: AbortSignal | undefined): ProviderError {
