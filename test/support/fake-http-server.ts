@@ -13,7 +13,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from './loopback-server.js';
 
 export type FakeReply =
-  | { kind: 'ok'; text?: string; inputTokens?: number; outputTokens?: number; cacheReadTokens?: number; cacheWriteTokens?: number }
+  | {
+      kind: 'ok';
+      text?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      cacheReadTokens?: number;
+      cacheWriteTokens?: number;
+      /** Streamed: a pause before each frame, as a model writing slowly. */
+      frameDelayMs?: number;
+    }
   /** A complete body whose answer was cut off at the output limit. */
   | { kind: 'truncated'; text?: string; inputTokens?: number; outputTokens?: number }
   /** A well-formed answer with no text. */
@@ -36,6 +45,8 @@ export interface StreamedReply {
   contentType: string;
   frames: string[];
   drop?: boolean;
+  /** A pause before each frame; without, all frames go out in one write. */
+  frameDelayMs?: number;
 }
 
 /** Characters per streamed text chunk. */
@@ -57,6 +68,8 @@ export function partialText(reply: { text?: string; at?: number }, fallback: str
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, `?` included ('' without). */
+  query: string;
   headers: IncomingMessage['headers'];
   body: unknown;
   /** The model a completion request named. */
@@ -134,7 +147,7 @@ export abstract class FakeModelServer extends LoopbackServer {
       // keep the raw text
     }
     const route = this.route(request.method ?? 'GET', decodeURIComponent(url.pathname), body);
-    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, model: route?.type === 'complete' ? route.model : undefined });
+    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, query: url.search, headers: request.headers, body, model: route?.type === 'complete' ? route.model : undefined });
     const refused = this.unauthorized(request);
     if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
     if (refused) return send(response, refused);
@@ -152,13 +165,23 @@ export abstract class FakeModelServer extends LoopbackServer {
       return;
     }
     const streamed = reply.kind === 'error' || !recorded ? undefined : this.renderStream(reply, route.model, recorded);
-    if (streamed) return writeStream(request, response, streamed);
+    if (streamed) return writeStream(request, response, { ...streamed, frameDelayMs: reply.kind === 'ok' ? reply.frameDelayMs : undefined });
     send(response, this.render(reply, route.model));
   }
 }
 
-function writeStream(request: IncomingMessage, response: ServerResponse, { contentType, frames, drop }: StreamedReply): void {
+async function writeStream(request: IncomingMessage, response: ServerResponse, { contentType, frames, drop, frameDelayMs }: StreamedReply): Promise<void> {
   response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+  if (frameDelayMs !== undefined) {
+    for (const frame of frames) {
+      await new Promise((resolve) => setTimeout(resolve, frameDelayMs));
+      // The client went away (it aborted the stream): stop writing.
+      if (response.destroyed || request.socket.destroyed) return;
+      response.write(frame);
+    }
+    response.end();
+    return;
+  }
   // One write: the client still parses event by event, without a round of socket writes per frame.
   if (!drop) {
     response.end(frames.join(''));
