@@ -13,7 +13,8 @@
  *
  * Invariant kept by every script: spent + reserved ≤ limit, hence spent ≤ limit.
  *   reserve  admits an amount only if spent + reserved + amount ≤ limit; given a minimum, it
- *            admits what is free up to the amount when that is at least the minimum.
+ *            admits what is free up to the amount when that is at least the minimum and no other
+ *            call holds a reservation (the last cents of a budget, not a share of a busy one).
  *   extend   adds to a call's reservation only if spent + reserved + extra ≤ limit.
  *   settle   frees the call's reservation, then charges min(actual, max(limit − spent − reserved,
  *            held)): the real cost when it fits in what is free (always at least min(actual,
@@ -97,7 +98,9 @@ if existing then return {1, int(limit), int(spent), int(reserved), int(absorbed)
 local amount = tonumber(ARGV[2])
 local minimum = tonumber(ARGV[5] or ARGV[2])
 local free = limit - spent - reserved
-if free < minimum then return {0, int(limit), int(spent), int(reserved), int(absorbed), '0'} end
+-- Less than the amount is held only at the very end of a budget: when no other call holds money
+-- that will come back (then the caller may wait for it instead).
+if free < amount and (free < minimum or reserved > 0) then return {0, int(limit), int(spent), int(reserved), int(absorbed), '0'} end
 if amount > free then amount = free end
 if amount > 0 then redis.call('HINCRBY', KEYS[1], 'reserved', int(amount)) end
 redis.call('HSET', KEYS[2], ARGV[1], int(amount))

@@ -7,8 +7,9 @@
  *          - with a `purpose` (the agent role): the output it is expected to write, from that
  *            purpose's recent output sizes on this model (./output-history.ts; the full
  *            maxOutputTokens when there is none yet), or, near the end of the budget, whatever
- *            is free as long as it pays for a quarter of that (at least 64 tokens) — so the last
- *            cents are spent, not stranded. The reservation says how many output tokens it pays
+ *            is free as long as it pays for a quarter of that (at least 64 tokens) and no other
+ *            call holds a reservation — so the last cents are spent, not stranded. A refusal
+ *            while other calls hold reservations says so (`refusalMayClear`): the router waits. The reservation says how many output tokens it pays
  *            for and the most the call may write (held + free then, within maxOutputTokens);
  *          - without: the full maxOutputTokens (providers enforce it, so output needs no margin).
  * extend   holds more for a call in flight whose streamed answer outgrows its hold (atomic: it
@@ -132,6 +133,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
   const history = options.outputHistory ?? new OutputHistory(options.redis, { namespace: options.namespace });
   let calls = 0;
   let refusal: RefusalScope | undefined;
+  let mayClear = false;
   const settling = new Set<string>();
 
   const promptTokens = (estimate: CallEstimate): number => Math.ceil(estimate.inputTokens * (1 + margin.ratio)) + margin.tokens;
@@ -193,9 +195,11 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
       const { wanted, least } = await sizeOf(estimate);
       const reservedAt = now();
       refusal = undefined;
+      mayClear = false;
       const outcome = await budget.reserve(callId, wanted, least);
       if (outcome.status !== 'reserved') {
         refusal = 'budget';
+        mayClear = outcome.snapshot.reservedMicros > 0n;
         return undefined;
       }
       const amountMicros = outcome.heldMicros;
@@ -230,6 +234,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     },
 
     lastRefusal: () => refusal,
+    refusalMayClear: () => mayClear,
 
     async extend(reservation: Reservation, outputTokens: number): Promise<boolean> {
       const inputTokens = reservation.inputTokens ?? 0;

@@ -80,6 +80,11 @@ export interface BudgetGuard {
   /** After `reserve` returned undefined: which limit refused it (default: the budget). */
   lastRefusal?(): RefusalScope | undefined;
   /**
+   * After `reserve` returned undefined: other calls in flight hold reservations, so room may come
+   * back when they settle (the router waits for it rather than stopping the project).
+   */
+  refusalMayClear?(): boolean;
+  /**
    * Charges the real cost, frees the rest, writes the ledger row. The charge is capped at what the
    * budget has free, so spent never exceeds the limit (src/economics/budget-scripts.ts); settling
    * the same reservation again charges nothing. When it throws, call it again (do not release).

@@ -82,14 +82,21 @@ export class FakeAnthropicServer extends FakeModelServer {
   }
 
   protected renderStream(reply: FakeReply, model: string, request: RecordedRequest): StreamedReply | undefined {
-    const body = request.body as { stream?: unknown; tool_choice?: { type?: string; name?: string } } | undefined;
+    const body = request.body as { stream?: unknown; max_tokens?: unknown; tool_choice?: { type?: string; name?: string } } | undefined;
     if (body?.stream !== true) return undefined;
     this.counter += 1;
     const fallback = `answer from anthropic/${model}`;
     const partial = reply.kind === 'cut' || reply.kind === 'stream_error';
-    const text = partial ? partialText(reply, fallback) : reply.kind === 'empty' ? '' : (('text' in reply ? reply.text : undefined) ?? fallback);
+    let text = partial ? partialText(reply, fallback) : reply.kind === 'empty' ? '' : (('text' in reply ? reply.text : undefined) ?? fallback);
     const tool = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
     const usage = anthropicUsage(reply);
+    // Like the API, an answer longer than max_tokens stops there (its text cut in proportion).
+    const limit = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
+    const overLimit = reply.kind === 'ok' && usage.output_tokens > limit;
+    if (overLimit) {
+      text = text.slice(0, Math.floor((text.length * limit) / usage.output_tokens));
+      usage.output_tokens = limit;
+    }
     const frames = [sse('message_start', { type: 'message_start', message: { id: `msg_fake_${this.counter}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } })];
     if (reply.kind !== 'empty') {
       const block = tool ? { type: 'tool_use', id: `toolu_fake_${this.counter}`, name: tool, input: {} } : { type: 'text', text: '' };
@@ -106,7 +113,7 @@ export class FakeAnthropicServer extends FakeModelServer {
       return { contentType: 'text/event-stream', frames };
     }
     if (reply.kind !== 'empty') frames.push(sse('content_block_stop', { type: 'content_block_stop', index: 0 }));
-    const stopReason = reply.kind === 'truncated' ? 'max_tokens' : tool ? 'tool_use' : 'end_turn';
+    const stopReason = reply.kind === 'truncated' || overLimit ? 'max_tokens' : tool ? 'tool_use' : 'end_turn';
     frames.push(
       sse('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }),
       sse('message_stop', { type: 'message_stop' }),

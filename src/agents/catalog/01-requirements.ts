@@ -16,7 +16,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/requirements.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'user-story-generator',
@@ -32,7 +32,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/stories/{subject}.md'],
     select: {},
     instances: 'per-entity',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'acceptance-criteria-creator',
@@ -48,7 +48,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/acceptance-criteria.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'risk-analyzer',
@@ -64,7 +64,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/risks.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'scope-validator',
@@ -80,6 +80,6 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/scope.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 1536,
+    maxOutputTokens: 8192,
   },
 ];

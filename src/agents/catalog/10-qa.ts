@@ -16,7 +16,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/code-review.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'security-audit-agent',
@@ -32,7 +32,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/security-audit.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'performance-audit-agent',
@@ -48,7 +48,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/performance-audit.md'],
     select: { minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
   {
     id: 'final-validation-agent',
@@ -64,6 +64,6 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/final-validation.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
 ];

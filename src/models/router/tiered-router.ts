@@ -5,13 +5,20 @@
  *   1. provider cooling down (after a retry-after or a transient failure)? wait if the call's wait
  *      allowance covers it, else pass over it (`rate_limited`);
  *   2. circuit open? pass over it (`circuit_open`);
- *   3. reserve the worst case on the budget guard; refused → pass over it (`budget`); the model
- *      has no price → pass over it (`unpriced`: it is never called, so never charged $0);
+ *   3. reserve the call's expected cost on the budget guard (the role's output history; the worst
+ *      case with `reserveWorstCase`); refused while other calls hold reservations → wait for them
+ *      (`budgetWaitMs`) and try again; refused → pass over it (`budget`); the model has no price →
+ *      pass over it (`unpriced`: it is never called, so never charged $0);
  *   4. take a slot in the cluster-wide rate limit; wait while the allowance lasts, else release and
  *      pass over it (`rate_limited`);
- *   5. call. Success: settle the budget and the rate-limit tokens, return. Failure: release, count
- *      it on the circuit (not a 429), cool the provider down briefly when transient, and move on.
- *      A 429 whose retry-after fits the allowance is retried once on the same candidate.
+ *   5. call, streamed, at most the output the reservation and the free budget pay for; the hold is
+ *      extended as the answer streams and the stream stopped when that is refused (StreamBudget).
+ *      Success: settle the budget and the rate-limit tokens, return. Failure: settle what the
+ *      stream produced (or release), count it on the circuit (not a 429), cool the provider down
+ *      briefly when transient, and move on. A 429 or an overload whose retry-after fits the
+ *      allowance, or a stream cut mid-way, is retried once on the same candidate (a switch from
+ *      the model to itself, with the reason).
+ * An answer cut off at its output limit is continued in follow-up calls (./continuation.ts).
  * Every pass-over that leads to a next candidate is reported as a switch. None left: a budget
  * error if the budget refused them all, else an error listing each attempt.
  *
@@ -54,6 +61,14 @@ export interface TieredRouterOptions {
   reserveWorstCase?: boolean;
   /** Cost of a worst case, for the budget error's "the cheapest call needed …" (e.g. the price table). */
   price?: (ref: ModelRef, usage: TokenUsage) => bigint;
+  /**
+   * How long a call refused by a budget that other calls in flight hold waits for them to give
+   * back what they do not use (they settle below their holds), polling every `budgetPollMs`.
+   * Default 120 s (a model call's length); then the refusal stands.
+   */
+  budgetWaitMs?: number;
+  /** Default 250 ms. */
+  budgetPollMs?: number;
   /** Follow-up calls for an answer that stops at its output limit. Default 4. */
   maxContinuations?: number;
   /** Told about every candidate that did not answer (logs, metrics). */
@@ -71,6 +86,8 @@ interface CallState {
   waitLeft: number;
   /** Reported with the result: models passed over, and retries of one model (from = to). */
   switches: ModelSwitch[];
+  /** How long this call may still wait for other calls to give budget back, in ms. */
+  budgetWaitLeft: number;
 }
 
 type Outcome = { result: RoutedResult } | { attempt: RouteAttempt };
@@ -80,6 +97,8 @@ export class TieredRouter implements ModelRouter {
   private readonly cooldownUntil = new Map<string, number>();
   private readonly maxWaitMs: number;
   private readonly backoffMs: number;
+  private readonly budgetWaitMs: number;
+  private readonly budgetPollMs: number;
   private readonly now: () => number;
   private readonly serverRoutes: ReadonlyMap<string, ProviderRoute>;
   /** At most one catalogue per combination of brought providers (a handful). */
@@ -90,6 +109,8 @@ export class TieredRouter implements ModelRouter {
     this.circuits = options.circuits ?? new CircuitBreakers();
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
     this.backoffMs = options.backoffMs ?? 250;
+    this.budgetWaitMs = options.budgetWaitMs ?? 120_000;
+    this.budgetPollMs = options.budgetPollMs ?? 250;
     this.now = options.now ?? Date.now;
   }
 
@@ -107,7 +128,7 @@ export class TieredRouter implements ModelRouter {
     const { catalog, routes } = this.forCredentials(credentials);
     const candidates = preferring(catalog[tier], previous);
     const switches: ModelSwitch[] = [];
-    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs, switches };
+    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs, switches, budgetWaitLeft: this.budgetWaitMs };
     const attempts: RouteAttempt[] = [];
     for (const [index, ref] of candidates.entries()) {
       const outcome = await this.attempt(ref, state);
@@ -158,6 +179,10 @@ export class TieredRouter implements ModelRouter {
           // A model without a price is never called (it would be charged $0): the next candidate may have one.
           if (error instanceof UnpricedModelError) return passOver('unpriced', error.message);
           throw error;
+        }
+        if (!reservation && state.budget.lastRefusal?.() !== 'account_cap' && state.budget.refusalMayClear?.() && (await this.waitForBudget(state))) {
+          this.circuits.abandon(lane);
+          continue;
         }
         if (!reservation) {
           this.circuits.abandon(lane);
@@ -238,6 +263,15 @@ export class TieredRouter implements ModelRouter {
       if (decision.waitMs > state.waitLeft) return undefined;
       await this.wait(decision.waitMs, state);
     }
+  }
+
+  /** Waits a little for calls in flight to give back what they hold; false once the budget wait is used up. */
+  private async waitForBudget(state: CallState): Promise<boolean> {
+    const step = Math.min(this.budgetPollMs, state.budgetWaitLeft);
+    if (step <= 0) return false;
+    state.budgetWaitLeft -= step;
+    await delay(step, state.request.signal);
+    return true;
   }
 
   private coolDown(provider: string, ms: number): void {
