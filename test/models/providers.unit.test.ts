@@ -125,6 +125,19 @@ describe('models: providers through the real SDKs against fake servers', () => {
         expect(result.usage.outputTokens).to.equal(256);
       });
 
+      it('reports a stream that stops without its final event as interrupted, with what it produced', async () => {
+        for (const drop of [false, true]) {
+          server().reply({ kind: 'cut', text: 'x'.repeat(120), at: 60, inputTokens: 40, drop });
+          const seen: number[] = [];
+          const error = await failure(provider().complete(completionRequest(model, { onOutputTokens: (n) => seen.push(n) })));
+          expect(error.kind, `${error.message} (drop ${drop})`).to.equal('interrupted');
+          expect(error.transient).to.equal(true);
+          // 60 characters streamed: 20 tokens at 3 characters a token, told as they arrived.
+          expect(error.consumed?.outputTokens).to.equal(20);
+          expect(seen.at(-1)).to.equal(20);
+        }
+      });
+
       it('reports a dropped connection and a refused one as connection errors', async () => {
         server().reply({ kind: 'reset' });
         await expectKind('connection');
@@ -146,6 +159,14 @@ describe('models: providers through the real SDKs against fake servers', () => {
       });
     });
   }
+
+  it('anthropic: an overloaded_error event inside the stream is overloaded, carrying what was streamed', async () => {
+    servers.anthropic.reply({ kind: 'stream_error', text: 'y'.repeat(90), at: 90 });
+    const error = await failure(providers.anthropic.complete(completionRequest('claude-sonnet-4-6')));
+    expect(error.kind).to.equal('overloaded');
+    expect(error.message).to.contain('overloaded_error in the stream');
+    expect(error.consumed).to.deep.equal({ inputTokens: 11, outputTokens: 30 });
+  });
 
   it('anthropic: 529 is overloaded; a wrong key is auth', async () => {
     servers.anthropic.reply({ kind: 'error', status: 529 });
