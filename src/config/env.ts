@@ -90,6 +90,8 @@ export const envSchema = z
     MODELS_ECONOMY: modelList,
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    /** How long a call refused by a budget that calls in flight hold waits for them to give back what they do not use. */
+    MODEL_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
     ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,
     ANTHROPIC_TOKENS_PER_MINUTE: perMinute,
     GEMINI_REQUESTS_PER_MINUTE: perMinute,
