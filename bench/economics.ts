@@ -168,7 +168,7 @@ const UTILISATION_BUDGET = 50_000n; // $0.05
 const UTILISATION_AGENTS = 4;
 
 /** Agents (UTILISATION_AGENTS at a time) call until the budget refuses; returns what was spent. */
-async function utilisation(database: Database, worstCase: boolean, maxOutputTokens: number): Promise<{ calls: number; spentMicros: bigint; absorbedMicros: bigint; perCall: bigint }> {
+async function utilisation(database: Database, worstCase: boolean, maxOutputTokens: number): Promise<{ calls: number; charged: number; spentMicros: bigint; absorbedMicros: bigint; perCall: bigint }> {
   const server = await new FakeAnthropicServer().start();
   const answer = JSON.stringify({ summary: 'done', files: [{ path: 'docs/requirements/requirements.md', content: 'x'.repeat(1_400) }] });
   server.defaultReply = { kind: 'ok', text: answer, inputTokens: 1_000, outputTokens: 500 };
@@ -188,15 +188,17 @@ async function utilisation(database: Database, worstCase: boolean, maxOutputToke
   const task = { ...sampleTask(), agentId: `bench-${randomUUID()}` };
   const prompt = 'p'.repeat(4_000); // ~1,000 tokens by the router's estimate
   let calls = 0;
+  const run = randomUUID(); // call ids are the ledger's idempotency keys: unique per run
   try {
     await Promise.all(
       Array.from({ length: UTILISATION_AGENTS }, async (_, agent) => {
         for (let n = 0; ; n++) {
-          const budget = createBudgetGuard({ prisma: database.prisma, redis, namespace: testNamespace(), ...owner, callKeyPrefix: `util-${agent}-${n}` });
+          const budget = createBudgetGuard({ prisma: database.prisma, redis, namespace: testNamespace(), ...owner, callKeyPrefix: `util-${run}-${agent}-${n}` });
           try {
             await router.complete({ tier: 'standard', system: role.systemPrompt, prompt, maxOutputTokens, output: AGENT_OUTPUT_CONTRACT, task, budget });
             calls++;
           } catch (error) {
+            if (process.env.BENCH_DEBUG) console.log('agent', agent, 'call', n, error instanceof Error ? error.message : error);
             if (error instanceof BudgetExceededError) return;
             throw error;
           }
@@ -205,7 +207,8 @@ async function utilisation(database: Database, worstCase: boolean, maxOutputToke
     );
     const snapshot = await new ProjectBudget(redis, owner.projectId, { namespace: testNamespace() }).current();
     const perCall = createPriceTable().costMicros('claude-sonnet-4-6', { inputTokens: 1_000, outputTokens: 500 });
-    return { calls, spentMicros: snapshot.spentMicros, absorbedMicros: snapshot.absorbedMicros, perCall };
+    const charged = await database.prisma.costLedgerEntry.count({ where: { projectId: owner.projectId } });
+    return { calls, charged, spentMicros: snapshot.spentMicros, absorbedMicros: snapshot.absorbedMicros, perCall };
   } finally {
     await redis.quit();
     await server.close();
@@ -223,10 +226,10 @@ async function budgetUtilisation(database: Database): Promise<void> {
     [`before: worst case, the role's limit of ${role.maxOutputTokens} tokens`, true, role.maxOutputTokens],
     [`after: expected output, extended as it streams (${role.maxOutputTokens})`, false, role.maxOutputTokens],
   ] as const) {
-    const { calls, spentMicros, absorbedMicros, perCall } = await utilisation(database, worstCase, maxOutputTokens);
+    const { calls, charged, spentMicros, absorbedMicros, perCall } = await utilisation(database, worstCase, maxOutputTokens);
     const share = (Number(spentMicros) / Number(UTILISATION_BUDGET)) * 100;
     console.log(
-      `  ${label.padEnd(56)} ${String(calls).padStart(2)} full calls ($${(Number(perCall) / 1e6).toFixed(4)} each)  spent $${(Number(spentMicros) / 1e6).toFixed(4)} = ${share.toFixed(1).padStart(5)} %  (absorbed $${(Number(absorbedMicros) / 1e6).toFixed(4)})${spentMicros > UTILISATION_BUDGET ? '  OVERSPENT' : ''}`,
+      `  ${label.padEnd(56)} ${String(calls).padStart(2)} answers ($${(Number(perCall) / 1e6).toFixed(4)} each), ${String(charged).padStart(2)} calls charged  spent $${(Number(spentMicros) / 1e6).toFixed(4)} = ${share.toFixed(1).padStart(5)} %  (absorbed $${(Number(absorbedMicros) / 1e6).toFixed(4)})${spentMicros > UTILISATION_BUDGET ? '  OVERSPENT' : ''}`,
     );
   }
 }
