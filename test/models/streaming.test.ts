@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { AGENT_OUTPUT_CONTRACT, parseAgentOutput } from '../../src/agents/output.js';
 import { OutputHistory } from '../../src/economics/output-history.js';
 import { createBudgetGuard, type ProjectBudgetGuard } from '../../src/economics/project-budget-guard.js';
+import { ProjectBudget } from '../../src/economics/project-budget.js';
 import { BudgetExceededError } from '../../src/errors/app-error.js';
 import { parseModelList, type ModelCatalog } from '../../src/models/model-catalog.js';
 import type { LlmProvider } from '../../src/models/provider.js';
@@ -167,7 +168,10 @@ describe('models: streamed structured calls, continuations and budgets (real SDK
     // Once the answer streams, another call takes everything that is free.
     let other: Promise<unknown> | undefined;
     servers.anthropic.responder = () => {
-      other ??= guard().reserve({ provider: 'anthropic', model: 'claude-sonnet-4-6', inputTokens: 0, maxOutputTokens: 6_000, purpose: 'other-role' });
+      other ??= (async () => {
+        const others = new ProjectBudget(fx.redis, project.projectId, { namespace: testNamespace() });
+        return others.reserve('another-call', (await others.current()).availableMicros);
+      })();
       return { kind: 'ok', text: 'x'.repeat(6_000), outputTokens: 2_000, frameDelayMs: 2 };
     };
     const error = await router()
@@ -177,7 +181,7 @@ describe('models: streamed structured calls, continuations and budgets (real SDK
     expect(JSON.stringify((error as BudgetExceededError).details)).to.contain('ran out while the answer streamed');
     const sent = servers.anthropic.completions[0]?.body as { max_tokens: number };
     expect(sent.max_tokens).to.be.below(4_096).and.above(1_500);
-    await other;
+    expect(((await other) as { status: string }).status).to.equal('reserved');
     const [row] = await ledger();
     // Stopped within what it held (115 tokens, extended once by 256 while the other call had not yet reserved, or not).
     expect(row?.outputTokens).to.be.above(0).and.below(400);
