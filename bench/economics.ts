@@ -198,7 +198,6 @@ async function utilisation(database: Database, worstCase: boolean, maxOutputToke
             await router.complete({ tier: 'standard', system: role.systemPrompt, prompt, maxOutputTokens, output: AGENT_OUTPUT_CONTRACT, task, budget });
             calls++;
           } catch (error) {
-            if (process.env.BENCH_DEBUG) console.log('agent', agent, 'call', n, error instanceof Error ? error.message : error);
             if (error instanceof BudgetExceededError) return;
             throw error;
           }
