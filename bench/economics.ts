@@ -6,7 +6,13 @@
  * 2. Throughput across 4 processes × 32 concurrent callers: on ONE project (the worst case: one
  *    budget hash, one Project row every ledger insert updates), Redis reserve+settle pairs alone,
  *    then full guard calls; and full guard calls spread over 32 projects.
- * 3. Savings: the example project (examples/todo-app.md) is run through the engine with the offline
+ * 3. Budget utilisation: a project with a $0.05 budget whose agent calls go through the router,
+ *    the real budget guard and the Anthropic SDK to a scripted Claude-compatible server that
+ *    answers 1,000 input / 500 output tokens per call (streamed, structured), 4 agents at a time,
+ *    until the budget stops them: how much of the budget was spent, holding each call's worst case
+ *    (the policy before streaming budgets) and its expected output (sized from the role's history,
+ *    extended while it streams). Never more than 100 %.
+ * 4. Savings: the example project (examples/todo-app.md) is run through the engine with the offline
  *    model to record every agent's token usage; that usage is priced all on Claude Sonnet and by tier
  *    (premium → Claude Sonnet, standard → Gemini Pro, economy → Ollama).
  *
@@ -21,6 +27,13 @@ import { openDatabase, type Database } from '../src/db/database.js';
 import { createPriceTable } from '../src/economics/pricing.js';
 import { loadBudgetFromDatabase, ProjectBudget } from '../src/economics/project-budget.js';
 import { createBudgetGuard } from '../src/economics/project-budget-guard.js';
+import { AGENT_OUTPUT_CONTRACT } from '../src/agents/output.js';
+import { BudgetExceededError } from '../src/errors/app-error.js';
+import { parseModelList } from '../src/models/model-catalog.js';
+import { AnthropicProvider } from '../src/models/providers/anthropic-provider.js';
+import { TieredRouter } from '../src/models/router/tiered-router.js';
+import { sampleTask } from '../test/models/model-fixtures.js';
+import { FakeAnthropicServer } from '../test/support/fake-anthropic-server.js';
 import { EventBus } from '../src/engine/events/event-bus.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createRedis } from '../src/redis/connection.js';
@@ -151,6 +164,75 @@ async function throughput(database: Database, mode: Mode, projectCount: number):
   return calls / (DURATION_MS / 1_000);
 }
 
+const UTILISATION_BUDGET = 50_000n; // $0.05
+const UTILISATION_AGENTS = 4;
+
+/** Agents (UTILISATION_AGENTS at a time) call until the budget refuses; returns what was spent. */
+async function utilisation(database: Database, worstCase: boolean, maxOutputTokens: number): Promise<{ calls: number; charged: number; spentMicros: bigint; absorbedMicros: bigint; perCall: bigint }> {
+  const server = await new FakeAnthropicServer().start();
+  const answer = JSON.stringify({ summary: 'done', files: [{ path: 'docs/requirements/requirements.md', content: 'x'.repeat(1_400) }] });
+  server.defaultReply = { kind: 'ok', text: answer, inputTokens: 1_000, outputTokens: 500 };
+  const redis = createRedis({ url: testRedisUrl(), name: 'zekka:bench:utilisation' });
+  const owner = await createBenchProject(database, UTILISATION_BUDGET);
+  const refs = parseModelList('anthropic:claude-sonnet-4-6');
+  const router = new TieredRouter({
+    catalog: { premium: refs, standard: refs, economy: refs },
+    providers: new Map([['anthropic', new AnthropicProvider({ apiKey: FakeAnthropicServer.apiKey, baseURL: server.url, timeoutMs: 10_000 })]]),
+    reserveWorstCase: worstCase,
+    // Before: a refused call failed at once; after, it waits for calls in flight to give back what they hold.
+    budgetWaitMs: worstCase ? 0 : 60_000,
+    budgetPollMs: 20,
+  });
+  const role = getRole('requirements-parser');
+  // A role of its own per run: the first call has no history (it holds the worst case), later ones do.
+  const task = { ...sampleTask(), agentId: `bench-${randomUUID()}` };
+  const prompt = 'p'.repeat(4_000); // ~1,000 tokens by the router's estimate
+  let calls = 0;
+  const run = randomUUID(); // call ids are the ledger's idempotency keys: unique per run
+  try {
+    await Promise.all(
+      Array.from({ length: UTILISATION_AGENTS }, async (_, agent) => {
+        for (let n = 0; ; n++) {
+          const budget = createBudgetGuard({ prisma: database.prisma, redis, namespace: testNamespace(), ...owner, callKeyPrefix: `util-${run}-${agent}-${n}` });
+          try {
+            await router.complete({ tier: 'standard', system: role.systemPrompt, prompt, maxOutputTokens, output: AGENT_OUTPUT_CONTRACT, task, budget });
+            calls++;
+          } catch (error) {
+            if (error instanceof BudgetExceededError) return;
+            throw error;
+          }
+        }
+      }),
+    );
+    const snapshot = await new ProjectBudget(redis, owner.projectId, { namespace: testNamespace() }).current();
+    const perCall = createPriceTable().costMicros('claude-sonnet-4-6', { inputTokens: 1_000, outputTokens: 500 });
+    const charged = await database.prisma.costLedgerEntry.count({ where: { projectId: owner.projectId } });
+    return { calls, charged, spentMicros: snapshot.spentMicros, absorbedMicros: snapshot.absorbedMicros, perCall };
+  } finally {
+    await redis.quit();
+    await server.close();
+  }
+}
+
+async function budgetUtilisation(database: Database): Promise<void> {
+  const role = getRole('requirements-parser');
+  console.log(
+    `\nBudget utilisation: $${Number(UTILISATION_BUDGET) / 1e6} budget, ${UTILISATION_AGENTS} agents at a time, Claude Sonnet 4.6 answering 1,000 in / 500 out per call (fake server, streamed):`,
+  );
+  for (const [label, worstCase, maxOutputTokens] of [
+    ['before: worst case, a limit of 2,048 tokens', true, 2_048],
+    ['before: worst case, the old limit of 4,096 tokens', true, 4_096],
+    [`before: worst case, the role's limit of ${role.maxOutputTokens} tokens`, true, role.maxOutputTokens],
+    [`after: expected output, extended as it streams (${role.maxOutputTokens})`, false, role.maxOutputTokens],
+  ] as const) {
+    const { calls, charged, spentMicros, absorbedMicros, perCall } = await utilisation(database, worstCase, maxOutputTokens);
+    const share = (Number(spentMicros) / Number(UTILISATION_BUDGET)) * 100;
+    console.log(
+      `  ${label.padEnd(56)} ${String(calls).padStart(2)} answers ($${(Number(perCall) / 1e6).toFixed(4)} each), ${String(charged).padStart(2)} calls charged  spent $${(Number(spentMicros) / 1e6).toFixed(4)} = ${share.toFixed(1).padStart(5)} %  (absorbed $${(Number(absorbedMicros) / 1e6).toFixed(4)})${spentMicros > UTILISATION_BUDGET ? '  OVERSPENT' : ''}`,
+    );
+  }
+}
+
 const TIER_MODELS: Record<ModelTier, string> = { premium: 'claude-sonnet-4-5', standard: 'gemini-2.5-pro', economy: 'llama3.2' };
 
 async function savings(): Promise<void> {
@@ -196,6 +278,7 @@ async function main(): Promise<void> {
     console.log(`  one project: reserve + settle pairs (Redis only)   ${(await throughput(database, 'redis', 1)).toFixed(0).padStart(7)} pairs/s`);
     console.log(`  one project: full guard calls (Redis + ledger)     ${(await throughput(database, 'guard', 1)).toFixed(0).padStart(7)} calls/s`);
     console.log(`  ${CONCURRENCY} projects: full guard calls (Redis + ledger)  ${(await throughput(database, 'guard', CONCURRENCY)).toFixed(0).padStart(7)} calls/s`);
+    await budgetUtilisation(database);
     await savings();
   } finally {
     await database.close();
@@ -204,4 +287,15 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'child') await child();
+else if (process.argv[2] === 'utilisation') {
+  // Only part 3 (quick to rerun): `node --import tsx bench/economics.ts utilisation`.
+  await setUpTestEnvironment();
+  const database = await openDb(testDatabaseUrl(), 10);
+  try {
+    await budgetUtilisation(database);
+  } finally {
+    await database.close();
+    await tearDownTestEnvironment();
+  }
+}
 else await main();

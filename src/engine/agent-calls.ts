@@ -7,7 +7,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
-import { parseAgentOutput, type AgentOutput } from '../agents/output.js';
+import { AGENT_OUTPUT_CONTRACT, parseAgentOutput, type AgentOutput } from '../agents/output.js';
 import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import type { AgentRole } from '../agents/types.js';
 import type { BudgetGuard } from '../models/budget-guard.js';
@@ -129,6 +129,7 @@ class ModelCalls {
       system: this.system,
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
+      output: AGENT_OUTPUT_CONTRACT,
       task,
       budget: this.input.budget,
       credentials: this.input.credentials,

@@ -4,6 +4,7 @@
  * which real providers ignore and the offline model writes its scaffolding from.
  */
 import type { AgentTask } from '../agents/agent-task.js';
+import type { OutputContract } from '../agents/output.js';
 
 export interface CompletionRequest {
   model: string;
@@ -12,6 +13,22 @@ export interface CompletionRequest {
   maxOutputTokens: number;
   task: AgentTask;
   signal?: AbortSignal;
+  /**
+   * The answer must be one JSON object of this schema: providers use their own mechanism
+   * (Anthropic forced tool use, Gemini's response schema, Ollama's `format`). Absent: free text.
+   */
+  output?: OutputContract;
+  /**
+   * The answer so far, when an earlier call stopped at its output limit: this call continues it
+   * and returns only the rest (free text, since a schema cannot describe half an object).
+   */
+  continuation?: string;
+  /**
+   * Told the output tokens of this call so far, as the answer streams in (counted from the
+   * provider's own figures where it sends them, else estimated from the characters, rounded up).
+   * The router uses it to keep a call within what its budget holds.
+   */
+  onOutputTokens?: (outputTokensSoFar: number) => void;
 }
 
 export interface TokenUsage {
@@ -29,7 +46,7 @@ export interface CompletionResult {
   usage: TokenUsage;
   model: string;
   provider: string;
-  /** `max_tokens` means the answer was cut off: the caller treats it as an error. */
+  /** `max_tokens` means the answer stopped at the output limit: the router continues it in another call. */
   stopReason: 'end' | 'max_tokens';
 }
 

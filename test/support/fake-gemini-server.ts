@@ -1,11 +1,25 @@
 /**
  * A fake Gemini API speaking generateContent closely enough for `@google/genai`:
- * POST /v1beta/models/{model}:generateContent and GET /v1beta/models, `x-goog-api-key` required,
+ * POST /v1beta/models/{model}:generateContent, :streamGenerateContent?alt=sse (each chunk a
+ * `data:` event with part of the text and the running usage, the last with its finishReason)
+ * and GET /v1beta/models, `x-goog-api-key` required,
  * errors as Google's `{"error":{"code","message","status","details"}}` with the retry hint in a
  * RetryInfo detail (`retryDelay: "2s"`), the way Gemini sends it.
  */
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, FakeModelServer, type FakeReply, type Rendered, type Route } from './fake-http-server.js';
+import {
+  chunksOf,
+  DEFAULT_INPUT_TOKENS,
+  DEFAULT_OUTPUT_TOKENS,
+  FakeModelServer,
+  partialText,
+  replyTokens,
+  type FakeReply,
+  type RecordedRequest,
+  type Rendered,
+  type Route,
+  type StreamedReply,
+} from './fake-http-server.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -26,7 +40,7 @@ export class FakeGeminiServer extends FakeModelServer {
   thoughtsTokens = 0;
 
   protected route(method: string, path: string): Route {
-    const match = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(path);
+    const match = /^\/v1beta\/models\/([^/:]+):(?:stream)?[gG]enerateContent$/.exec(path);
     if (method === 'POST' && match?.[1]) return { type: 'complete', model: match[1] };
     if (method === 'GET' && path === '/v1beta/models') return { type: 'list' };
     return undefined;
@@ -65,13 +79,45 @@ export class FakeGeminiServer extends FakeModelServer {
     };
   }
 
+  protected renderStream(reply: FakeReply, model: string, request: RecordedRequest): StreamedReply | undefined {
+    if (!request.path.endsWith(':streamGenerateContent')) return undefined;
+    const fallback = `answer from gemini/${model}`;
+    const partial = reply.kind === 'cut' || reply.kind === 'stream_error';
+    const text = partial ? partialText(reply, fallback) : reply.kind === 'empty' ? '' : (('text' in reply ? reply.text : undefined) ?? fallback);
+    const { inputTokens, outputTokens, cacheReadTokens } = replyTokens(reply);
+    const chunks = chunksOf(text);
+    const frames = chunks.map((chunk, i) =>
+      data({
+        candidates: [{ content: { role: 'model', parts: [{ text: chunk }] }, index: 0 }],
+        usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: Math.floor((outputTokens * i) / Math.max(1, chunks.length)) },
+        modelVersion: model,
+      }),
+    );
+    if (partial) return { contentType: 'text/event-stream', frames, drop: reply.kind === 'cut' && reply.drop };
+    const thoughts = this.thoughtsTokens > 0 ? { thoughtsTokenCount: this.thoughtsTokens } : {};
+    const cached = cacheReadTokens ? { cachedContentTokenCount: cacheReadTokens } : {};
+    frames.push(
+      data({
+        candidates: [{ content: { role: 'model', parts: [] }, finishReason: reply.kind === 'truncated' ? 'MAX_TOKENS' : 'STOP', index: 0 }],
+        usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens + this.thoughtsTokens, ...thoughts, ...cached },
+        modelVersion: model,
+        responseId: `fake-${this.requests.length}`,
+      }),
+    );
+    return { contentType: 'text/event-stream', frames };
+  }
+
   protected renderList(): unknown {
     return {
       models: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'].map((name) => ({
         name: `models/${name}`,
         displayName: name,
-        supportedGenerationMethods: ['generateContent', 'countTokens'],
+        supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
       })),
     };
   }
+}
+
+function data(chunk: unknown): string {
+  return `data: ${JSON.stringify(chunk)}\r\n\r\n`;
 }
