@@ -111,7 +111,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     });
     const completion = await deps.models.complete({
       tier: role.tier,
-      system: renderSystemPrompt(laidOut),
+      system: renderSystemPrompt(laidOut, task),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
       task,

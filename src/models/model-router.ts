@@ -7,7 +7,7 @@ import type { ModelTier } from '../agents/types.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from './provider.js';
 
 export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
   tier: ModelTier;
@@ -37,7 +37,7 @@ export interface ModelRouter {
 
 /** Rough prompt size for a reservation: a quarter of the characters, rounded up. */
 export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt'>): number {
-  return Math.ceil((request.system.length + request.prompt.length) / 4);
+  return Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
 }
 
 export class SingleProviderRouter implements ModelRouter {

@@ -2,9 +2,12 @@
  * A fake Anthropic API speaking the Messages protocol closely enough for `@anthropic-ai/sdk`:
  * POST /v1/messages (non-streaming) and GET /v1/models, the key required (`x-api-key` or bearer), errors as
  * `{"type":"error","error":{"type":…,"message":…}}` with Anthropic's error types (529 overloaded).
+ * With `promptCache` set, a reply that scripts no token counts is counted from the request itself,
+ * cache reads and writes included (./prompt-cache-simulation.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, FakeModelServer, modelInBody, retryAfterHeader, type FakeReply, type Rendered, type Route } from './fake-http-server.js';
+import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, FakeModelServer, modelInBody, retryAfterHeader, type FakeReply, type RecordedRequest, type Rendered, type Route } from './fake-http-server.js';
+import { messagesBlocks, tokensOf, type PromptCacheSimulation } from './prompt-cache-simulation.js';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -22,6 +25,8 @@ export class FakeAnthropicServer extends FakeModelServer {
   /** Keys the fake accepts (e.g. users' own keys beside the server's). */
   readonly apiKeys = new Set<string>([FakeAnthropicServer.apiKey]);
   counter = 0;
+  /** Simulates Anthropic's prompt cache (off: token counts come from the script or the defaults). */
+  promptCache: PromptCacheSimulation | undefined;
 
   /** The key a request carried: the API takes it as `x-api-key`; SDK 1.x sends it as a bearer token. */
   static keyOf(headers: IncomingMessage['headers']): string | undefined {
@@ -41,7 +46,7 @@ export class FakeAnthropicServer extends FakeModelServer {
     return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } };
   }
 
-  protected render(reply: FakeReply, model: string): Rendered {
+  protected render(reply: FakeReply, model: string, request: RecordedRequest): Rendered {
     this.counter += 1;
     const id = `msg_fake_${this.counter}`;
     const headers = { 'request-id': `req_fake_${this.counter}` };
@@ -61,9 +66,14 @@ export class FakeAnthropicServer extends FakeModelServer {
         content: reply.kind === 'empty' ? [] : [{ type: 'text', text }],
         stop_reason: reply.kind === 'truncated' ? 'max_tokens' : 'end_turn',
         stop_sequence: null,
-        usage: anthropicUsage(reply),
+        usage: this.promptCache && reply.kind === 'ok' && reply.inputTokens === undefined ? this.simulatedUsage(reply, text, request) : anthropicUsage(reply),
       },
     };
+  }
+
+  private simulatedUsage(reply: FakeReply & { kind: 'ok' }, text: string, request: RecordedRequest): Record<string, number> {
+    const used = this.promptCache?.use(messagesBlocks(request.body)) ?? { uncached: 0, read: 0, written: 0 };
+    return { input_tokens: used.uncached, output_tokens: reply.outputTokens ?? tokensOf(text), cache_creation_input_tokens: used.written, cache_read_input_tokens: used.read };
   }
 
   protected renderList(): unknown {

@@ -50,7 +50,8 @@ export abstract class FakeModelServer extends LoopbackServer {
   private readonly perModel = new Map<string, FakeReply[]>();
   /** `body` is the parsed JSON request body (Anthropic and Ollama name the model there). */
   protected abstract route(method: string, path: string, body: unknown): Route;
-  protected abstract render(reply: FakeReply, model: string): Rendered;
+  /** `request`: the completion request being answered. */
+  protected abstract render(reply: FakeReply, model: string, request: RecordedRequest): Rendered;
   protected abstract renderList(): unknown;
   /** A request the real service would refuse for missing credentials; undefined when acceptable. */
   protected abstract unauthorized(request: IncomingMessage): Rendered | undefined;
@@ -93,8 +94,8 @@ export abstract class FakeModelServer extends LoopbackServer {
     if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
     if (refused) return send(response, refused);
     if (route.type === 'list') return send(response, { status: 200, body: this.renderList() });
-    const recorded = this.requests.at(-1);
-    const reply = (recorded && this.responder?.(recorded)) ?? this.next(route.model);
+    const recorded = this.requests.at(-1) as RecordedRequest;
+    const reply = this.responder?.(recorded) ?? this.next(route.model);
     if (reply.kind === 'hang') return; // the client's time-out ends it; close() drops it
     if (reply.kind === 'reset') {
       request.socket.destroy();
@@ -105,7 +106,7 @@ export abstract class FakeModelServer extends LoopbackServer {
       response.end('{"this is": not json');
       return;
     }
-    send(response, this.render(reply, route.model));
+    send(response, this.render(reply, route.model, recorded));
   }
 }
 

@@ -7,6 +7,7 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { CompletionRequest, CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
+import { anthropicPrompt } from './anthropic-prompt.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, parseRetryAfter, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -16,6 +17,8 @@ export interface AnthropicProviderOptions {
   baseURL?: string;
   /** Per call, in milliseconds. */
   timeoutMs: number;
+  /** Mark the prompt's shared prefixes for Anthropic's prompt cache (./anthropic-prompt.ts). Default: on. */
+  promptCaching?: boolean;
 }
 
 const messageSchema = z.object({
@@ -34,19 +37,22 @@ export class AnthropicProvider implements LlmProvider {
   readonly name = 'anthropic';
   private readonly client: Anthropic;
   private readonly timeoutMs: number;
+  private readonly promptCaching: boolean;
 
   constructor(options: AnthropicProviderOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.promptCaching = options.promptCaching ?? true;
     this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL ?? null, maxRetries: 0, timeout: options.timeoutMs });
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const context: CallContext = { provider: this.name, model: request.model, timeoutMs: this.timeoutMs, signal: request.signal };
+    const { system, content } = anthropicPrompt(request.system, request.prompt, this.promptCaching);
     const raw: unknown = await callProvider(
       context,
       (signal) =>
         this.client.messages.create(
-          { model: request.model, max_tokens: request.maxOutputTokens, system: request.system, messages: [{ role: 'user', content: request.prompt }] },
+          { model: request.model, max_tokens: request.maxOutputTokens, system, messages: [{ role: 'user', content }] },
           { signal, maxRetries: 0, timeout: this.timeoutMs },
         ),
       classifyAnthropic,

@@ -8,7 +8,7 @@
  */
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -53,8 +53,8 @@ export class GeminiProvider implements LlmProvider {
       (abortSignal) =>
         this.client.models.generateContent({
           model: request.model,
-          contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
-          config: { systemInstruction: request.system, maxOutputTokens: request.maxOutputTokens, abortSignal },
+          contents: [{ role: 'user', parts: [{ text: blocksText(request.prompt) }] }],
+          config: { systemInstruction: blocksText(request.system), maxOutputTokens: request.maxOutputTokens, abortSignal },
         }),
       classifyGemini,
     );

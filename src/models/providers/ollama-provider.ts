@@ -6,7 +6,7 @@
  */
 import { Ollama, type ChatResponse } from 'ollama';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -41,6 +41,9 @@ export class OllamaProvider implements LlmProvider {
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
+    // Ollama keeps the last prompt's KV cache by itself: the blocks are simply joined.
+    const system = blocksText(request.system);
+    const prompt = blocksText(request.prompt);
     const context: CallContext = { provider: this.name, model: request.model, timeoutMs: this.timeoutMs, signal: request.signal };
     const raw: ChatResponse = await callProvider(
       context,
@@ -49,8 +52,8 @@ export class OllamaProvider implements LlmProvider {
           model: request.model,
           stream: false,
           messages: [
-            { role: 'system', content: request.system },
-            { role: 'user', content: request.prompt },
+            { role: 'system', content: system },
+            { role: 'user', content: prompt },
           ],
           options: { num_predict: request.maxOutputTokens },
         }),
@@ -62,7 +65,7 @@ export class OllamaProvider implements LlmProvider {
     checkAnswer(context, reply.message.content, reply.done_reason === 'length', request.maxOutputTokens);
     return {
       text: reply.message.content,
-      usage: { inputTokens: reply.prompt_eval_count ?? Math.ceil((request.system.length + request.prompt.length) / 4), outputTokens: reply.eval_count },
+      usage: { inputTokens: reply.prompt_eval_count ?? Math.ceil((system.length + prompt.length) / 4), outputTokens: reply.eval_count },
       model: request.model,
       provider: this.name,
       stopReason: 'end',
