@@ -11,9 +11,11 @@ import { getRole } from '../agents/catalog/index.js';
 import { roleInLayout } from '../agents/role-layout.js';
 import { parseAgentOutput } from '../agents/output.js';
 import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../agents/structured-records.js';
-import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
+import { renderPrompt, renderSystemPrompt, type PromptReuse } from '../agents/prompt.js';
+import { selectAgents } from '../agents/selection.js';
+import { promptReuse } from './prompt-reuse.js';
 import { analyzeRequestCached } from '../agents/analysis-cache.js';
-import type { AgentRole, StageNumber } from '../agents/types.js';
+import type { AgentRole, SelectionOptions, StageNumber } from '../agents/types.js';
 import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
@@ -111,7 +113,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     });
     const completion = await deps.models.complete({
       tier: role.tier,
-      system: renderSystemPrompt(laidOut, task),
+      system: renderSystemPrompt(laidOut, task, stagePromptReuse(deps, task, project.options, snapshot)),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
       task,
@@ -209,6 +211,17 @@ const SETTLED_RECORDS = new Set([SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PA
  * path order, while the context budget lasts; a file too big for what is left is passed over, not
  * the end of the list (a long document must not hide the decisions after it).
  */
+/** Which prompt prefixes other agents of the stage share (./prompt-reuse.ts); a repair's context is its own. */
+function stagePromptReuse(deps: Pick<EngineDeps, 'limits'>, task: AgentTask, options: unknown, snapshot: StageSnapshot): PromptReuse {
+  if (task.repair) return { files: false, role: false };
+  const stage = selectAgents(task.analysis, (options ?? {}) as SelectionOptions).filter((instance) => instance.stage === task.stage);
+  return promptReuse(task, stage, (agentId) => {
+    const role = getRole(agentId);
+    const files = selectContext(deps, roleInLayout(role, task.analysis) ?? role, snapshot, []);
+    return files.map((file) => `${file.path}@${file.version}`).join('\n');
+  });
+}
+
 function selectContext(deps: Pick<EngineDeps, 'limits'>, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
   const first = new Set(repairing);
   const readable = snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads));

@@ -59,16 +59,16 @@ describe('economics: prompt caching priced at the cache rates, shown in the cost
     }
   }
 
-  it('sends cache breakpoints after the shared request, the role and the context files', async () => {
+  it('sends cache breakpoints after the shared request, the context files and the role', async () => {
     await runCalls(true);
     const [first] = fake.completions;
     const body = first?.body as { system: { text: string; cache_control?: unknown }[]; messages: { content: { text: string; cache_control?: unknown }[] }[] };
-    expect(body.system.map((b) => b.cache_control)).to.deep.equal([{ type: 'ephemeral' }, { type: 'ephemeral' }]);
+    expect(body.system.map((b) => b.cache_control)).to.deep.equal([{ type: 'ephemeral' }, { type: 'ephemeral' }, { type: 'ephemeral' }]);
     expect(body.system[0]?.text).to.include('## The request\n# Inventory');
-    expect(body.system[1]?.text).to.include('## Your role');
+    expect(body.system[1]?.text).to.include('## Existing file docs/requirements.md');
+    expect(body.system[2]?.text).to.include('## Your role');
     const content = body.messages[0]?.content ?? [];
-    expect(content.map((b) => b.cache_control ?? null)).to.deep.equal([{ type: 'ephemeral' }, null]);
-    expect(content[0]?.text).to.include('## Existing file docs/requirements.md');
+    expect(content.map((b) => b.cache_control ?? null)).to.deep.equal([null]);
     // Every call of the project starts with the same block, word for word.
     const firstBlocks = fake.completions.map((r) => (r.body as typeof body).system[0]?.text);
     expect(new Set(firstBlocks).size).to.equal(1);
@@ -81,8 +81,9 @@ describe('economics: prompt caching priced at the cache rates, shown in the cost
     // First call: nothing cached yet, everything up to the last breakpoint written.
     expect(rows[0]?.cacheReadTokens).to.equal(0);
     expect(rows[0]?.cacheWriteTokens).to.be.above(1_024);
-    // Second call (another role): the shared request read, its role and files written.
-    expect(rows[1]?.cacheReadTokens).to.be.above(1_024);
+    // Second call (another role): the request and the files read, its role written.
+    expect(rows[1]?.cacheReadTokens).to.be.above(2_048);
+    expect(rows[1]?.cacheWriteTokens).to.be.above(0);
     // Third call (the same role again): the whole prefix read, nothing written.
     expect(rows[2]?.cacheWriteTokens).to.equal(0);
     expect(rows[2]?.cacheReadTokens).to.be.above(rows[1]?.cacheReadTokens ?? 0);
@@ -94,11 +95,11 @@ describe('economics: prompt caching priced at the cache rates, shown in the cost
       const full = BigInt(Math.ceil((row.inputTokens * 3_000_000 + row.outputTokens * 15_000_000) / 1e6));
       expect(row.cacheSavingsMicros).to.equal(full - row.costMicros);
     }
-    expect(rows[0]?.cacheSavingsMicros).to.be.below(0n); // a write costs 1.25× until it is read
+    expect((rows[0]?.cacheSavingsMicros ?? 0n) < 0n).to.equal(true); // a write costs 1.25× until it is read
 
     const report = await new CostReport(fx.prisma).costsForProject(project.projectId);
     const saved = rows.reduce((sum, row) => sum + row.cacheSavingsMicros, 0n);
-    expect(saved).to.be.above(0n);
+    expect(saved > 0n, `saved ${saved}`).to.equal(true);
     expect(report.total).to.include({
       cacheReadTokens: rows.reduce((sum, row) => sum + row.cacheReadTokens, 0),
       cacheWriteTokens: rows.reduce((sum, row) => sum + row.cacheWriteTokens, 0),
