@@ -14,7 +14,7 @@ describe('agents: prompt blocks ordered for prompt caching', () => {
   const task = { ...sampleTask(), context: FILES };
 
   it('puts what the project shares first, then the files, the role, and the task last', () => {
-    const system = renderSystemPrompt(getRole('controller-generator'), { ...task, agentId: 'controller-generator' });
+    const system = renderSystemPrompt(getRole('controller-generator'), task);
     const prompt = renderPrompt({ ...task, subject: 'Task' });
     expect(system.map((b) => b.cacheBreakpoint)).to.deep.equal([true, true, true]);
     expect(system[0]?.text).to.include('Answer with one JSON object').and.include('## The request\nA todo app');

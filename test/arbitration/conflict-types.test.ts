@@ -45,7 +45,7 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     // flow another file left queued may run on this harness's workers too.
     const stageThree: { projectId: string; prompt: string }[] = [];
     h.provider.intercept = (request, offline) => {
-      if (request.task.stage === 3) stageThree.push({ projectId: request.task.projectId, prompt: blocksText(request.prompt) });
+      if (request.task.stage === 3) stageThree.push({ projectId: request.task.projectId, prompt: blocksText([...request.system, ...request.prompt]) });
       return offline();
     };
     const projectId = await h.createProject({ requirements: TWO_DATABASES });

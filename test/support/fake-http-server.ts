@@ -30,7 +30,8 @@ export interface RecordedRequest {
   model?: string;
 }
 
-export type Route = { type: 'complete'; model: string } | { type: 'list' } | undefined;
+/** `resource`: another endpoint of the API, answered by `renderResource` (e.g. Gemini's cachedContents). */
+export type Route = { type: 'complete'; model: string } | { type: 'list' } | { type: 'resource' } | undefined;
 
 export interface Rendered {
   status: number;
@@ -55,6 +56,11 @@ export abstract class FakeModelServer extends LoopbackServer {
   protected abstract renderList(): unknown;
   /** A request the real service would refuse for missing credentials; undefined when acceptable. */
   protected abstract unauthorized(request: IncomingMessage): Rendered | undefined;
+
+  /** Endpoints beyond completion and list; none by default. */
+  protected renderResource(request: RecordedRequest): Rendered {
+    return { status: 404, body: { error: `no resource ${request.method} ${request.path}` } };
+  }
 
   /** Completion requests received (list calls excluded). */
   get completions(): RecordedRequest[] {
@@ -94,6 +100,7 @@ export abstract class FakeModelServer extends LoopbackServer {
     if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
     if (refused) return send(response, refused);
     if (route.type === 'list') return send(response, { status: 200, body: this.renderList() });
+    if (route.type === 'resource') return send(response, this.renderResource(this.requests.at(-1) as RecordedRequest));
     const recorded = this.requests.at(-1) as RecordedRequest;
     const reply = this.responder?.(recorded) ?? this.next(route.model);
     if (reply.kind === 'hang') return; // the client's time-out ends it; close() drops it

@@ -4,11 +4,13 @@
  * `usageMetadata`: prompt tokens (of which `cachedContentTokenCount` came from a cache, implicit
  * caching included, and are billed at the cache price), and as output the candidate tokens plus
  * the thinking tokens (Gemini bills both as output). Gemini sends its retry hint in the error body (RetryInfo), not
- * in a header; both are read.
+ * in a header; both are read. Shared prompt prefixes go to an explicit context cache where that
+ * pays (./gemini-context-cache.ts); a call that created its cache reports those tokens as written.
  */
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
 import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
+import { GeminiContextCaches } from './gemini-context-cache.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -18,6 +20,8 @@ export interface GeminiProviderOptions {
   baseUrl?: string;
   /** Per call, in milliseconds. */
   timeoutMs: number;
+  /** Explicit context caching of shared prompt prefixes (./gemini-context-cache.ts). Default: on. */
+  contextCaching?: boolean;
 }
 
 const count = z.number().int().nonnegative();
@@ -40,21 +44,27 @@ export class GeminiProvider implements LlmProvider {
   readonly name = 'gemini';
   private readonly client: GoogleGenAI;
   private readonly timeoutMs: number;
+  private readonly caches: GeminiContextCaches | undefined;
 
   constructor(options: GeminiProviderOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.caches = (options.contextCaching ?? true) ? new GeminiContextCaches() : undefined;
     this.client = new GoogleGenAI({ vertexai: false, apiKey: options.apiKey, httpOptions: options.baseUrl ? { baseUrl: options.baseUrl } : {} });
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const context: CallContext = { provider: this.name, model: request.model, timeoutMs: this.timeoutMs, signal: request.signal };
+    const cache = await this.caches?.forRequest(this.client, request.model, request.system, request.prompt, request.signal);
+    const prompt = cache
+      ? { text: cache.rest, config: { cachedContent: cache.name } }
+      : { text: blocksText(request.prompt), config: { systemInstruction: blocksText(request.system) } };
     const raw: unknown = await callProvider(
       context,
       (abortSignal) =>
         this.client.models.generateContent({
           model: request.model,
-          contents: [{ role: 'user', parts: [{ text: blocksText(request.prompt) }] }],
-          config: { systemInstruction: blocksText(request.system), maxOutputTokens: request.maxOutputTokens, abortSignal },
+          contents: [{ role: 'user', parts: [{ text: prompt.text }] }],
+          config: { ...prompt.config, maxOutputTokens: request.maxOutputTokens, abortSignal },
         }),
       classifyGemini,
     );
@@ -68,13 +78,15 @@ export class GeminiProvider implements LlmProvider {
     }
     const text = (candidate?.content?.parts ?? []).map((part) => (part.thought ? '' : (part.text ?? ''))).join('');
     checkAnswer(context, text, candidate?.finishReason === 'MAX_TOKENS', request.maxOutputTokens);
+    // Never more than the prompt, so a malformed count cannot make the cost calculation throw.
+    const cached = Math.min(usageMetadata.cachedContentTokenCount ?? 0, usageMetadata.promptTokenCount);
     return {
       text,
       usage: {
         inputTokens: usageMetadata.promptTokenCount,
         outputTokens: (usageMetadata.candidatesTokenCount ?? 0) + (usageMetadata.thoughtsTokenCount ?? 0),
-        // Never more than the prompt, so a malformed count cannot make the cost calculation throw.
-        ...(usageMetadata.cachedContentTokenCount ? { cacheReadTokens: Math.min(usageMetadata.cachedContentTokenCount, usageMetadata.promptTokenCount) } : {}),
+        // The call that created its cache paid those tokens in full (at the input price) to write it.
+        ...(cached > 0 ? (cache?.created ? { cacheWriteTokens: cached } : { cacheReadTokens: cached }) : {}),
       },
       model: request.model,
       provider: this.name,
