@@ -89,6 +89,7 @@ export const envSchema = z
     MODELS_STANDARD: modelList,
     MODELS_ECONOMY: modelList,
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+    PROMPT_CACHING: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,
     ANTHROPIC_TOKENS_PER_MINUTE: perMinute,
