@@ -14,7 +14,7 @@
  * Nothing task-specific may move above a breakpoint: it would make the prefix unique to one call.
  * Levels 1–3 are the system prompt, level 4 the user turn.
  */
-import type { PromptBlock } from '../models/provider.js';
+import type { PromptBlock } from './prompt-block.js';
 import type { AgentRole } from './types.js';
 import type { AgentTask, ContextFile } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';

@@ -8,12 +8,9 @@
  * (Anthropic's cache_control, Gemini's cached contents) cache up to there; the others concatenate.
  */
 import type { AgentTask } from '../agents/agent-task.js';
+import type { PromptBlock } from '../agents/prompt-block.js';
 
-export interface PromptBlock {
-  text: string;
-  /** Ends a prefix other calls share: providers that cache prompts put a breakpoint here. */
-  cacheBreakpoint?: boolean;
-}
+export type { PromptBlock };
 
 /** The blocks' text as one string (providers without prompt caching, token estimates, tests). */
 export function blocksText(blocks: readonly PromptBlock[]): string {
