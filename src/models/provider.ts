@@ -36,6 +36,8 @@ export interface TokenUsage {
   cacheReadTokens?: number;
   /** Prompt tokens written to the provider's cache (part of `inputTokens`, billed higher). */
   cacheWriteTokens?: number;
+  /** Tokens × seconds of explicit cache storage the call bought (Gemini, billed per hour). */
+  cacheStorageTokenSeconds?: number;
 }
 
 export interface CompletionResult {

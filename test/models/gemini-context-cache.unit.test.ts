@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { GeminiProvider } from '../../src/models/providers/gemini-provider.js';
 import { minCacheTokens, splitForCache } from '../../src/models/providers/gemini-context-cache.js';
 import type { PromptBlock } from '../../src/models/provider.js';
+import { costMicros } from '../../src/economics/pricing.js';
 import { FakeGeminiServer } from '../support/fake-gemini-server.js';
 import { completionRequest } from './model-fixtures.js';
 
@@ -48,7 +49,9 @@ describe('models: Gemini context caching', () => {
     const cachedTokens = fake.caches.get('cachedContents/fake-1')?.tokens ?? 0;
     expect(cachedTokens).to.be.at.least(minCacheTokens(MODEL));
     expect(first.usage.cacheWriteTokens).to.equal(cachedTokens);
+    expect(first.usage.cacheStorageTokenSeconds).to.equal(cachedTokens * 300);
     expect(first.usage.cacheReadTokens).to.equal(undefined);
+    expect(second.usage.cacheStorageTokenSeconds).to.equal(undefined);
     expect(second.usage.cacheReadTokens).to.equal(cachedTokens);
     expect(second.usage.inputTokens).to.be.above(cachedTokens);
   });
@@ -71,6 +74,14 @@ describe('models: Gemini context caching', () => {
     expect(result.text).to.be.a('string');
     expect(fake.requests.filter((r) => r.path === '/v1beta/cachedContents')).to.have.length(1);
     expect((fake.completions[0]?.body as { cachedContent?: string }).cachedContent).to.equal(undefined);
+  });
+
+  it('prices the cache it created: written tokens at the input price, 5 minutes of storage at the hourly rate', () => {
+    // Gemini 2.5 Flash: $0.30 input, $0.03 cache read, $1.00 per 1M tokens per hour of storage.
+    const created = costMicros(MODEL, { inputTokens: 2_000, outputTokens: 0, cacheWriteTokens: 1_800, cacheStorageTokenSeconds: 1_800 * 300 });
+    // 2000 × 0.30 = 600 µ$; storage 1800 tokens × 1/12 h × $1/M = 150 µ$.
+    expect(created).to.equal(750n);
+    expect(costMicros(MODEL, { inputTokens: 2_000, outputTokens: 0, cacheReadTokens: 1_800 })).to.equal(60n + 54n);
   });
 
   it('splits at the last breakpoint of the system blocks; Pro models need 4,096 tokens', () => {

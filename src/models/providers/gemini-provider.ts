@@ -10,7 +10,7 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
 import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
-import { GeminiContextCaches } from './gemini-context-cache.js';
+import { GeminiContextCaches, TTL_SECONDS } from './gemini-context-cache.js';
 import { callProvider, checkAnswer, malformed, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -86,7 +86,7 @@ export class GeminiProvider implements LlmProvider {
         inputTokens: usageMetadata.promptTokenCount,
         outputTokens: (usageMetadata.candidatesTokenCount ?? 0) + (usageMetadata.thoughtsTokenCount ?? 0),
         // The call that created its cache paid those tokens in full (at the input price) to write it.
-        ...(cached > 0 ? (cache?.created ? { cacheWriteTokens: cached } : { cacheReadTokens: cached }) : {}),
+        ...(cached > 0 ? (cache?.created ? { cacheWriteTokens: cached, cacheStorageTokenSeconds: cached * TTL_SECONDS } : { cacheReadTokens: cached }) : {}),
       },
       model: request.model,
       provider: this.name,
