@@ -3,7 +3,7 @@
  *
  * The prompt is ordered for prompt caching, most widely shared first, each level ending in a cache
  * breakpoint (src/models/provider.ts `PromptBlock`):
- *   1. what every agent of the project sends: the output contract and the request;
+ *   1. what every agent of the project sends: the output contract, the request and the plan;
  *   2. the files the agent reads: most roles of a stage read the same earlier artifacts, so these
  *      come before the role (measured on examples/todo-app.md: 6 roles of stage 2 read the same
  *      3k tokens of files; with the role first, none of them could share the files);
@@ -18,10 +18,12 @@ import type { PromptBlock } from './prompt-block.js';
 import type { AgentRole } from './types.js';
 import type { AgentTask, ContextFile } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
+import { PLAN_INSTRUCTIONS, PLAN_PATH, renderPlanForPrompt } from './plan.js';
 import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
 
 /** How to write the structured records (./structured-records.ts) a role's paths include. */
 const RECORD_INSTRUCTIONS: readonly [dir: string, text: string][] = [
+  [PLAN_PATH, PLAN_INSTRUCTIONS],
   [
     DECISION_RECORDS_DIR,
     'Declare each technology decision you make (topics such as database, framework, auth, messaging) in your decisions record, as JSON: {"agent": "<your role id>", "decisions": {"<topic>": {"choice": "<lower-case name>", "reason": "<why>"}}}.',
@@ -47,7 +49,7 @@ export interface PromptReuse {
  * level is the same text whatever `reuse` says; `reuse` only withholds the breakpoints of prefixes
  * no other call will send (a cache write that is never read costs more than no cache at all).
  */
-export function renderSystemPrompt(role: AgentRole, task: Pick<AgentTask, 'projectName' | 'requirements' | 'context'>, reuse: PromptReuse = { files: true, role: true }): PromptBlock[] {
+export function renderSystemPrompt(role: AgentRole, task: Pick<AgentTask, 'projectName' | 'requirements' | 'plan' | 'context'>, reuse: PromptReuse = { files: true, role: true }): PromptBlock[] {
   const files = renderContextFiles(task.context);
   return [
     { text: renderSharedInstructions(task), cacheBreakpoint: true },
@@ -56,9 +58,15 @@ export function renderSystemPrompt(role: AgentRole, task: Pick<AgentTask, 'proje
   ];
 }
 
-/** What every agent of the project is told, word for word the same. */
-export function renderSharedInstructions(task: Pick<AgentTask, 'projectName' | 'requirements'>): string {
-  return [SHARED_INSTRUCTIONS, `${OUTPUT_INSTRUCTIONS} ${EDIT_INSTRUCTIONS}`, `# Project: ${task.projectName}`, `## The request\n${task.requirements}`].join('\n\n');
+/** What every agent of the project is told, word for word the same (the plan once the Requirements stage wrote it). */
+export function renderSharedInstructions(task: Pick<AgentTask, 'projectName' | 'requirements' | 'plan'>): string {
+  return [
+    SHARED_INSTRUCTIONS,
+    `${OUTPUT_INSTRUCTIONS} ${EDIT_INSTRUCTIONS}`,
+    `# Project: ${task.projectName}`,
+    `## The request\n${task.requirements}`,
+    ...(task.plan ? [renderPlanForPrompt(task.plan)] : []),
+  ].join('\n\n');
 }
 
 export function renderRoleInstructions(role: AgentRole): string {
