@@ -15,12 +15,17 @@
  * 4. Savings: the example project (examples/todo-app.md) is run through the engine with the offline
  *    model to record every agent's token usage; that usage is priced all on Claude Sonnet and by tier
  *    (premium → Claude Sonnet, standard → Gemini Pro, economy → Ollama).
+ * 5. Prompt caching: the same project end to end through the engine, every call through the real
+ *    Anthropic SDK to the fake Anthropic server (which simulates Anthropic's prompt cache), the
+ *    answers scripted from the offline model; once without cache breakpoints, once with. Input
+ *    tokens and input dollars (Claude Sonnet 4.6: $3 input, $3.75 cache write, $0.30 cache read
+ *    per 1M) from the cost ledger. `bench/economics.ts caching` runs this part alone.
  *
  * Everything runs in a throwaway PostgreSQL database and Redis namespace, removed at the end.
  * The same file is the child process of part 2 (`bench/economics.ts child`).
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { getRole } from '../src/agents/catalog/index.js';
 import type { ModelTier } from '../src/agents/types.js';
 import { openDatabase, type Database } from '../src/db/database.js';
@@ -36,7 +41,11 @@ import { sampleTask } from '../test/models/model-fixtures.js';
 import { FakeAnthropicServer } from '../test/support/fake-anthropic-server.js';
 import { EventBus } from '../src/engine/events/event-bus.js';
 import { createLogger } from '../src/logging/logger.js';
+import { SingleProviderRouter } from '../src/models/model-router.js';
+import type { CompletionRequest, CompletionResult, LlmProvider } from '../src/models/provider.js';
+import { OfflineProvider } from '../src/offline-model/offline-provider.js';
 import { createRedis } from '../src/redis/connection.js';
+import { messagesBlocks, PromptCacheSimulation } from '../test/support/prompt-cache-simulation.js';
 import { createHarness } from '../test/support/engine-harness.js';
 import { setUpTestEnvironment, tearDownTestEnvironment, testDatabaseUrl, testNamespace, testRedisUrl } from '../test/support/environment.js';
 
@@ -195,7 +204,7 @@ async function utilisation(database: Database, worstCase: boolean, maxOutputToke
         for (let n = 0; ; n++) {
           const budget = createBudgetGuard({ prisma: database.prisma, redis, namespace: testNamespace(), ...owner, callKeyPrefix: `util-${run}-${agent}-${n}` });
           try {
-            await router.complete({ tier: 'standard', system: role.systemPrompt, prompt, maxOutputTokens, output: AGENT_OUTPUT_CONTRACT, task, budget });
+            await router.complete({ tier: 'standard', system: [{ text: role.systemPrompt }], prompt: [{ text: prompt }], maxOutputTokens, output: AGENT_OUTPUT_CONTRACT, task, budget });
             calls++;
           } catch (error) {
             if (error instanceof BudgetExceededError) return;
@@ -280,10 +289,87 @@ async function main(): Promise<void> {
     console.log(`  ${CONCURRENCY} projects: full guard calls (Redis + ledger)  ${(await throughput(database, 'guard', CONCURRENCY)).toFixed(0).padStart(7)} calls/s`);
     await budgetUtilisation(database);
     await savings();
+    await caching();
   } finally {
     await database.close();
     await tearDownTestEnvironment();
   }
+}
+
+/** Answers each call from the offline model, through the wire: the fake server returns the text the offline model wrote for that prompt. */
+class ScriptedAnthropic implements LlmProvider {
+  readonly name = 'anthropic';
+  private readonly offline = new OfflineProvider({ latencyMs: 0 });
+  private readonly answers = new Map<string, { text: string; outputTokens: number }>();
+  private readonly anthropic: AnthropicProvider;
+
+  constructor(fake: FakeAnthropicServer, promptCaching: boolean) {
+    this.anthropic = new AnthropicProvider({ apiKey: FakeAnthropicServer.apiKey, baseURL: fake.url, timeoutMs: 30_000, promptCaching });
+    fake.promptCache = new PromptCacheSimulation();
+    fake.responder = (request) => {
+      const answer = this.answers.get(promptKey(messagesBlocks(request.body).map((block) => block.text)));
+      return answer ? { kind: 'ok', text: answer.text, outputTokens: answer.outputTokens } : { kind: 'error', status: 400, message: 'no scripted answer for this prompt' };
+    };
+  }
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const answer = await this.offline.complete(request);
+    this.answers.set(promptKey([...request.system, ...request.prompt].map((block) => block.text)), { text: answer.text, outputTokens: answer.usage.outputTokens });
+    return this.anthropic.complete(request);
+  }
+}
+
+const promptKey = (texts: string[]): string => createHash('sha256').update(JSON.stringify(texts.filter((text) => text !== ''))).digest('hex');
+
+interface CachingRun {
+  calls: number;
+  ended: string;
+  input: number;
+  read: number;
+  written: number;
+  inputMicros: bigint;
+  totalMicros: bigint;
+  savedMicros: bigint;
+}
+
+const CACHING_MODEL = 'claude-sonnet-4-6';
+
+async function cachingRun(promptCaching: boolean): Promise<CachingRun> {
+  const fake = await new FakeAnthropicServer().start();
+  const harness = await createHarness({ models: new SingleProviderRouter(new ScriptedAnthropic(fake, promptCaching), () => CACHING_MODEL) });
+  try {
+    const projectId = await harness.createProject({ requestFile: 'examples/todo-app.md', budgetUsd: 1_000 });
+    const ended = await harness.runToEnd(projectId);
+    const rows = await harness.deps.prisma.costLedgerEntry.findMany({ where: { projectId } });
+    const prices = createPriceTable();
+    const run: CachingRun = { calls: rows.length, ended, input: 0, read: 0, written: 0, inputMicros: 0n, totalMicros: 0n, savedMicros: 0n };
+    for (const row of rows) {
+      run.input += row.inputTokens;
+      run.read += row.cacheReadTokens;
+      run.written += row.cacheWriteTokens;
+      run.inputMicros += prices.costMicros(row.model, { inputTokens: row.inputTokens, outputTokens: 0, cacheReadTokens: row.cacheReadTokens, cacheWriteTokens: row.cacheWriteTokens });
+      run.totalMicros += row.costMicros;
+      run.savedMicros += row.cacheSavingsMicros;
+    }
+    return run;
+  } finally {
+    await harness.close();
+    await fake.close();
+  }
+}
+
+async function caching(): Promise<void> {
+  const off = await cachingRun(false);
+  const on = await cachingRun(true);
+  const usd = (micros: bigint) => `$${(Number(micros) / 1e6).toFixed(4)}`;
+  const line = (label: string, run: CachingRun) =>
+    `  ${label.padEnd(16)} ${String(run.calls).padStart(4)} calls  ${String(run.input).padStart(8)} input tokens (${String(run.read).padStart(8)} read, ${String(run.written).padStart(7)} written)  input ${usd(run.inputMicros)}  total ${usd(run.totalMicros)}  (${run.ended})`;
+  console.log(`
+Prompt caching on examples/todo-app.md, end to end through the engine and the Anthropic SDK (${CACHING_MODEL}, fake server simulating the cache):`);
+  console.log(line('without caching', off));
+  console.log(line('with caching', on));
+  const saving = (1 - Number(on.inputMicros) / Number(off.inputMicros)) * 100;
+  console.log(`  input cost with caching: ${saving.toFixed(1)} % lower (target ≥ 50 %); the ledger's cacheSavings: ${usd(on.savedMicros)}; total cost ${((1 - Number(on.totalMicros) / Number(off.totalMicros)) * 100).toFixed(1)} % lower`);
 }
 
 if (process.argv[2] === 'child') await child();
@@ -297,5 +383,12 @@ else if (process.argv[2] === 'utilisation') {
     await database.close();
     await tearDownTestEnvironment();
   }
-}
-else await main();
+} else if (process.argv[2] === 'caching') {
+  // Only part 5: `node --import tsx bench/economics.ts caching`.
+  await setUpTestEnvironment();
+  try {
+    await caching();
+  } finally {
+    await tearDownTestEnvironment();
+  }
+} else await main();

@@ -104,6 +104,7 @@ export const envSchema = z
     /** The most tokens any one agent call sends, whatever its model's window (a cost cap); unset: the window. */
     MODEL_CONTEXT_TOKENS: z.coerce.number({ error: 'a number of tokens (4096 to 10000000)' }).int().min(4_096, 'at least 4096 tokens').max(10_000_000).optional(),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+    PROMPT_CACHING: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     /** How long a call refused by a budget that calls in flight hold waits for them to give back what they do not use. */
     MODEL_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),

@@ -186,6 +186,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     return { status: settled.status, chargedMicros: capped.chargedMicros, snapshot };
   };
 
+  /** The call's price had no prompt token come from or gone to a cache, minus its price. */
+  const cacheSavings = (reservation: Reservation, usage: TokenUsage, listCostMicros: bigint): bigint => {
+    if (!usage.cacheReadTokens && !usage.cacheWriteTokens) return 0n;
+    return prices.costMicros(reservation.model, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }, reservation.provider) - listCostMicros;
+  };
+
   return {
     projectId,
     worstCaseMicros,
@@ -280,6 +286,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
         model: reservation.model,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens ?? 0,
+        cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+        cacheSavingsMicros: cacheSavings(reservation, usage, listCostMicros),
         costMicros: settled.chargedMicros,
         latencyMs,
         createdAt: reservation.reservedAt,

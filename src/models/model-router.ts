@@ -8,7 +8,7 @@ import type { BudgetGuard } from './budget-guard.js';
 import { completeInParts } from './router/continuation.js';
 import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from './provider.js';
 
 export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
   tier: ModelTier;
@@ -38,7 +38,7 @@ export interface ModelRouter {
 
 /** Rough prompt size for a reservation: a quarter of the characters (the answer so far included), rounded up. */
 export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt' | 'continuation'>): number {
-  return Math.ceil((request.system.length + request.prompt.length + (request.continuation?.length ?? 0)) / 4);
+  return Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length + (request.continuation?.length ?? 0)) / 4);
 }
 
 export class SingleProviderRouter implements ModelRouter {

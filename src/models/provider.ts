@@ -2,14 +2,28 @@
  * The one interface every model goes through: Anthropic, Gemini, Ollama and the offline model.
  * `complete` takes the rendered prompt; `task` carries the same information as structured data,
  * which real providers ignore and the offline model writes its scaffolding from.
+ *
+ * The prompt comes as blocks, most widely shared first (src/agents/prompt.ts): a block marked
+ * `cacheBreakpoint` ends a prefix that other calls send too, so providers that cache prompts
+ * (Anthropic's cache_control, Gemini's cached contents) cache up to there; the others concatenate.
  */
 import type { AgentTask } from '../agents/agent-task.js';
 import type { OutputContract } from '../agents/output.js';
+import type { PromptBlock } from '../agents/prompt-block.js';
+
+export type { PromptBlock };
+
+/** The blocks' text as one string (providers without prompt caching, token estimates, tests). */
+export function blocksText(blocks: readonly PromptBlock[]): string {
+  return blocks.map((block) => block.text).join('\n\n');
+}
 
 export interface CompletionRequest {
   model: string;
-  system: string;
-  prompt: string;
+  /** System instructions, shared prefix first. */
+  system: PromptBlock[];
+  /** The user turn, continuing the system blocks' prefix. */
+  prompt: PromptBlock[];
   maxOutputTokens: number;
   task: AgentTask;
   signal?: AbortSignal;
@@ -39,6 +53,8 @@ export interface TokenUsage {
   cacheReadTokens?: number;
   /** Prompt tokens written to the provider's cache (part of `inputTokens`, billed higher). */
   cacheWriteTokens?: number;
+  /** Tokens × seconds of explicit cache storage the call bought (Gemini, billed per hour). */
+  cacheStorageTokenSeconds?: number;
 }
 
 export interface CompletionResult {

@@ -31,7 +31,9 @@ const CASES: Case[] = [
     model: 'claude-sonnet-4-6',
     sent: (body) => {
       const b = body as { system: unknown; messages: { content: unknown }[]; max_tokens: unknown };
-      return { system: b.system, prompt: b.messages[0]?.content, limit: b.max_tokens };
+      // Text blocks (./anthropic-prompt.ts): read back as one string.
+      const text = (blocks: unknown) => (blocks as { text: string }[]).map((block) => block.text).join('\n\n');
+      return { system: text(b.system), prompt: text(b.messages[0]?.content), limit: b.max_tokens };
     },
   },
   {

@@ -5,6 +5,8 @@
  * else `text_delta` — content_block_stop, message_delta, message_stop) and GET /v1/models, the key
  * required (`x-api-key` or bearer), errors as `{"type":"error","error":{"type":…,"message":…}}`
  * with Anthropic's error types (529 overloaded), also as `event: error` inside a stream.
+ * With `promptCache` set, a reply that scripts no token counts is counted from the request itself,
+ * cache reads and writes included (./prompt-cache-simulation.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import {
@@ -20,6 +22,7 @@ import {
   type Route,
   type StreamedReply,
 } from './fake-http-server.js';
+import { messagesBlocks, tokensOf, type PromptCacheSimulation } from './prompt-cache-simulation.js';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
@@ -37,6 +40,8 @@ export class FakeAnthropicServer extends FakeModelServer {
   /** Keys the fake accepts (e.g. users' own keys beside the server's). */
   readonly apiKeys = new Set<string>([FakeAnthropicServer.apiKey]);
   counter = 0;
+  /** Simulates Anthropic's prompt cache (off: token counts come from the script or the defaults). */
+  promptCache: PromptCacheSimulation | undefined;
 
   /** The key a request carried: the API takes it as `x-api-key`; SDK 1.x sends it as a bearer token. */
   static keyOf(headers: IncomingMessage['headers']): string | undefined {
@@ -56,7 +61,7 @@ export class FakeAnthropicServer extends FakeModelServer {
     return { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } };
   }
 
-  protected render(reply: FakeReply, model: string): Rendered {
+  protected render(reply: FakeReply, model: string, request: RecordedRequest): Rendered {
     this.counter += 1;
     const id = `msg_fake_${this.counter}`;
     const headers = { 'request-id': `req_fake_${this.counter}` };
@@ -76,7 +81,7 @@ export class FakeAnthropicServer extends FakeModelServer {
         content: reply.kind === 'empty' ? [] : [{ type: 'text', text }],
         stop_reason: reply.kind === 'truncated' ? 'max_tokens' : 'end_turn',
         stop_sequence: null,
-        usage: anthropicUsage(reply),
+        usage: this.usageOf(reply, text, request),
       },
     };
   }
@@ -89,7 +94,7 @@ export class FakeAnthropicServer extends FakeModelServer {
     const partial = reply.kind === 'cut' || reply.kind === 'stream_error';
     let text = partial ? partialText(reply, fallback) : reply.kind === 'empty' ? '' : (('text' in reply ? reply.text : undefined) ?? fallback);
     const tool = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
-    const usage = anthropicUsage(reply);
+    const usage = this.usageOf(reply, text, request);
     // Like the API, an answer longer than max_tokens stops there (its text cut in proportion).
     const limit = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
     const overLimit = reply.kind === 'ok' && usage.output_tokens > limit;
@@ -121,6 +126,13 @@ export class FakeAnthropicServer extends FakeModelServer {
     return { contentType: 'text/event-stream', frames };
   }
 
+  /** The scripted counts, or with `promptCache` (and no scripted input) the counts of the request itself. */
+  private usageOf(reply: FakeReply, text: string, request: RecordedRequest): AnthropicUsage {
+    if (!this.promptCache || reply.kind !== 'ok' || reply.inputTokens !== undefined) return anthropicUsage(reply);
+    const used = this.promptCache.use(messagesBlocks(request.body));
+    return { input_tokens: used.uncached, output_tokens: reply.outputTokens ?? tokensOf(text), cache_creation_input_tokens: used.written, cache_read_input_tokens: used.read };
+  }
+
   protected renderList(): unknown {
     const data = [
       { type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
@@ -135,7 +147,14 @@ function sse(event: string, data: unknown): string {
 }
 
 /** Anthropic counts cache reads and writes apart from `input_tokens`; `inputTokens` is the whole prompt. */
-function anthropicUsage(reply: FakeReply): { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
+interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+function anthropicUsage(reply: FakeReply): AnthropicUsage {
   const { inputTokens, outputTokens, cacheReadTokens: read, cacheWriteTokens: written } = replyTokens(reply);
   return {
     input_tokens: inputTokens - read - written,

@@ -76,7 +76,8 @@ export interface RecordedRequest {
   model?: string;
 }
 
-export type Route = { type: 'complete'; model: string } | { type: 'list' } | undefined;
+/** `resource`: another endpoint of the API, answered by `renderResource` (e.g. Gemini's cachedContents). */
+export type Route = { type: 'complete'; model: string } | { type: 'list' } | { type: 'resource' } | undefined;
 
 export interface Rendered {
   status: number;
@@ -107,12 +108,18 @@ export abstract class FakeModelServer extends LoopbackServer {
   private readonly perModel = new Map<string, FakeReply[]>();
   /** `body` is the parsed JSON request body (Anthropic and Ollama name the model there). */
   protected abstract route(method: string, path: string, body: unknown): Route;
-  protected abstract render(reply: FakeReply, model: string): Rendered;
+  /** `request`: the completion request being answered. */
+  protected abstract render(reply: FakeReply, model: string, request: RecordedRequest): Rendered;
   protected abstract renderList(): unknown;
   /** The streamed reply when the request asked for a stream (errors before it are rendered as usual). */
   protected abstract renderStream(reply: FakeReply, model: string, request: RecordedRequest): StreamedReply | undefined;
   /** A request the real service would refuse for missing credentials; undefined when acceptable. */
   protected abstract unauthorized(request: IncomingMessage): Rendered | undefined;
+
+  /** Endpoints beyond completion and list; none by default. */
+  protected renderResource(request: RecordedRequest): Rendered {
+    return { status: 404, body: { error: `no resource ${request.method} ${request.path}` } };
+  }
 
   /** Completion requests received (list calls excluded). */
   get completions(): RecordedRequest[] {
@@ -152,8 +159,9 @@ export abstract class FakeModelServer extends LoopbackServer {
     if (!route) return send(response, { status: 404, body: { error: `no route ${request.method} ${url.pathname}` } });
     if (refused) return send(response, refused);
     if (route.type === 'list') return send(response, { status: 200, body: this.renderList() });
-    const recorded = this.requests.at(-1);
-    const reply = (recorded && this.responder?.(recorded)) ?? this.next(route.model);
+    if (route.type === 'resource') return send(response, this.renderResource(this.requests.at(-1) as RecordedRequest));
+    const recorded = this.requests.at(-1) as RecordedRequest;
+    const reply = this.responder?.(recorded) ?? this.next(route.model);
     if (reply.kind === 'hang') return; // the client's time-out ends it; close() drops it
     if (reply.kind === 'reset') {
       request.socket.destroy();
@@ -166,7 +174,7 @@ export abstract class FakeModelServer extends LoopbackServer {
     }
     const streamed = reply.kind === 'error' || !recorded ? undefined : this.renderStream(reply, route.model, recorded);
     if (streamed) return writeStream(request, response, { ...streamed, frameDelayMs: reply.kind === 'ok' ? reply.frameDelayMs : undefined });
-    send(response, this.render(reply, route.model));
+    send(response, this.render(reply, route.model, recorded));
   }
 }
 

@@ -18,7 +18,8 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider, type TokenUsage } from '../provider.js';
+import { anthropicPrompt } from './anthropic-prompt.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { kindOfStatus, parseRetryAfter, ProviderError, type ProviderErrorKind } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -28,6 +29,8 @@ export interface AnthropicProviderOptions {
   baseURL?: string;
   /** Per call, in milliseconds. */
   timeoutMs: number;
+  /** Mark the prompt's shared prefixes for Anthropic's prompt cache (./anthropic-prompt.ts). Default: on. */
+  promptCaching?: boolean;
 }
 
 const count = z.number().int().nonnegative();
@@ -40,15 +43,16 @@ const usageSchema = z.object({
 type AnthropicUsage = z.infer<typeof usageSchema>;
 
 /** The request body: prompt, output contract and continuation, nothing about transport. */
-export function anthropicParams(request: CompletionRequest): MessageCreateParamsStreaming {
-  const messages: MessageParam[] = [{ role: 'user', content: request.prompt }];
+export function anthropicParams(request: CompletionRequest, promptCaching = true): MessageCreateParamsStreaming {
+  const { system, content } = anthropicPrompt(request.system, request.prompt, promptCaching);
+  const messages: MessageParam[] = [{ role: 'user', content }];
   // Anthropic refuses a prefill that ends in whitespace; the provider puts it back (afterPrefill).
   if (request.continuation !== undefined) messages.push({ role: 'assistant', content: request.continuation.trimEnd() });
   const contract = request.continuation === undefined ? request.output : undefined;
   return {
     model: request.model,
     max_tokens: request.maxOutputTokens,
-    system: request.system,
+    system,
     messages,
     stream: true,
     ...(contract
@@ -131,15 +135,17 @@ export class AnthropicProvider implements LlmProvider {
   readonly name = 'anthropic';
   private readonly client: Anthropic;
   private readonly timeoutMs: number;
+  private readonly promptCaching: boolean;
 
   constructor(options: AnthropicProviderOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.promptCaching = options.promptCaching ?? true;
     this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL ?? null, maxRetries: 0, timeout: options.timeoutMs });
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const stream = new AnswerStream(request.onOutputTokens);
-    const promptEstimate = Math.ceil((request.system.length + request.prompt.length) / 4);
+    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
     const context: CallContext = {
       provider: this.name,
       model: request.model,
@@ -150,7 +156,7 @@ export class AnthropicProvider implements LlmProvider {
     await callProvider(
       context,
       async (signal) => {
-        const events = await this.client.messages.create(anthropicParams(request), { signal, maxRetries: 0, timeout: this.timeoutMs });
+        const events = await this.client.messages.create(anthropicParams(request, this.promptCaching), { signal, maxRetries: 0, timeout: this.timeoutMs });
         try {
           for await (const event of events) stream.add(event, context);
         } catch (error) {

@@ -8,11 +8,13 @@
  * `usageMetadata`: prompt tokens (of which `cachedContentTokenCount` came from a cache, implicit
  * caching included, and are billed at the cache price), and as output the candidate tokens plus
  * the thinking tokens (Gemini bills both as output). Gemini sends its retry hint in the error body (RetryInfo), not
- * in a header; both are read.
+ * in a header; both are read. Shared prompt prefixes go to an explicit context cache where that
+ * pays (./gemini-context-cache.ts); a call that created its cache reports those tokens as written.
  */
 import { ApiError, GoogleGenAI, type Content, type GenerateContentParameters } from '@google/genai';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
+import { GeminiContextCaches, TTL_SECONDS, type CachedPrefix } from './gemini-context-cache.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -22,6 +24,8 @@ export interface GeminiProviderOptions {
   baseUrl?: string;
   /** Per call, in milliseconds. */
   timeoutMs: number;
+  /** Explicit context caching of shared prompt prefixes (./gemini-context-cache.ts). Default: on. */
+  contextCaching?: boolean;
 }
 
 const count = z.number().int().nonnegative();
@@ -46,8 +50,9 @@ export const CONTINUE_INSTRUCTION =
   'Your answer above stopped at the output limit. Continue it exactly where it stopped: write only the rest, starting with the next character, without repeating anything.';
 
 /** The request body: prompt, output contract and continuation, nothing about transport. */
-export function geminiParams(request: CompletionRequest): GenerateContentParameters {
-  const contents: Content[] = [{ role: 'user', parts: [{ text: request.prompt }] }];
+export function geminiParams(request: CompletionRequest, cache?: Pick<CachedPrefix, 'name' | 'rest'>): GenerateContentParameters {
+  // With a context cache the system text it holds is not sent again (Gemini refuses systemInstruction beside cachedContent).
+  const contents: Content[] = [{ role: 'user', parts: [{ text: cache ? cache.rest : blocksText(request.prompt) }] }];
   if (request.continuation !== undefined) {
     contents.push({ role: 'model', parts: [{ text: request.continuation }] }, { role: 'user', parts: [{ text: CONTINUE_INSTRUCTION }] });
   }
@@ -56,7 +61,7 @@ export function geminiParams(request: CompletionRequest): GenerateContentParamet
     model: request.model,
     contents,
     config: {
-      systemInstruction: request.system,
+      ...(cache ? { cachedContent: cache.name } : { systemInstruction: blocksText(request.system) }),
       maxOutputTokens: request.maxOutputTokens,
       ...(contract ? { responseMimeType: 'application/json', responseJsonSchema: contract.schema } : {}),
     },
@@ -69,16 +74,19 @@ export class GeminiProvider implements LlmProvider {
   readonly name = 'gemini';
   private readonly client: GoogleGenAI;
   private readonly timeoutMs: number;
+  private readonly caches: GeminiContextCaches | undefined;
 
   constructor(options: GeminiProviderOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.caches = (options.contextCaching ?? true) ? new GeminiContextCaches() : undefined;
     this.client = new GoogleGenAI({ vertexai: false, apiKey: options.apiKey, httpOptions: options.baseUrl ? { baseUrl: options.baseUrl } : {} });
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const meter = new OutputMeter(request.onOutputTokens);
     let usage: GeminiUsage | undefined;
-    const promptEstimate = Math.ceil((request.system.length + request.prompt.length) / 4);
+    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
+    const cache = await this.caches?.forRequest(this.client, request.model, request.system, request.prompt, request.signal);
     const context: CallContext = {
       provider: this.name,
       model: request.model,
@@ -108,7 +116,7 @@ export class GeminiProvider implements LlmProvider {
     await callProvider(
       context,
       async (abortSignal) => {
-        const params = geminiParams(request);
+        const params = geminiParams(request, cache);
         const chunks = await this.client.models.generateContentStream({ ...params, config: { ...params.config, abortSignal, automaticContinuation: false } });
         let received = false;
         try {
@@ -132,6 +140,8 @@ export class GeminiProvider implements LlmProvider {
     }
     if (!usage) throw malformed(context, 'usageMetadata: missing from every chunk');
     const text = parts.join('');
+    // Never more than the prompt, so a malformed count cannot make the cost calculation throw.
+    const cached = Math.min(usage.cachedContentTokenCount ?? 0, usage.promptTokenCount);
     const truncated = finishReason === 'MAX_TOKENS';
     checkAnswer(context, text, truncated);
     return {
@@ -139,8 +149,8 @@ export class GeminiProvider implements LlmProvider {
       usage: {
         inputTokens: usage.promptTokenCount,
         outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-        // Never more than the prompt, so a malformed count cannot make the cost calculation throw.
-        ...(usage.cachedContentTokenCount ? { cacheReadTokens: Math.min(usage.cachedContentTokenCount, usage.promptTokenCount) } : {}),
+        // The call that created its cache paid those tokens in full (at the input price) to write it.
+        ...(cached > 0 ? (cache?.created ? { cacheWriteTokens: cached, cacheStorageTokenSeconds: cached * TTL_SECONDS } : { cacheReadTokens: cached }) : {}),
       },
       model: request.model,
       provider: this.name,

@@ -7,7 +7,7 @@
  */
 import { Ollama, type ChatRequest, type ChatResponse, type Message } from 'ollama';
 import { z } from 'zod';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { isConnectionFailure, kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -29,9 +29,10 @@ const finalSchema = z.object({
 
 /** The request body: prompt, output contract and continuation, nothing about transport. */
 export function ollamaParams(request: CompletionRequest): ChatRequest & { stream: true } {
+  // Ollama keeps the last prompt's KV cache by itself: the blocks are simply joined.
   const messages: Message[] = [
-    { role: 'system', content: request.system },
-    { role: 'user', content: request.prompt },
+    { role: 'system', content: blocksText(request.system) },
+    { role: 'user', content: blocksText(request.prompt) },
   ];
   // Ollama continues a final assistant message instead of starting a new one.
   if (request.continuation !== undefined) messages.push({ role: 'assistant', content: request.continuation });
@@ -55,7 +56,7 @@ export class OllamaProvider implements LlmProvider {
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const meter = new OutputMeter(request.onOutputTokens);
-    const promptEstimate = Math.ceil((request.system.length + request.prompt.length) / 4);
+    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
     const context: CallContext = {
       provider: this.name,
       model: request.model,
