@@ -91,6 +91,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
     verifyRuns: env.VERIFY_SOFTWARE,
+    fairShare: env.AGENT_FAIR_SHARE,
   });
   return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }
