@@ -12,8 +12,10 @@
  * with too few slots makes projects queue behind each other's 2-second waits).
  */
 import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import type { AgentInstance } from '../src/agents/types.js';
 import { percentile, seconds } from './measure.js';
+import { measureCpu, type CpuSplit } from './cpu-usage.js';
 import { createProject, runOneProject, type EngineBench } from './engine-load.js';
 import type { BenchEnvironment } from './bench-environment.js';
 import { startWorker } from './worker-children.js';
@@ -38,7 +40,12 @@ export interface LatencyFigures {
   wallMs: number;
   /** Peak resident set (VmHWM) of each worker process, bytes. */
   workerPeakRss: number[];
+  /** CPU seconds used during the N-at-once run. */
+  cpu: CpuSplit;
+  agentsPerProject: number;
 }
+
+const cores = (): number => cpus().length;
 
 const ENDED = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.needs_review'];
 
@@ -93,6 +100,7 @@ export async function runLatencyScenario(options: LatencyScenarioOptions): Promi
     for (let i = 0; i < projects; i++) projectIds.push(await createProject(bench));
     const tracker = await trackEndTimes(bench, projectIds);
     const startedAt = new Map<string, number>();
+    const cpu = measureCpu(() => workers.map((w) => w.child.pid ?? 0));
     const started = performance.now();
     let ends: Map<string, { type: string; at: number }>;
     try {
@@ -107,13 +115,15 @@ export async function runLatencyScenario(options: LatencyScenarioOptions): Promi
       ends = await withTimeout(tracker.all, 30 * latencyMs + 20 * aloneMs + projects * 1_000, `${projects} projects at once`);
     } finally {
       await tracker.close();
+      cpu.stop();
     }
     const wallMs = performance.now() - started;
+    const cpuUsed = cpu.stop();
     const failed = [...ends].filter(([, end]) => end.type !== 'project.completed');
     if (failed.length > 0) throw new Error(`${failed.length} of ${projects} projects did not complete; first: ${failed[0]?.[1].type}`);
     const times = projectIds.map((id) => (ends.get(id)?.at ?? 0) - (startedAt.get(id) ?? 0));
     const workerPeakRss = await Promise.all(workers.map((w) => peakRss(w.child.pid ?? 0)));
-    return { projects, workers: workerCount, concurrency, aloneMs, p50: percentile(times, 50), max: Math.max(...times), wallMs, workerPeakRss };
+    return { projects, workers: workerCount, concurrency, aloneMs, p50: percentile(times, 50), max: Math.max(...times), wallMs, workerPeakRss, cpu: cpuUsed, agentsPerProject: options.plan.length };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
@@ -123,10 +133,17 @@ export async function runLatencyScenario(options: LatencyScenarioOptions): Promi
 export function latencyReport(f: LatencyFigures, target: number): string[] {
   const r = (value: number) => `×${(value / f.aloneMs).toFixed(2)}`;
   const met = f.max <= target * f.aloneMs;
+  const { workers, postgres, redis, bench } = f.cpu;
+  const cpuSeconds = workers + postgres + redis + bench;
+  const perJobMs = (cpuSeconds * 1000) / (f.projects * f.agentsPerProject);
+  // The projects run side by side for about their time alone; all their CPU must fit in that window.
+  const budgetMs = (target * f.aloneMs * cores()) / (200 * f.agentsPerProject);
   return [
     `latency scenario (model calls of 2 s): ${f.projects} projects at once on ${f.workers} workers, agent-queue concurrency ${f.concurrency} per worker`,
     `  alone ${seconds(f.aloneMs)}; at once: p50 ${seconds(f.p50)} ${r(f.p50)}, max ${seconds(f.max)} ${r(f.max)}, wall ${seconds(f.wallMs)}`,
     `  before (issue #16, 1 worker, 40 projects): alone 19.4 s; p50 26.6 s ×1.37, max 30.3 s ×1.56`,
+    `  CPU during the run: workers ${workers.toFixed(1)} s, postgres ${postgres.toFixed(1)} s, redis ${redis.toFixed(1)} s, bench ${bench.toFixed(1)} s = ${perJobMs.toFixed(1)} ms per agent job (shared servers: an upper bound)`,
+    `  arithmetic: 200 projects × ${f.agentsPerProject} agents within ×${target} of ${seconds(f.aloneMs)} on ${cores()} cores leaves ${budgetMs.toFixed(1)} ms of CPU per agent job (all processes), on an otherwise idle machine`,
     `  worker peak RSS (VmHWM): ${f.workerPeakRss.map((b) => `${(b / 1024 / 1024).toFixed(0)} MB`).join(', ')}`,
     `  target: ${f.projects >= 200 ? '' : `(run with ${f.projects}, the target counts 200) `}every project within ×${target} of alone: ${met ? 'met' : 'MISSED'} (max ${r(f.max)})`,
   ];

@@ -16,6 +16,7 @@ import { AgentRunRecords } from './agent-run-records.js';
 import { StageRunRecords } from './stage-run-records.js';
 import { EventBus } from './events/event-bus.js';
 import { FairShare } from './fair-share.js';
+import { AgentSlotCap } from './agent-slot-cap.js';
 import { ProjectLifecycle } from './project-lifecycle.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
@@ -64,6 +65,8 @@ export interface EngineDeps {
   verifications: VerificationRecords;
   /** Priorities that interleave projects on the agent queues (src/engine/fair-share.ts). */
   fairShare: FairShare;
+  /** The bound on one project's running agent jobs while others run agents (src/engine/agent-slot-cap.ts). */
+  slotCap: AgentSlotCap;
 }
 
 /*
@@ -122,6 +125,8 @@ export interface EngineDepsInput {
   verifyRuns?: boolean;
   /** Agent jobs get fair-share priorities so projects interleave on the agent queues (AGENT_FAIR_SHARE, default true). */
   fairShare?: boolean;
+  /** AGENT_MAX_ACTIVE_PER_PROJECT: agent jobs one project runs at once while others run agents (default 0: no bound). */
+  maxActiveAgentsPerProject?: number;
 }
 
 /** The settings a pool's verify processor runs with: where, the shared cache, the rounds. */
@@ -134,6 +139,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
   const artifacts = new ArtifactStore(input.prisma, sql);
   const events = new EventBus(input.redis, input.namespace);
   const queues = new QueueRegistry(input.queueRedis ?? input.redis, input.prefix, input.logger);
+  const slotCap = new AgentSlotCap({ redis: input.redis, namespace: input.namespace, maxActivePerProject: input.maxActiveAgentsPerProject ?? 0, logger: input.logger });
   return {
     prisma: input.prisma,
     sql,
@@ -156,6 +162,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
     verifyRuns: input.verifyRuns ?? false,
     verifications: new VerificationRecords(sql),
-    fairShare: new FairShare({ redis: input.redis, namespace: input.namespace, queues, enabled: input.fairShare ?? true }),
+    fairShare: new FairShare({ redis: input.redis, namespace: input.namespace, queues, enabled: input.fairShare ?? true, slotCap }),
+    slotCap,
   };
 }

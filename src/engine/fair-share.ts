@@ -21,6 +21,7 @@ import type { Redis } from 'ioredis';
 import type { QueueRegistry } from '../../queues/queue-registry.js';
 import { projectKeys } from '../redis/keys.js';
 import { runScript } from '../redis/run-script.js';
+import type { AgentSlotCap } from './agent-slot-cap.js';
 
 /** BullMQ's highest priority value (lowest urgency). */
 export const MAX_PRIORITY = 2_097_152;
@@ -50,6 +51,8 @@ export interface FairShareOptions {
   queues: QueueRegistry;
   /** false: no priorities (FIFO per queue). */
   enabled: boolean;
+  /** Told of every dispatch: a project with agent jobs waiting bounds the others (src/engine/agent-slot-cap.ts). */
+  slotCap: AgentSlotCap;
 }
 
 export class FairShare {
@@ -60,7 +63,9 @@ export class FairShare {
    * each when fair share is off). One read of each target queue's head, one script on the bus.
    */
   async priorities(projectId: string, queueNames: readonly string[]): Promise<(number | undefined)[]> {
-    if (!this.options.enabled || queueNames.length === 0) return queueNames.map(() => undefined);
+    if (queueNames.length === 0) return [];
+    await this.options.slotCap.markPresent(projectId);
+    if (!this.options.enabled) return queueNames.map(() => undefined);
     const now = await this.virtualNow([...new Set(queueNames)]);
     const start = Number(await runScript(this.options.redis, ADVANCE, [projectKeys(projectId, this.options.namespace).fairClock], [now, queueNames.length, CLOCK_TTL_SECONDS]));
     return queueNames.map((_, k) => Math.min(MAX_PRIORITY, start + k + 1));

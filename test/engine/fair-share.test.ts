@@ -73,4 +73,39 @@ describe('engine: fair share between projects on the agent queues', function () 
     expect(await bigEnded).to.equal('project.completed');
     expect(await h.deps.prisma.agentRun.count({ where: { projectId: bigId, status: 'completed' } })).to.equal(bigPlan.length);
   });
+
+  it('bounds the agent jobs one project runs at once while another runs agents (AGENT_MAX_ACTIVE_PER_PROJECT), and not when it runs alone', async () => {
+    const cap = 3;
+    h = await createHarness({ latencyMs: 100, agentConcurrency: 20, maxActiveAgentsPerProject: cap });
+    const inFlight = new Map<string, number>();
+    let bigAloneMax = 0;
+    const bigWhileSmallRuns: number[] = [];
+    let bigId = '';
+    let smallId = '';
+    h.provider.intercept = async (request, offline) => {
+      const { projectId, stage } = request.task;
+      const mine = (inFlight.get(projectId) ?? 0) + 1;
+      inFlight.set(projectId, mine);
+      if (projectId === bigId && !smallId) bigAloneMax = Math.max(bigAloneMax, mine);
+      // From the small project's second stage on, the large one's jobs admitted before it ran have ended.
+      if (projectId === smallId && stage >= 2) bigWhileSmallRuns.push(inFlight.get(bigId) ?? 0);
+      try {
+        return await offline();
+      } finally {
+        inFlight.set(projectId, (inFlight.get(projectId) ?? 1) - 1);
+      }
+    };
+    bigId = await h.createProject({ requirements: BIG_REQUEST, name: 'large' });
+    const small = await h.createProject({ requirements: BENCH_REQUEST, name: 'small' });
+    const bigEnded = h.runToEnd(bigId);
+    await waitFor('the large project runs more agents than the bound, alone', () => bigAloneMax > cap, { timeoutMs: 20_000 });
+    smallId = small;
+    expect(await h.runToEnd(smallId)).to.equal('project.completed');
+    expect(await bigEnded).to.equal('project.completed');
+    expect(bigWhileSmallRuns.length, 'samples').to.be.greaterThan(10);
+    expect(Math.max(...bigWhileSmallRuns), `large project's calls in flight while the small one ran: ${bigWhileSmallRuns.join(' ')}`).to.be.at.most(cap);
+    // Deferred jobs spent no attempt: every agent of both projects completed on its first.
+    const runs = await h.deps.prisma.agentRun.findMany({ where: { projectId: { in: [bigId, smallId] } }, select: { status: true, attempt: true } });
+    expect(runs.every((r) => r.status === 'completed' && r.attempt === 1)).to.equal(true);
+  });
 });

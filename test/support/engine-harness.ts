@@ -75,6 +75,8 @@ export interface HarnessOptions {
   verification?: Omit<VerificationSettings, 'records'>;
   /** Fair-share priorities on the agent queues (default on, as in production). */
   fairShare?: boolean;
+  /** AGENT_MAX_ACTIVE_PER_PROJECT (default 0: no bound). */
+  maxActiveAgentsPerProject?: number;
   /** Each agent queue's concurrency in the in-process pool (default: the catalogue's). */
   agentConcurrency?: number;
 }
@@ -107,6 +109,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
     verifyRuns: options.verification !== undefined,
     fairShare: options.fairShare,
+    maxActiveAgentsPerProject: options.maxActiveAgentsPerProject,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {
