@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { AgentInstance } from '../src/agents/types.js';
-import { percentile, seconds } from './measure.js';
+import { mb, percentile, seconds } from './measure.js';
 import { measureCpu, type CpuSplit } from './cpu-usage.js';
 import { createProject, runOneProject, type EngineBench } from './engine-load.js';
 import type { BenchEnvironment } from './bench-environment.js';
@@ -38,8 +38,9 @@ export interface LatencyFigures {
   p50: number;
   max: number;
   wallMs: number;
-  /** Peak resident set (VmHWM) of each worker process, bytes. */
+  /** Peak resident set (VmHWM) of each worker process, bytes; and each one's resident set once started (idle). */
   workerPeakRss: number[];
+  workerIdleRss: number[];
   /** CPU seconds used during the N-at-once run. */
   cpu: CpuSplit;
   agentsPerProject: number;
@@ -56,9 +57,10 @@ function widestFanOut(plan: LatencyScenarioOptions['plan']): number {
   return Math.max(1, ...perQueueStage.values());
 }
 
-async function peakRss(pid: number): Promise<number> {
+/** `VmHWM` (peak) or `VmRSS` (now) of a process, bytes. */
+async function rss(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const line = status.split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = status.split('\n').find((l) => l.startsWith(`${field}:`));
   return line ? Number(line.replace(/\D/g, '')) * 1024 : 0;
 }
 
@@ -95,6 +97,7 @@ export async function runLatencyScenario(options: LatencyScenarioOptions): Promi
     Array.from({ length: workerCount }, () => startWorker(options.env, { OFFLINE_LATENCY_MS: String(latencyMs), WORKER_CONCURRENCY: String(concurrency), QUEUE_CONCURRENCY: 'stage.*=50,project=50' })),
   );
   try {
+    const workerIdleRss = await Promise.all(workers.map((w) => rss(w.child.pid ?? 0, 'VmRSS')));
     const aloneMs = await runOneProject(bench, 30 * latencyMs + 60_000);
     const projectIds: string[] = [];
     for (let i = 0; i < projects; i++) projectIds.push(await createProject(bench));
@@ -122,8 +125,8 @@ export async function runLatencyScenario(options: LatencyScenarioOptions): Promi
     const failed = [...ends].filter(([, end]) => end.type !== 'project.completed');
     if (failed.length > 0) throw new Error(`${failed.length} of ${projects} projects did not complete; first: ${failed[0]?.[1].type}`);
     const times = projectIds.map((id) => (ends.get(id)?.at ?? 0) - (startedAt.get(id) ?? 0));
-    const workerPeakRss = await Promise.all(workers.map((w) => peakRss(w.child.pid ?? 0)));
-    return { projects, workers: workerCount, concurrency, aloneMs, p50: percentile(times, 50), max: Math.max(...times), wallMs, workerPeakRss, cpu: cpuUsed, agentsPerProject: options.plan.length };
+    const workerPeakRss = await Promise.all(workers.map((w) => rss(w.child.pid ?? 0, 'VmHWM')));
+    return { projects, workers: workerCount, concurrency, aloneMs, p50: percentile(times, 50), max: Math.max(...times), wallMs, workerPeakRss, workerIdleRss, cpu: cpuUsed, agentsPerProject: options.plan.length };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
@@ -144,7 +147,7 @@ export function latencyReport(f: LatencyFigures, target: number): string[] {
     `  before (issue #16, 1 worker, 40 projects): alone 19.4 s; p50 26.6 s ×1.37, max 30.3 s ×1.56`,
     `  CPU during the run: workers ${workers.toFixed(1)} s, postgres ${postgres.toFixed(1)} s, redis ${redis.toFixed(1)} s, bench ${bench.toFixed(1)} s = ${perJobMs.toFixed(1)} ms per agent job (shared servers: an upper bound)`,
     `  arithmetic: 200 projects × ${f.agentsPerProject} agents within ×${target} of ${seconds(f.aloneMs)} on ${cores()} cores leaves ${budgetMs.toFixed(1)} ms of CPU per agent job (all processes), on an otherwise idle machine`,
-    `  worker peak RSS (VmHWM): ${f.workerPeakRss.map((b) => `${(b / 1024 / 1024).toFixed(0)} MB`).join(', ')}`,
+    `  worker RSS: peak (VmHWM) ${f.workerPeakRss.map(mb).join(', ')}; once started, idle ${f.workerIdleRss.map(mb).join(', ')}`,
     `  target: ${f.projects >= 200 ? '' : `(run with ${f.projects}, the target counts 200) `}every project within ×${target} of alone: ${met ? 'met' : 'MISSED'} (max ${r(f.max)})`,
   ];
 }
