@@ -3,6 +3,7 @@
  * prompt is rendered from it (src/agents/prompt.ts) and every model request carries it
  * (src/models/provider.ts), so the offline model can write its scaffolding from it.
  */
+import type { Plan } from './plan.js';
 import type { RequestAnalysis, StageNumber } from './types.js';
 
 export interface ContextFile {
@@ -15,7 +16,10 @@ export interface AgentTask {
   projectId: string;
   projectName: string;
   requirements: string;
+  /** What the agents are chosen from: the plan's (`analysisFromPlan`) once the Requirements stage wrote it, the analyser's before. */
   analysis: RequestAnalysis;
+  /** The plan (docs/plan.json) as this stage found it; absent in the Requirements stage and in projects without one. */
+  plan?: Plan;
   stage: StageNumber;
   agentId: string;
   instanceKey: string;

@@ -2,10 +2,12 @@
 import type { AgentRole } from './types.js';
 import type { AgentTask } from './agent-task.js';
 import { OUTPUT_INSTRUCTIONS } from './output.js';
+import { PLAN_INSTRUCTIONS, PLAN_PATH, renderPlanForPrompt } from './plan.js';
 import { CONTRADICTION_RECORDS_DIR, DECISION_RECORDS_DIR } from './structured-records.js';
 
 /** How to write the structured records (./structured-records.ts) a role's paths include. */
 const RECORD_INSTRUCTIONS: readonly [dir: string, text: string][] = [
+  [PLAN_PATH, PLAN_INSTRUCTIONS],
   [
     DECISION_RECORDS_DIR,
     'Declare each technology decision you make (topics such as database, framework, auth, messaging) in your decisions record, as JSON: {"agent": "<your role id>", "decisions": {"<topic>": {"choice": "<lower-case name>", "reason": "<why>"}}}.',
@@ -25,6 +27,7 @@ export function renderPrompt(task: AgentTask): string {
   const parts = [
     `# Project: ${task.projectName}`,
     `## The request\n${task.requirements}`,
+    task.plan ? renderPlanForPrompt(task.plan) : '',
     task.subject ? `## Your subject\n${task.subject}` : '',
     ...task.context.map((file) => `## Existing file ${file.path} (version ${file.version})\n\`\`\`\n${file.content}\n\`\`\``),
     task.repair

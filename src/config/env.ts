@@ -37,6 +37,10 @@ export const envSchema = z
     WORKER_METRICS_PORT: port(9464),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** How long a worker's or arbitrator's database access waits for PostgreSQL to come back (src/db/patient-pool.ts); 0: fail at once. */
+    /** Connections each process keeps to PostgreSQL at most (Prisma and the engine's plain SQL share them). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    DATABASE_OUTAGE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
     ZEKKA_DATA_DIR: z.string().min(1).default('data'),
     REDIS_NAMESPACE: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only').default('zekka'),
     QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{zekka}'),

@@ -12,7 +12,7 @@ import { roleInLayout } from '../agents/role-layout.js';
 import { parseAgentOutput } from '../agents/output.js';
 import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../agents/structured-records.js';
 import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
-import { analyzeRequestCached } from '../agents/analysis-cache.js';
+import { checkPlanOutput } from '../agents/plan.js';
 import type { AgentRole, StageNumber } from '../agents/types.js';
 import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
@@ -22,6 +22,7 @@ import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
+import { analysisFromWorkspace } from './plan-source.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
@@ -79,11 +80,14 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const earlier = snapshot.versions;
     const context = selectContext(deps, role, snapshot, data.repair?.files ?? []);
+    // The plan the Requirements stage wrote, as this stage found it (the analyser's findings before it exists).
+    const { analysis, plan } = analysisFromWorkspace(project.requirements, snapshot.contents);
     const task: AgentTask = {
       projectId,
       projectName: project.name,
       requirements: project.requirements,
-      analysis: analyzeRequestCached(project.requirements),
+      analysis,
+      ...(plan ? { plan } : {}),
       stage: data.stage as StageNumber,
       agentId: role.id,
       instanceKey,
@@ -127,6 +131,9 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       output.files.map((f) => f.path),
       laidOut.writes,
     );
+    // The plan chooses the later stages' agents: a missing or invalid one fails this attempt (retried), naming the field.
+    // A repair rewrites only the files it was given, so it need not write the plan again.
+    checkPlanOutput(data.repair ? [] : laidOut.produces, output.files);
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);

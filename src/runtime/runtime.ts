@@ -52,12 +52,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env: Env = { ...parsed, JWT_SECRET: await resolveJwtSecret(parsed, options.jwtSecret) };
   const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL, service: options.service });
   const shutdown = new ShutdownManager({ logger, onExit: options.onExit });
+  // Workers and arbitrators wait out a PostgreSQL restart (their jobs resume where they were);
+  // the API answers 503 at once instead of holding requests, and gives up on a silent host sooner.
+  const waitsOutOutages = options.service === 'worker' || options.service === 'arbitrator';
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.ZEKKA_DATA_DIR,
     allowEmbedded: options.allowEmbedded,
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
+    poolSize: env.DATABASE_POOL_SIZE,
+    outageWaitMs: waitsOutOutages ? env.DATABASE_OUTAGE_WAIT_MS : 0,
+    connectTimeoutMs: options.service === 'api' ? 3_000 : undefined,
   });
   await refuseUnmigrated(database, env.DATABASE_URL);
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
