@@ -81,6 +81,10 @@ export const envSchema = z
       .default(DEFAULT_USER_SPEND_CAP_USD),
     WORKER_QUEUES: z.string().min(1).default('*'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Agent jobs get fair-share priorities so projects interleave on shared agent queues (src/engine/fair-share.ts). */
+    AGENT_FAIR_SHARE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
+    /** Agent jobs one project may run at once across the cluster while other projects run agents (src/engine/agent-slot-cap.ts); 0: no bound. */
+    AGENT_MAX_ACTIVE_PER_PROJECT: z.coerce.number().int().min(0).max(100_000).default(0),
     QUEUE_CONCURRENCY: z
       .string()
       .regex(/^\s*[^=,\s]+\s*=\s*\d+\s*(,\s*[^=,\s]+\s*=\s*\d+\s*)*$/, 'must be a list like "agent.frontend-*=5,stage.*=20"')

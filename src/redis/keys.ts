@@ -11,6 +11,8 @@ export interface ProjectKeys {
   events: string;
   sequence: string;
   cancelled: string;
+  /** Fair share's virtual clock (src/engine/fair-share.ts). */
+  fairClock: string;
 }
 
 export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys {
@@ -24,6 +26,7 @@ export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys
     events: `${base}:events`,
     sequence: `${base}:events:seq`,
     cancelled: `${base}:cancelled`,
+    fairClock: `${base}:fair-clock`,
   };
 }
 

@@ -99,6 +99,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
     verifyRuns: env.VERIFY_SOFTWARE,
     limits: { contextWindow: (tier) => tierContextWindow(catalog[tier], env) },
+    fairShare: env.AGENT_FAIR_SHARE,
+    maxActiveAgentsPerProject: env.AGENT_MAX_ACTIVE_PER_PROJECT,
   });
   return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }

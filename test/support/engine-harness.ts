@@ -75,6 +75,12 @@ export interface HarnessOptions {
   arbitration?: ArbitrationServices;
   /** Verify each run's software in the sandbox (src/verification); default: runs end unverified. */
   verification?: Omit<VerificationSettings, 'records'>;
+  /** Fair-share priorities on the agent queues (default on, as in production). */
+  fairShare?: boolean;
+  /** AGENT_MAX_ACTIVE_PER_PROJECT (default 0: no bound). */
+  maxActiveAgentsPerProject?: number;
+  /** Each agent queue's concurrency in the in-process pool (default: the catalogue's). */
+  agentConcurrency?: number;
 }
 
 /** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
@@ -104,6 +110,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000, ...(options.contextWindow ? { contextWindow: options.contextWindow } : {}) },
     verifyRuns: options.verification !== undefined,
+    fairShare: options.fairShare,
+    maxActiveAgentsPerProject: options.maxActiveAgentsPerProject,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {
@@ -115,7 +123,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pool: undefined,
     ownerId: owner.id,
     startWorkers() {
-      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), verification: verificationServices(deps, options.verification ?? UNUSED_VERIFICATION), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
+      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), verification: verificationServices(deps, options.verification ?? UNUSED_VERIFICATION), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000, agentConcurrency: options.agentConcurrency });
     },
     async createProject(input = {}) {
       const requirements = input.requirements ?? (await readFile(input.requestFile ?? 'examples/todo-app.md', 'utf8'));
