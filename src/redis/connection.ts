@@ -77,9 +77,10 @@ function createSentinelClient(target: Extract<RedisTarget, { kind: 'sentinel' }>
  * BullMQ needs `maxRetriesPerRequest: null` on its nodes and a `{hash-tagged}` queue prefix
  * (QUEUE_PREFIX's default `{zekka}`): https://docs.bullmq.io/patterns/redis-cluster.
  *
- * `duplicate()` differs: a Cluster's takes (startupNodes, options), Redis's takes (options). The
+ * `duplicate()` differs: a Cluster's takes (startupNodes, options), Redis's takes (options). Zekka's
  * callers (the realtime subscriber, `followProject`) pass Redis options, so this client's
- * `duplicate` accepts those and applies them to the new cluster client and its nodes.
+ * `duplicate(options)` applies them to the new cluster client and its nodes; the two-argument
+ * Cluster form (BullMQ's) goes to ioredis unchanged.
  */
 function createCluster(target: Extract<RedisTarget, { kind: 'cluster' }>, options: RedisOptions): Redis {
   const { enableOfflineQueue, enableAutoPipelining, maxRetriesPerRequest, ...nodeOptions } = options;
@@ -104,7 +105,11 @@ function createCluster(target: Extract<RedisTarget, { kind: 'cluster' }>, option
       enableOfflineQueue: offline,
       enableAutoPipelining: pipelining,
     });
-    Object.defineProperty(cluster, 'duplicate', { value: (more: RedisOptions = {}) => build({ ...overrides, ...more }) });
+    const clusterDuplicate = cluster.duplicate.bind(cluster);
+    // BullMQ calls the Cluster form, duplicate(undefined, { redisOptions }): left as ioredis has it.
+    const duplicate = (more?: RedisOptions | ConstructorParameters<typeof Cluster>[0], clusterOverrides?: ClusterOptions) =>
+      Array.isArray(more) || clusterOverrides !== undefined ? clusterDuplicate(Array.isArray(more) ? more : undefined, clusterOverrides) : build({ ...overrides, ...(more) });
+    Object.defineProperty(cluster, 'duplicate', { value: duplicate, writable: true, configurable: true });
     return cluster as unknown as Redis;
   };
   return build();
