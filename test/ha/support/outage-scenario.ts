@@ -46,14 +46,18 @@ export async function runThroughOutage(options: OutageOptions, cleanup: { harnes
   const workerEnv = { ...topology.env, OFFLINE_LATENCY_MS: '300', JOB_LOCK_DURATION_MS: '10000' };
   const h = await createHarness({ workers: false, redisTarget: topology.target });
   cleanup.harness = h;
-  const started = await Promise.all([
-    startWorkerProcess(workerEnv),
-    startWorkerProcess(workerEnv),
-    startWorkerProcess(topology.env, 'arbitrator'),
-    startApiProcess(topology.env),
-  ]);
-  cleanup.processes.push(...started);
-  const [, , arbitrator, api] = started;
+  // Two at a time: four processes loading the engine at once on a busy 2-core machine can miss
+  // worker-process.ts's 60 s readiness deadline.
+  const started: ZekkaProcess[] = [];
+  for (const pair of [
+    () => [startWorkerProcess(workerEnv), startApiProcess(topology.env)],
+    () => [startWorkerProcess(workerEnv), startWorkerProcess(topology.env, 'arbitrator')],
+  ]) {
+    const batch = await Promise.all(pair());
+    started.push(...batch);
+    cleanup.processes.push(...batch);
+  }
+  const [, api, , arbitrator] = started as [ZekkaProcess, ZekkaProcess, ZekkaProcess, ZekkaProcess];
   const user = await signUp(api.url, 'ha');
 
   const referenceId = await h.createProject({ requestFile });
@@ -76,7 +80,9 @@ export async function runThroughOutage(options: OutageOptions, cleanup: { harnes
   const since = (at: number) => at - disruptedAt;
 
   const apiRecovered = (async () => {
-    await waitFor('the API to answer ready again', () => ready(api.url), { timeoutMs: 120_000, intervalMs: 100 });
+    await waitFor('the API to answer ready again', () => ready(api.url), { timeoutMs: 120_000, intervalMs: 100 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nAPI output:\n${api.output().slice(-4_000)}`);
+    });
     // A login runs the throttle's Lua scripts on the (new) master.
     await waitFor('a login to go through', async (note) => note((await httpRequest(api.url, 'POST', '/api/auth/login', { body: { email: user.email, password: user.password } })).status) === 200, {
       timeoutMs: 60_000,
