@@ -53,9 +53,10 @@ export function createRedis({ url, target, name, failFast = false, autoPipelinin
 }
 
 /**
- * A master group behind Sentinel. `failoverDetector` subscribes to the sentinels' +switch-master,
- * so a promoted replica is used as soon as it is announced, not only after the old master's
- * socket times out. Asking for the master role keeps writes off a demoted node.
+ * A master group behind Sentinel: each (re)connection asks the sentinels for the master, so once
+ * the old master's socket fails, the retries find the promoted replica. Asking for the master
+ * role keeps writes off a demoted node. (ioredis's `failoverDetector`, which reconnects on
+ * +switch-master, left a whole API process unresponsive after a failover in test/ha: not used.)
  */
 function createSentinelClient(target: Extract<RedisTarget, { kind: 'sentinel' }>, options: RedisOptions): Redis {
   return new Redis({
@@ -63,7 +64,6 @@ function createSentinelClient(target: Extract<RedisTarget, { kind: 'sentinel' }>
     sentinels: target.sentinels,
     name: target.name,
     role: 'master',
-    failoverDetector: true,
     sentinelRetryStrategy: retryStrategy,
     ...(target.sentinelUsername !== undefined && { sentinelUsername: target.sentinelUsername }),
     ...(target.sentinelPassword !== undefined && { sentinelPassword: target.sentinelPassword }),

@@ -14,7 +14,7 @@ describe('ha: Redis restarted from its AOF', function () {
 
   after(async () => {
     await Promise.all(cleanup.processes.map((p) => p.stop('SIGKILL')));
-    await cleanup.harness?.close();
+    await cleanup.harness?.close().catch((error: unknown) => console.log(`      harness close: ${String(error)}`));
     await topology?.stop();
   });
 

@@ -16,7 +16,7 @@ describe('ha: Sentinel failover', function () {
 
   after(async () => {
     await Promise.all(cleanup.processes.map((p) => p.stop('SIGKILL')));
-    await cleanup.harness?.close();
+    await cleanup.harness?.close().catch((error: unknown) => console.log(`      harness close: ${String(error)}`));
     await topology?.stop();
   });
 

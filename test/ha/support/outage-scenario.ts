@@ -113,6 +113,7 @@ export function expectSameAsReference(result: OutageResult): void {
   for (const outcome of result.outcomes) {
     expect(outcome.status, outcome.failureReason ?? '').to.equal('completed');
     expect(outcome.artifacts, 'the files of a disturbed project').to.deep.equal(result.reference.artifacts);
+    expect(outcome.manifest, 'the manifest (file versions, totals) apart from the project and run ids').to.deep.equal(result.reference.manifest);
     expect(outcome.chargesPerAgent, 'ledger entries per agent (a model call charged twice adds one)').to.deep.equal(result.reference.chargesPerAgent);
   }
 }
