@@ -136,12 +136,15 @@ function watchConnectionErrors(redis: Redis | Cluster, name: string, logger: Red
 
 /**
  * True for the errors a fail-fast connection gives while Redis cannot be reached (no offline
- * queue, retries spent, socket closed): the caller should answer "unavailable", not "internal error".
+ * queue, retries spent, socket closed, no sentinel or cluster node answering, a failover under
+ * way): the caller should answer "unavailable", not "internal error".
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
-  return /enableOfflineQueue options is false|Connection is closed|connect ECONNREFUSED/.test(error.message);
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError') return true;
+  // The Sentinel and Cluster forms of "cannot reach Redis", and a write that reached a master the
+  // sentinels have just demoted (READONLY) or a cluster that is re-electing (CLUSTERDOWN).
+  return /enableOfflineQueue options is false|Connection is closed|connect ECONNREFUSED|All sentinels are unreachable|Failed to refresh slots cache|^READONLY|^CLUSTERDOWN/.test(error.message);
 }
 
 /**
