@@ -84,4 +84,15 @@ describe('file locks and the artifact store', () => {
     expect(moved).to.deep.equal({ kind: 'moved', currentVersion: 2, currentContent: 'two' });
     expect(await store.write({ ...base, content: 'two', baseVersion: 1, fenceToken: 14 }), 'a retried write is a no-op').to.deep.equal({ kind: 'unchanged', version: 2 });
   });
+  it('lists the files others changed since an instance last wrote (what a repair looks at again)', async () => {
+    const store = new ArtifactStore(database.prisma);
+    const write = (path: string, author: string, content: string, baseVersion: number | null) => store.write({ projectId, path, author, stage: 4, content, baseVersion, fenceToken: 100 });
+    expect(await store.changedSince(projectId, ['route-creator']), 'never wrote: nothing').to.deep.equal([]);
+    await write('since/before.ts', 'other', 'older', null);
+    await write('since/mine.ts', 'route-creator', 'mine', null);
+    await write('since/after.ts', 'other', 'newer', null);
+    await write('since/mine.ts', 'route-creator.r1-repair-1', 'my repair', 1);
+    expect(await store.changedSince(projectId, ['route-creator'])).to.deep.equal(['since/after.ts', 'since/mine.ts']);
+    expect(await store.changedSince(projectId, ['route-creator.r1-repair-1', 'route-creator'])).to.deep.equal([]);
+  });
 });
