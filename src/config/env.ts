@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { modelPricesEnv, wholeMicros } from './model-prices.js';
+import { redisEnvProblems, redisEnvShape } from './redis-env.js';
 import { secretWeakness } from './secret-strength.js';
 
 /** USER_SPEND_CAP_USD's default: a month of heavy use of the premium models, not an open cheque. */
@@ -42,7 +43,8 @@ export const envSchema = z
     PORT: port(3000),
     ARBITRATOR_PORT: port(3001),
     WORKER_METRICS_PORT: port(9464),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    // REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES and their credentials: src/config/redis-env.ts.
+    ...redisEnvShape,
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** How long a worker's or arbitrator's database access waits for PostgreSQL to come back (src/db/patient-pool.ts); 0: fail at once. */
     /** Connections each process keeps to PostgreSQL at most (Prisma and the engine's plain SQL share them). */
@@ -168,6 +170,7 @@ export const envSchema = z
     PUBLIC_API_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
+    for (const issue of redisEnvProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS < env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {
       // Forgetting a pair sooner than its longest wait would let a guesser wait it out and start afresh.
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_AUTH_PAIR_MEMORY_MS'], message: 'must be at least RATE_LIMIT_AUTH_DELAY_MAX_MS' });

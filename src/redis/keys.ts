@@ -41,6 +41,18 @@ export function userSpendKey(userId: string, window: string, namespace = 'zekka'
   return `${namespace}:user:{user:${userId}}:spend:${window}`;
 }
 
+/**
+ * The four keys one login attempt's scripts touch (src/api/auth/login-throttle.ts): the pair, the
+ * address across accounts and the account across addresses (and its known addresses). The
+ * address and account keys are shared between pairs, so no per-account tag can hold them all:
+ * every login key carries the one tag `{login}` and sits on one Redis Cluster slot. That slot
+ * holds small counters with TTLs, touched once or twice per login, never per agent call.
+ */
+export function loginThrottleKeys(prefix: string, ids: { pair: string; address: string; account: string }): [string, string, string, string] {
+  const base = `${prefix}:login:{login}`;
+  return [`${base}:pair:${ids.pair}`, `${base}:address:${ids.address}`, `${base}:account:${ids.account}`, `${base}:known:${ids.account}`];
+}
+
 /** The pub/sub channel every process publishes project events on. */
 export function eventsChannel(namespace = 'zekka'): string {
   return `${namespace}:events`;

@@ -18,6 +18,7 @@ import { SingleProviderRouter, type ModelRouter } from '../../src/models/model-r
 import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
+import type { RedisTarget } from '../../src/config/redis-env.js';
 import type { ModelTier } from '../../src/agents/types.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
 import { createArbitrationServices, type ArbitrationServices } from '../../src/arbitration/arbitration-services.js';
@@ -81,6 +82,8 @@ export interface HarnessOptions {
   maxActiveAgentsPerProject?: number;
   /** Each agent queue's concurrency in the in-process pool (default: the catalogue's). */
   agentConcurrency?: number;
+  /** Default: the run's Redis (TEST_REDIS_URL); the failover tests (test/ha) pass a Sentinel group or a Cluster. */
+  redisTarget?: RedisTarget;
 }
 
 /** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
@@ -97,7 +100,7 @@ export function mergeThenPerson(): ArbitrationServices {
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database =
     options.database ?? (await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 20 }));
-  const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test' });
+  const redis = createRedis({ url: testRedisUrl(), target: options.redisTarget, name: 'zekka:test' });
   const provider = new ScriptedProvider(options.latencyMs ?? 0);
   const deps = createEngineDeps({
     prisma: database.prisma,
