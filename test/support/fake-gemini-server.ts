@@ -13,7 +13,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
   chunksOf,
-  DEFAULT_INPUT_TOKENS,
   DEFAULT_OUTPUT_TOKENS,
   FakeModelServer,
   partialText,
