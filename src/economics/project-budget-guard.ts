@@ -10,7 +10,8 @@
  *             `freshCallIds` a call's first settle skips this lookup;
  *          2. Redis settles atomically (itself idempotent per callId, so a settle retried after a
  *             crash between 2 and 3 gets the same charge back and does not charge again);
- *          3. one SQL statement inserts the ledger row and adds it to Project.spentMicros;
+ *          3. one SQL statement inserts the ledger row (and adds it to AgentRun.costMicros; the
+ *             project's spend is the sum of its ledger, not a counter on its row);
  *          4. `cost.updated` is published with the budget as strings.
  *          If it throws, call settle again with the same reservation (do not release it).
  * release  frees the reservation of a call that failed.

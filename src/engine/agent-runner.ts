@@ -130,6 +130,18 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
+    // The run is recorded as completed by the statement that writes its files, unless a file
+    // clashed (then it is completed below, once the conflict is recorded). Its duration ends here.
+    const record = {
+      agentRunId: agentRun.id,
+      durationMs: Date.now() - started,
+      provider: completion.provider,
+      model: completion.model,
+      inputTokens: completion.usage.inputTokens,
+      outputTokens: completion.usage.outputTokens,
+      switches: completion.switches,
+    };
+    let completedWithWrites = false;
     // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
     // now writes nothing, and records nothing either when its locks were not taken. Its rejection is
     // handled where it is awaited, even if locking fails first.
@@ -138,13 +150,10 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     const outcomes = await guardLocks(paths.length, () =>
       deps.locks.withLocks(projectId, paths, meta.jobId, async (locks) => {
         if (await cancelled) return [];
-        return deps.artifacts.writeAll({
-          projectId,
-          author: instanceKey,
-          agentRunId: agentRun.id,
-          stage: data.stage,
-          files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
-        });
+        const files = output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 }));
+        const written = await deps.artifacts.writeAndComplete({ projectId, author: instanceKey, agentRunId: agentRun.id, stage: data.stage, files }, record);
+        completedWithWrites = written.completed;
+        return written.outcomes;
       }),
     );
     if (await cancelled) return await markCancelled(deps, data, idle);
@@ -165,16 +174,8 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       );
     }
 
-    const durationMs = Date.now() - started;
-    await deps.agentRuns.complete({
-      agentRunId: agentRun.id,
-      durationMs,
-      provider: completion.provider,
-      model: completion.model,
-      inputTokens: completion.usage.inputTokens,
-      outputTokens: completion.usage.outputTokens,
-      switches: completion.switches,
-    });
+    const { durationMs } = record;
+    if (!completedWithWrites) await deps.agentRuns.complete(record);
     await deps.events.publish({
       type: 'agent.completed',
       projectId,

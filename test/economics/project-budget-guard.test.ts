@@ -43,7 +43,7 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
       ...extra,
     });
 
-  const spentInDatabase = async () => (await fx.prisma.project.findUniqueOrThrow({ where: { id: project.projectId } })).spentMicros;
+  const spentInDatabase = async () => ledgerTotal(fx.prisma, project.projectId);
 
   it('reserves the worst case: the prompt estimate with its margin, plus every output token', async () => {
     const guard = guardFor({ inputMargin: { ratio: 0.25, tokens: 32 } });
