@@ -22,6 +22,7 @@ import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
+import { HeldEvents } from './events/held-events.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
@@ -69,6 +70,8 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   }
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
+  // The guard's cost.updated events leave with this job's next event (its completion or failure).
+  const held = new HeldEvents(deps.events);
   // Awaited with the stage snapshot, which does not depend on it.
   const announced = deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
 
@@ -104,7 +107,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       callKeyPrefix,
       // Only this delivery uses these call ids: a call's first settle cannot find a ledger row.
       freshCallIds: meta.delivery !== undefined,
-      events: deps.events,
+      events: held.holder,
       prices: deps.prices,
       spendCap: deps.spendCap,
       logger: deps.logger,
@@ -120,7 +123,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     });
     if (completion.stopReason === 'max_tokens') throw new Error(`the model's answer was cut off at ${role.maxOutputTokens} tokens`);
     for (const change of completion.switches) {
-      await deps.events.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
+      await held.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
     }
     const output = parseAgentOutput(completion.text);
     checkAgentPaths(
@@ -156,7 +159,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
         return written.outcomes;
       }),
     );
-    if (await cancelled) return await markCancelled(deps, data, idle);
+    if (await cancelled) return await markCancelled(deps, data, idle, held);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
@@ -176,7 +179,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
 
     const { durationMs } = record;
     if (!completedWithWrites) await deps.agentRuns.complete(record);
-    await deps.events.publish({
+    await held.publish({
       type: 'agent.completed',
       projectId,
       data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
@@ -185,13 +188,13 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   } catch (error) {
     if (error instanceof BudgetExceededError) {
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
-      await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
+      await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error, held);
       const limit = error instanceof SpendCapReachedError ? 'account_cap' : 'budget';
       await markBudgetExhausted(deps, { projectId, runId, stage: data.stage, agentName: role.name, detail: error.message, limit });
       if (data.critical) await recordBudgetConflict(deps, data, { stageRunId: agentRun.stageRunId, stageJob: meta.stageJob }, error.message);
       throw new UnrecoverableError(error.message);
     }
-    await recordFailure(deps, data, meta, error);
+    await recordFailure(deps, data, meta, error, held);
     throw error;
   }
 }
@@ -226,11 +229,17 @@ function selectContext(deps: Pick<EngineDeps, 'limits'>, role: AgentRole, snapsh
   return context;
 }
 
-async function recordFailure(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
+async function recordFailure(
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>,
+  data: AgentJobData,
+  meta: AgentJobMeta,
+  error: unknown,
+  held: HeldEvents,
+): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const final = meta.attemptsMade + 1 >= meta.maxAttempts || (error instanceof Error && error.name === 'UnrecoverableError');
   await deps.agentRuns.attemptFailed(data.projectId, data.instanceKey, message, final);
-  await deps.events.publish({
+  await held.publish({
     type: final ? 'agent.failed' : 'agent.retrying',
     projectId: data.projectId,
     data: { stage: data.stage, agentId: data.agentId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, error: message.slice(0, 500) },
@@ -238,7 +247,13 @@ async function recordFailure(deps: StoreDeps & BusDeps & WorkspaceDeps & RunReco
   deps.logger.warn('agent attempt failed', { projectId: data.projectId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, final, error: message });
 }
 
-async function markCancelled(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
-  await deps.agentRuns.cancel(data.projectId, data.instanceKey);
+async function markCancelled(
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>,
+  data: AgentJobData,
+  result: AgentResult,
+  held?: HeldEvents,
+): Promise<AgentResult> {
+  // A cancelled run's model call was paid for all the same: its cost.updated still goes out.
+  await Promise.all([deps.agentRuns.cancel(data.projectId, data.instanceKey), held?.publish()]);
   return result;
 }

@@ -1,25 +1,30 @@
 /**
  * Publishes and replays project events through Redis.
  *
- * One Lua script per event: INCR the project's sequence, XADD the event to the project's stream
- * with the id `<seq>-0` (so a replay is `XRANGE key (<lastSeq>-0 +`), and PUBLISH it on the
- * namespace channel that every API replica listens on. The stream is capped and expires a week
- * after its last event.
+ * One Lua script per event, or per batch of one project's events (`publishAll`: an agent's cost
+ * update goes out with its completion): INCR the project's sequence, XADD the event to the
+ * project's stream with the id `<seq>-0` (so a replay is `XRANGE key (<lastSeq>-0 +`), and PUBLISH
+ * it on the namespace channel that every API replica listens on. The stream is capped and expires
+ * a week after its last event.
  */
 import type { Redis } from 'ioredis';
 import { eventsChannel, projectKeys } from '../../redis/keys.js';
 import { runScript } from '../../redis/run-script.js';
 import { eventSchema, type NewEvent, type ProjectEvent } from './event-schema.js';
 
-// KEYS[1] sequence counter, KEYS[2] stream. ARGV[1] event JSON without seq (starts with '{"type"'),
-// ARGV[2] channel, ARGV[3] stream cap, ARGV[4] ttl seconds. Returns the seq.
+// KEYS[1] sequence counter, KEYS[2] stream. ARGV[1] channel, ARGV[2] stream cap, ARGV[3] ttl
+// seconds, ARGV[4..] events as JSON without seq (each starts with '{"type"'), in order. Returns the
+// seq of the last.
 const PUBLISH = `
-local seq = redis.call('INCR', KEYS[1])
-local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[1], 2)
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', message)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[2], message)
+local seq = 0
+for i = 4, #ARGV do
+  seq = redis.call('INCR', KEYS[1])
+  local message = '{"seq":' .. seq .. ',' .. string.sub(ARGV[i], 2)
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', message)
+  redis.call('PUBLISH', ARGV[1], message)
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return seq
 `;
 
@@ -36,10 +41,20 @@ export class EventBus {
     return eventsChannel(this.namespace);
   }
 
+  /** Publishes one event; returns its seq. */
   async publish(event: NewEvent): Promise<number> {
-    const keys = projectKeys(event.projectId, this.namespace);
-    const body = JSON.stringify({ type: event.type, projectId: event.projectId, at: new Date().toISOString(), data: event.data ?? {} });
-    const seq = await runScript(this.redis, PUBLISH, [keys.sequence, keys.events], [body, this.channel, STREAM_CAP, TTL_SECONDS]);
+    return this.publishAll([event]);
+  }
+
+  /** Publishes events of one project in order, in one round trip; returns the last one's seq (0 for none). */
+  async publishAll(events: readonly NewEvent[]): Promise<number> {
+    const first = events[0];
+    if (!first) return 0;
+    if (events.some((e) => e.projectId !== first.projectId)) throw new Error('publishAll takes the events of one project');
+    const keys = projectKeys(first.projectId, this.namespace);
+    const at = new Date().toISOString();
+    const bodies = events.map((event) => JSON.stringify({ type: event.type, projectId: event.projectId, at, data: event.data ?? {} }));
+    const seq = await runScript(this.redis, PUBLISH, [keys.sequence, keys.events], [this.channel, STREAM_CAP, TTL_SECONDS, ...bodies]);
     return Number(seq);
   }
 
