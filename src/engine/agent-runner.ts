@@ -144,7 +144,12 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       outputTokens: completion.usage.outputTokens,
       switches: completion.switches,
     };
+    const completedEvent = (files: number, conflicts: number) =>
+      ({ type: 'agent.completed', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, files, conflicts, durationMs: record.durationMs, model: completion.model } }) as const;
     let completedWithWrites = false;
+    // When the write completed the run, the completion is announced at once: its script leaves in
+    // the same write to the bus as the locks' release.
+    let announcedCompletion: Promise<void> | undefined;
     // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
     // now writes nothing, and records nothing either when its locks were not taken. Its rejection is
     // handled where it is awaited, even if locking fails first.
@@ -156,9 +161,18 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
         const files = output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 }));
         const written = await deps.artifacts.writeAndComplete({ projectId, author: instanceKey, agentRunId: agentRun.id, stage: data.stage, files }, record);
         completedWithWrites = written.completed;
+        if (completedWithWrites) {
+          announcedCompletion = held.publish(completedEvent(paths.length, 0));
+          announcedCompletion.catch(() => undefined);
+        }
         return written.outcomes;
       }),
     );
+    const usage = { inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
+    if (announcedCompletion) {
+      await announcedCompletion;
+      return { instanceKey, status: 'completed', written: paths, conflicts: [], ...usage };
+    }
     if (await cancelled) return await markCancelled(deps, data, idle, held);
     const written: string[] = [];
     const conflicts: string[] = [];
@@ -177,14 +191,9 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       );
     }
 
-    const { durationMs } = record;
     if (!completedWithWrites) await deps.agentRuns.complete(record);
-    await held.publish({
-      type: 'agent.completed',
-      projectId,
-      data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: completion.model },
-    });
-    return { instanceKey, status: 'completed', written, conflicts, inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
+    await held.publish(completedEvent(written.length, conflicts.length));
+    return { instanceKey, status: 'completed', written, conflicts, ...usage };
   } catch (error) {
     if (error instanceof BudgetExceededError) {
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
