@@ -58,10 +58,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   // model again (the answer was lost with the worker) and must not collide with the calls, maybe
   // already settled, of the delivery that died.
   const callKeyPrefix = `${meta.jobId}#${meta.delivery ?? attempt}`;
-  // The cancel check and the start go out together; a run found cancelled is marked so at once
-  // (its attempt counted as started, no model called, nothing written).
-  const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt)]);
-  if (cancelledBefore) return markCancelled(deps, data, idle);
+  const run = await deps.agentRuns.start(projectId, instanceKey, attempt);
   if (!run) {
     // A job delivered again after its run completed (its worker died before BullMQ recorded the
     // job as done): the work is done and recorded; doing it again would pay for the model again.
@@ -72,12 +69,15 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
   // The guard's cost.updated events leave with this job's next event (its completion or failure).
   const held = new HeldEvents(deps.events);
-  // Awaited with the stage snapshot, which does not depend on it.
-  const announced = deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
+  // The start is announced unless the run was cancelled (one script: the announcement is the cancel
+  // check); a run found cancelled is marked so at once (its attempt counted as started, no model
+  // called, nothing written). Awaited with the stage snapshot, which does not depend on it.
+  const announced = deps.events.publishUnlessCancelled({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } }, runId);
 
   try {
     // A repair works on the workspace as it is now; a stage's agents on what earlier stages left.
-    const [snapshot] = await Promise.all([data.repair ? currentWorkspace(deps, projectId) : deps.snapshots.get(projectId, runId, data.stage), announced]);
+    const [snapshot, startSeq] = await Promise.all([data.repair ? currentWorkspace(deps, projectId) : deps.snapshots.get(projectId, runId, data.stage), announced]);
+    if (startSeq === 0) return await markCancelled(deps, data, idle);
     // Another agent's call already found the budget spent: this one is refused like that call was.
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const earlier = snapshot.versions;

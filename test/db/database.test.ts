@@ -26,6 +26,8 @@ async function roundTrip(database: Database): Promise<string> {
   expect(read.owner.email).to.equal(email);
   const updated = await database.prisma.project.update({ where: { id: project.id }, data: { budgetMicros: { increment: BIG } } });
   expect(updated.budgetMicros).to.equal(2n * BIG);
+  const restored = await database.prisma.project.update({ where: { id: project.id }, data: { budgetMicros: { decrement: BIG } } });
+  expect(restored.budgetMicros).to.equal(BIG);
   const audit = await database.prisma.auditLogEntry.create({ data: { actorId: user.id, action: 'test', targetType: 'project', details: { big: BIG.toString() } } });
   expect(typeof audit.id).to.equal('bigint');
   return project.id;
