@@ -23,6 +23,7 @@ import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
 import { HeldEvents } from './events/held-events.js';
+import { RunCancelledWhileLockingError } from './workspace/file-locks.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
@@ -150,14 +151,11 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     // When the write completed the run, the completion is announced at once: its script leaves in
     // the same write to the bus as the locks' release.
     let announcedCompletion: Promise<void> | undefined;
-    // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
-    // now writes nothing, and records nothing either when its locks were not taken. Its rejection is
-    // handled where it is awaited, even if locking fails first.
-    const cancelled = deps.state.isCancelled(projectId, runId);
-    cancelled.catch(() => undefined);
+    // The last cancel check is made by the lock script itself: a run cancelled by now takes no lock
+    // and writes nothing.
+    let cancelled = false;
     const outcomes = await guardLocks(paths.length, () =>
       deps.locks.withLocks(projectId, paths, meta.jobId, async (locks) => {
-        if (await cancelled) return [];
         const files = output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 }));
         const written = await deps.artifacts.writeAndComplete({ projectId, author: instanceKey, agentRunId: agentRun.id, stage: data.stage, files }, record);
         completedWithWrites = written.completed;
@@ -166,6 +164,10 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
           announcedCompletion.catch(() => undefined);
         }
         return written.outcomes;
+      }, runId).catch((error: unknown) => {
+        if (!(error instanceof RunCancelledWhileLockingError)) throw error;
+        cancelled = true;
+        return [];
       }),
     );
     const usage = { inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
@@ -173,7 +175,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       await announcedCompletion;
       return { instanceKey, status: 'completed', written: paths, conflicts: [], ...usage };
     }
-    if (await cancelled) return await markCancelled(deps, data, idle, held);
+    if (cancelled) return await markCancelled(deps, data, idle, held);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
