@@ -43,6 +43,9 @@ export const BEFORE: Before[] = [
   },
 ];
 
+/** Round trips per agent job in the in-process profile (`--profile-only`) on main@8900a0b, 2026-12-06: counts, not timings, so load does not move them. */
+export const BEFORE_PROFILE_LINE = 'before (main@8900a0b, 2026-12-06): 55 agent jobs: 4.3 SQL statements and 11.6 Redis commands per job (evalsha seq 3.1, locks 2.3, get 2.0, budget 2.0, cap 2.0)';
+
 /** CPU per agent job of a run, split as the bench prints it. */
 export function costOf(f: LoadFigures): CostFigures {
   const jobs = f.concurrentProjects * f.agentsPerProject;

@@ -29,7 +29,7 @@ import { keyFootprint, mb, ms, seconds, usedMemory, type KeyFootprint } from './
 import { stopAllWorkers, startWorker } from './worker-children.js';
 import { runProfile } from './profile.js';
 import { BENCH_OPTIONS, BENCH_REQUEST } from './engine-request.js';
-import { beforeAndNow, costOf } from './engine-before.js';
+import { BEFORE_PROFILE_LINE, beforeAndNow, costOf } from './engine-before.js';
 
 const WARMUP = 1;
 const SEQUENTIAL = 20;
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
       const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
       out('profile (--profile-only): one project, workers in this process, every SQL statement and Redis command counted');
       for (const line of await runProfile({ env, request: BENCH_REQUEST, options: BENCH_OPTIONS, ownerId: owner.id })) out(`  ${line}`);
+      out(`  ${BEFORE_PROFILE_LINE}`);
       return;
     }
 
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
       out();
       out(`profile (a target was missed${process.argv.includes('--profile') ? ' or --profile' : ''}): one project, workers in this process, every SQL statement and Redis command counted`);
       for (const line of await runProfile({ env, request: BENCH_REQUEST, options: BENCH_OPTIONS, ownerId: owner.id })) out(`  ${line}`);
+      out(`  ${BEFORE_PROFILE_LINE}`);
     }
   } finally {
     await deps?.queues.close().catch(() => undefined);
