@@ -7,7 +7,11 @@
  * (in this process) runs 100 connections for 10 s against each of:
  *   GET /api/projects/:id    GET /api/projects    POST /api/projects
  * and prints p50/p95/p99 (from every response time, not autocannon's coarser buckets) and req/s.
- * Target (issue 6): p99 ≤ 50 ms for the reads. BENCH_API_PROFILE=<dir> profiles the API process.
+ * The baseline, measured in the same run under the same load: a bare Express 5 route in its own
+ * process (bench/bare-express-server.ts); every endpoint's throughput is printed as a ratio of it,
+ * beside the figures measured before issue #16's work (BEFORE below).
+ * Targets (issue #16): the authenticated read at ≥ 0.5× the bare route, p99 ≤ 50 ms for the reads,
+ * POST /api/projects p99 < 500 ms. BENCH_API_PROFILE=<dir> profiles the API process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +20,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { processCpuSeconds } from './cpu-usage.js';
 import { describeEnvironment, setUp, tearDown, type BenchEnvironment } from './bench-environment.js';
 import { percentile } from './measure.js';
 import { startWorker, stopAllWorkers } from './worker-children.js';
@@ -23,6 +28,17 @@ import { startWorker, stopAllWorkers } from './worker-children.js';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const BACKGROUND_PROJECTS = Number(process.env.BENCH_BACKGROUND_PROJECTS ?? 10);
+/** Unmeasured load before each measurement: lazy module loading and the JIT warm up (≈ 2× the CPU per request in the first seconds). */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
+/** BENCH_ONLY=<text>: measure only the endpoints whose name contains it (the baseline always runs). */
+const ONLY = process.env.BENCH_ONLY;
+/** Measured on 2026-12-06 before issue #16's changes (100 connections, quiet machine), for comparison. */
+const BEFORE: Record<string, string> = {
+  'bare Express 5 (baseline)': '6,485–6,921 req/s',
+  'GET /api/projects/:id': '1,520–1,671 req/s (0.23×), p99 102–144 ms',
+  'POST /api/projects': 'p99 1.26–1.93 s',
+  'GET /health (reference)': '2,780–4,261 req/s (0.4–0.6×)',
+};
 const REQUIREMENTS = 'A task tracker API: users create projects and tasks with a title, an assignee and a due date; tasks move from todo to done; list overdue tasks.';
 
 async function freePort(): Promise<number> {
@@ -75,6 +91,24 @@ async function startApi(env: BenchEnvironment): Promise<{ child: ChildProcess; u
   return { child, url, stop };
 }
 
+/** The bare Express 5 baseline in its own process; resolves once it listens. */
+async function startBareExpress(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-express-server.ts'], { env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const [chunk] = (await Promise.race([once(child.stdout, 'data'), exited.then(() => [undefined])])) as [Buffer | undefined];
+  const port = Number(chunk?.toString().trim());
+  if (!port) throw new Error('the bare Express baseline did not start');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function call(url: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, {
     method,
@@ -123,11 +157,17 @@ interface Figures {
   max: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds the serving process spent per response. */
+  cpuMsPerRequest: number;
 }
 
-function measure(name: string, options: autocannon.Options): Promise<Figures> {
+/** Load on `server` (the process whose CPU time is counted) with autocannon, after a warm-up. */
+async function measure(name: string, server: number | undefined, options: autocannon.Options): Promise<Figures | undefined> {
+  if (ONLY && !name.includes(ONLY) && !name.includes('baseline')) return undefined;
+  if (WARMUP_S > 0) await autocannon({ connections: CONNECTIONS, ...options, duration: WARMUP_S });
   const times: number[] = [];
-  return new Promise((resolve, reject) => {
+  const cpuBefore = processCpuSeconds(server);
+  return await new Promise((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error: unknown, result) => {
       if (error) return reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
       resolve({
@@ -140,6 +180,7 @@ function measure(name: string, options: autocannon.Options): Promise<Figures> {
         max: Math.max(...times),
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
+        cpuMsPerRequest: ((processCpuSeconds(server) - cpuBefore) * 1000) / Math.max(1, result.requests.total),
       });
     });
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
@@ -166,25 +207,38 @@ async function main(): Promise<void> {
     stops.unshift(() => keeper.stop());
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
+    const bare = await startBareExpress();
+    stops.unshift(bare.stop);
     const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
     const results = [
-      await measure('GET /api/projects/:id', { url: `${api.url}/api/projects/${target}`, headers }),
-      await measure('GET /api/projects', { url: `${api.url}/api/projects`, headers }),
-      await measure('POST /api/projects', { url: `${api.url}/api/projects`, method: 'POST', headers, body: JSON.stringify({ name: 'bench', requirements: REQUIREMENTS }) }),
+      await measure('bare Express 5 (baseline)', bare.pid, { url: `${bare.url}/api/projects/${target}` }),
+      await measure('GET /api/projects/:id', api.child.pid, { url: `${api.url}/api/projects/${target}`, headers }),
+      await measure('GET /api/projects', api.child.pid, { url: `${api.url}/api/projects`, headers }),
+      await measure('POST /api/projects', api.child.pid, { url: `${api.url}/api/projects`, method: 'POST', headers, body: JSON.stringify({ name: 'bench', requirements: REQUIREMENTS }) }),
       // Reference: no auth, no database — the ceiling of the HTTP stack on this machine under the same load.
-      await measure('GET /health (reference)', { url: `${api.url}/health` }),
-    ];
+      await measure('GET /health (reference)', api.child.pid, { url: `${api.url}/health` }),
+    ].filter((r) => r !== undefined);
+    await bare.stop();
+    stops.shift();
     const backgroundStarted = await keeper.stop();
     stops.shift();
 
     const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
     process.stdout.write(`\n${CONNECTIONS} connections × ${DURATION_S} s each; ${BACKGROUND_PROJECTS} projects kept executing (${backgroundStarted} started in all)\n`);
-    process.stdout.write(`${'endpoint'.padEnd(26)}${'req/s'.padStart(9)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}  non-2xx errors\n`);
+    const baseline = results[0]?.rps ?? 0;
+    process.stdout.write(`${'endpoint'.padEnd(26)}${'req/s'.padStart(9)}${'×bare'.padStart(7)}${'p50'.padStart(9)}${'p95'.padStart(9)}${'p99'.padStart(9)}${'max'.padStart(9)}${'CPU/req'.padStart(9)}  non-2xx errors  before #16\n`);
     for (const r of results) {
-      process.stdout.write(`${r.name.padEnd(26)}${r.rps.toFixed(0).padStart(9)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${ms(r.max)}  ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}\n`);
+      const ratio = baseline > 0 ? `${(r.rps / baseline).toFixed(2)}×` : '–';
+      process.stdout.write(`${r.name.padEnd(26)}${r.rps.toFixed(0).padStart(9)}${ratio.padStart(7)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${ms(r.max)}${`${r.cpuMsPerRequest.toFixed(2)} ms`.padStart(9)}  ${String(r.non2xx).padStart(7)} ${String(r.errors).padStart(6)}  ${BEFORE[r.name] ?? ''}\n`);
     }
-    const reads = results.slice(0, 2);
-    process.stdout.write(`\ntarget p99 ≤ 50 ms for the reads: ${reads.every((r) => r.p99 <= 50) ? 'met' : 'NOT met'} (${reads.map((r) => r.p99.toFixed(1)).join(' / ')} ms)\n`);
+    const named = (name: string) => results.find((r) => r.name === name);
+    const [byId, list, create] = [named('GET /api/projects/:id'), named('GET /api/projects'), named('POST /api/projects')];
+    const reads = [byId, list].filter((r) => r !== undefined);
+    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    process.stdout.write(`\nload average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    process.stdout.write(`target: authenticated read ≥ 0.5× the bare route: ${verdict(!!byId && byId.rps >= 0.5 * baseline)} (${byId && baseline ? (byId.rps / baseline).toFixed(2) : '–'}×)\n`);
+    process.stdout.write(`target: p99 ≤ 50 ms for the reads: ${verdict(reads.every((r) => r.p99 <= 50))} (${reads.map((r) => r.p99.toFixed(1)).join(' / ')} ms)\n`);
+    process.stdout.write(`target: POST /api/projects p99 < 500 ms: ${verdict(!!create && create.p99 < 500)} (${create?.p99.toFixed(1) ?? '–'} ms)\n`);
     if (results.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
   } finally {
     for (const stop of stops) await stop().catch((error: unknown) => process.stderr.write(`cleanup: ${String(error)}\n`));

@@ -24,6 +24,11 @@ function readStat(pid: number): { comm: string; ticks: number } | undefined {
   }
 }
 
+/** CPU seconds one process has used so far (0 when it is gone). */
+export function processCpuSeconds(pid: number | undefined): number {
+  return pid === undefined ? 0 : (readStat(pid)?.ticks ?? 0) / TICKS_PER_SECOND;
+}
+
 function sample(): Sample {
   const byPid = new Map<number, { comm: string; ticks: number }>();
   let entries: string[];

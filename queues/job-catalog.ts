@@ -21,6 +21,8 @@ export const stageJobSchema = z.object({
   stage,
   /** Step-job state: `dispatch` adds the agents, `collect` runs once they have all finished. */
   step: z.enum(['dispatch', 'collect']).default('dispatch'),
+  /** The run stops before this stage for a person to review the plan (project option `reviewPlan`; set on stage 2 of a run that plans). */
+  reviewPlan: z.boolean().optional(),
 });
 export const agentJobSchema = z.object({
   projectId: id,

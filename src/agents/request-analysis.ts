@@ -269,7 +269,7 @@ const DATABASE_HINT = /\b(?:database|persist\w*|stores?|stored|storage|postgres(
 const REALTIME_HINT =
   /\b(?:web ?sockets?|real[- ]?time|socket\.io|server[- ]sent events|push notifications?|notifications?|live (?:updates?|feed|chat|data|dashboards?|collaboration|cursors?))\b/i;
 
-function sizeOf(entities: number, pages: number): RequestAnalysis['size'] {
+export function sizeOf(entities: number, pages: number): RequestAnalysis['size'] {
   if (entities >= 8 || pages >= 8) return 'large';
   if (entities <= 3 && pages <= 2) return 'small';
   return 'medium';

@@ -78,6 +78,11 @@ export interface AgentRole {
   instances: InstanceRule;
   /** Upper bound for the model's answer. */
   maxOutputTokens: number;
+  /**
+   * A reviewing role judges every file it reads: none is left out for lack of room. When they do not
+   * fit one call they are judged in several, and a last call merges the parts' reports.
+   */
+  reviews?: boolean;
 }
 
 /** One selected role instance in one project. */

@@ -39,6 +39,7 @@ import { mountDashboard } from './routes/dashboard.js';
 import { mountDocs } from './routes/docs.js';
 import { registerProjectRunRoutes } from './routes/project-runs.js';
 import { registerProjectRoutes } from './routes/projects.js';
+import { registerProjectPlanRoutes } from './routes/project-plan.js';
 import { registerProjectVerificationRoutes } from './routes/project-verification.js';
 import { registerProviderKeyRoutes } from './routes/provider-keys.js';
 import { registerSystemRoutes, type ReadinessCheck } from './routes/system.js';
@@ -131,6 +132,7 @@ export function createApp(deps: ApiDependencies, options: ApiOptions): Express {
   registerProjectRoutes(ctx);
   registerProjectRunRoutes(ctx);
   registerProjectVerificationRoutes(ctx);
+  registerProjectPlanRoutes(ctx);
   registerArtifactRoutes(ctx);
   registerCostRoutes(ctx);
   app.use(api.router);

@@ -10,6 +10,7 @@ import { registerArtifactsCommand } from './commands/artifacts.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerRemoteProjectCommands } from './commands/remote-projects.js';
 import { registerRemoteConflictCommands } from './commands/remote-conflicts.js';
+import { registerRemotePlanCommands } from './commands/remote-plan.js';
 
 /** The commands that only talk to a Zekka API over HTTP (src/cli/remote/). */
 const REMOTE_COMMANDS = new Set(['login', 'logout', 'submit', 'start', 'follow', 'status', 'cancel', 'conflicts', 'resolve', 'budget', 'artifacts']);
@@ -41,6 +42,7 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   registerLoginCommands(program);
   registerRemoteProjectCommands(program);
   registerRemoteConflictCommands(program);
+  registerRemotePlanCommands(program);
   registerArtifactsCommand(program);
   program.commands.forEach(applyStrictness);
   return program;

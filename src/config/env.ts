@@ -21,6 +21,13 @@ const modelList = z
   .trim()
   .regex(new RegExp(`^${MODEL_REF}(?:\\s*,\\s*${MODEL_REF})*$`), 'a comma-separated list of provider:model (providers: anthropic, gemini, ollama, offline)')
   .optional();
+const WINDOW_ENTRY = '(?:anthropic|gemini|ollama|offline):[^,\\s=]+=\\d+';
+/** `provider:model=tokens` entries, e.g. `ollama:llama3.2=32768,anthropic:claude-sonnet-4-6=1000000`. */
+const contextWindows = z
+  .string()
+  .trim()
+  .regex(new RegExp(`^${WINDOW_ENTRY}(?:\\s*,\\s*${WINDOW_ENTRY})*$`), 'a comma-separated list of provider:model=tokens, e.g. ollama:llama3.2=32768')
+  .optional();
 const perMinute = z.coerce.number().int().positive().optional();
 const level = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']);
 
@@ -37,6 +44,10 @@ export const envSchema = z
     WORKER_METRICS_PORT: port(9464),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** How long a worker's or arbitrator's database access waits for PostgreSQL to come back (src/db/patient-pool.ts); 0: fail at once. */
+    /** Connections each process keeps to PostgreSQL at most (Prisma and the engine's plain SQL share them). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    DATABASE_OUTAGE_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
     ZEKKA_DATA_DIR: z.string().min(1).default('data'),
     REDIS_NAMESPACE: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only').default('zekka'),
     QUEUE_PREFIX: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('{zekka}'),
@@ -88,6 +99,10 @@ export const envSchema = z
     MODELS_PREMIUM: modelList,
     MODELS_STANDARD: modelList,
     MODELS_ECONOMY: modelList,
+    /** Context windows (tokens) per model, replacing the catalogue's defaults (src/models/model-catalog.ts). */
+    MODEL_CONTEXT_WINDOWS: contextWindows,
+    /** The most tokens any one agent call sends, whatever its model's window (a cost cap); unset: the window. */
+    MODEL_CONTEXT_TOKENS: z.coerce.number({ error: 'a number of tokens (4096 to 10000000)' }).int().min(4_096, 'at least 4096 tokens').max(10_000_000).optional(),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,

@@ -9,11 +9,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { AppError } from '../errors/app-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
+import { DatabaseUnavailableError } from './database-outage.js';
 import { defaultMigrationsDir, describePending, migrate, pendingMigrations, readMigrations, type MigrateResult, type MigrationFile } from './migrator.js';
+import { PatientPool } from './patient-pool.js';
 import { pgExecutor, pgliteExecutor, pgliteSession, pgSession, type SqlExecutor } from './sql-executor.js';
 
 export interface Database {
@@ -41,14 +42,16 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Default: prisma/migrations of this package. */
   migrationsDir?: string;
+  /**
+   * How long taking a connection waits while PostgreSQL is down or restarting (./patient-pool.ts);
+   * 0 (the default, and the API's choice): fail at once, so a request is answered with a 503.
+   */
+  outageWaitMs?: number;
+  /** How long one connection attempt may take (default 10 s): an unreachable host fails after this. */
+  connectTimeoutMs?: number;
 }
 
-/** The database cannot be reached; the message names the host, never the credentials. */
-export class DatabaseUnavailableError extends AppError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'database_unavailable', status: 503, cause });
-  }
-}
+export { DatabaseUnavailableError } from './database-outage.js';
 
 /** `host:port/database` of a PostgreSQL URL: safe to print (no user, no password). */
 export function describeDatabaseUrl(url: string): string {
@@ -65,7 +68,22 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
 
+/** A readiness probe gets its answer within this, also while a worker's pool waits out an outage. */
+const READY_TIMEOUT_MS = 3_000;
+
 async function readiness(prisma: PrismaClient, pending: () => Promise<string[]>): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: boolean; error?: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${READY_TIMEOUT_MS / 1000} s` }), READY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check(prisma, pending), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function check(prisma: PrismaClient, pending: () => Promise<string[]>): Promise<{ ok: boolean; error?: string }> {
   try {
     await prisma.$queryRaw`SELECT 1`;
     const names = await pending();
@@ -106,7 +124,10 @@ async function migratePostgres(url: string, options: OpenDatabaseOptions): Promi
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const migration = options.migrate ? await migratePostgres(url, options) : undefined;
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // keepAlive: a connection whose server vanished without a word (a failed-over host) is noticed.
+  const config: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, keepAlive: true };
+  const outageWaitMs = options.outageWaitMs ?? 0;
+  const pool = outageWaitMs > 0 ? new PatientPool({ ...config, outageWaitMs, logger: options.logger, describe: describeDatabaseUrl(url) }) : new pg.Pool(config);
   // An idle client that loses its server emits on the pool; unhandled, that would crash the process.
   pool.on('error', (error) => options.logger.warn('postgres pool error', { error: error.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-outage.js';
 import type { PrismaClient } from './prisma-types.js';
 
 export type SqlRow = Record<string, unknown>;
@@ -33,14 +34,22 @@ export function pgExecutor(client: pg.ClientBase | pg.Pool, options: { prepare?:
   return {
     async query<Row extends SqlRow>(sql: string, params: readonly unknown[] = []) {
       // A named statement is parsed and planned once per connection, not on every call.
-      const result = options.prepare ? await client.query<Row>({ name: statementName(sql), text: sql, values: [...params] }) : await client.query<Row>(sql, [...params]);
+      const result = await (options.prepare ? client.query<Row>({ name: statementName(sql), text: sql, values: [...params] }) : client.query<Row>(sql, [...params])).catch(unavailable);
       return result.rows;
     },
     async exec(sql: string) {
       // Without parameters node-postgres uses the simple query protocol, which accepts many statements.
-      await client.query(sql);
+      await client.query(sql).catch(unavailable);
     },
   };
+}
+
+/** A lost or refused connection becomes a DatabaseUnavailableError (a 503 at the API); other errors pass unchanged. */
+function unavailable(error: unknown): never {
+  if (isDatabaseUnavailable(error, true) && !(error instanceof DatabaseUnavailableError)) {
+    throw new DatabaseUnavailableError(`PostgreSQL is unreachable: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  throw error;
 }
 
 const statementNames = new Map<string, string>();

@@ -29,6 +29,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/prisma-types.js';
+import { retryWhileDatabaseUnavailable } from '../db/database-outage.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import type { Logger } from '../logging/logger.js';
 import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall, SpendWindow } from '../models/budget-guard.js';
@@ -196,7 +197,10 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
       const settled = await chargeBoth(reservation, listCostMicros);
-      const { inserted } = await recordCall(sql, {
+      // Redis has charged the call by now: a ledger write cut off by a database restart is written
+      // again (it is idempotent) rather than thrown away, which would leave the charge unrecorded
+      // and have a retried job pay for the model once more.
+      const { inserted } = await retryWhileDatabaseUnavailable(() => recordCall(sql, {
         idempotencyKey: reservation.callId,
         projectId,
         userId: options.userId,
@@ -208,7 +212,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
         costMicros: settled.chargedMicros,
         latencyMs,
         createdAt: reservation.reservedAt,
-      });
+      }));
       if (settled.chargedMicros < listCostMicros && settled.status === 'settled') {
         options.logger?.warn('call cost more than the budget had left; the rest is absorbed', {
           projectId,

@@ -9,12 +9,11 @@
 import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { roleInLayout } from '../agents/role-layout.js';
-import { parseAgentOutput } from '../agents/output.js';
-import { SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH } from '../agents/structured-records.js';
-import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
-import { analyzeRequestCached } from '../agents/analysis-cache.js';
-import type { AgentRole, StageNumber } from '../agents/types.js';
-import type { AgentTask, ContextFile } from '../agents/agent-task.js';
+import { checkPlanOutput } from '../agents/plan.js';
+import type { StageNumber } from '../agents/types.js';
+import type { AgentTask } from '../agents/agent-task.js';
+import { originalInstance } from '../verification/repair-plan.js';
+import { answerAgentTask } from './agent-calls.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { markBudgetExhausted } from './budget-exhaustion.js';
@@ -23,8 +22,9 @@ import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
 import { HeldEvents } from './events/held-events.js';
+import { analysisFromWorkspace } from './plan-source.js';
 import { RunCancelledWhileLockingError } from './workspace/file-locks.js';
-import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
+import { checkAgentPaths } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
 export interface AgentJobMeta {
@@ -82,17 +82,20 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     // Another agent's call already found the budget spent: this one is refused like that call was.
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const earlier = snapshot.versions;
-    const context = selectContext(deps, role, snapshot, data.repair?.files ?? []);
+    // The plan the Requirements stage wrote, as this stage found it (the analyser's findings before it exists).
+    const { analysis, plan } = analysisFromWorkspace(project.requirements, snapshot.contents);
     const task: AgentTask = {
       projectId,
       projectName: project.name,
       requirements: project.requirements,
-      analysis: analyzeRequestCached(project.requirements),
+      analysis,
+      ...(plan ? { plan } : {}),
       stage: data.stage as StageNumber,
       agentId: role.id,
       instanceKey,
       subject: data.subject,
-      context,
+      // Filled by answerAgentTask (src/engine/agent-calls.ts) with the map and the files that fit.
+      context: [],
       repair: data.repair,
     };
     // The paths this request's profile gives the role (src/agents/role-layout.ts).
@@ -113,24 +116,23 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       spendCap: deps.spendCap,
       logger: deps.logger,
     });
-    const completion = await deps.models.complete({
-      tier: role.tier,
-      system: renderSystemPrompt(laidOut),
-      prompt: renderPrompt(task),
-      maxOutputTokens: role.maxOutputTokens,
-      task,
-      budget,
-      credentials: await deps.credentials?.forOwner(project.ownerId),
-    });
-    if (completion.stopReason === 'max_tokens') throw new Error(`the model's answer was cut off at ${role.maxOutputTokens} tokens`);
-    for (const change of completion.switches) {
+    // A repair runs an instance again: what others wrote since it last did is worth its attention.
+    const [changed, credentials] = await Promise.all([
+      data.repair ? deps.artifacts.changedSince(projectId, [instanceKey, originalInstance(instanceKey)]).then((paths) => new Set(paths)) : undefined,
+      deps.credentials?.forOwner(project.ownerId),
+    ]);
+    const answer = await answerAgentTask(deps, { role, laidOut, task, snapshot, changed, budget, credentials });
+    for (const change of answer.switches) {
       await held.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
     }
-    const output = parseAgentOutput(completion.text);
+    const output = answer.output;
     checkAgentPaths(
       output.files.map((f) => f.path),
       laidOut.writes,
     );
+    // The plan chooses the later stages' agents: a missing or invalid one fails this attempt (retried), naming the field.
+    // A repair rewrites only the files it was given, so it need not write the plan again.
+    checkPlanOutput(data.repair ? [] : laidOut.produces, output.files);
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
@@ -139,14 +141,14 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     const record = {
       agentRunId: agentRun.id,
       durationMs: Date.now() - started,
-      provider: completion.provider,
-      model: completion.model,
-      inputTokens: completion.usage.inputTokens,
-      outputTokens: completion.usage.outputTokens,
-      switches: completion.switches,
+      provider: answer.provider,
+      model: answer.model,
+      inputTokens: answer.usage.inputTokens,
+      outputTokens: answer.usage.outputTokens,
+      switches: answer.switches,
     };
     const completedEvent = (files: number, conflicts: number) =>
-      ({ type: 'agent.completed', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, files, conflicts, durationMs: record.durationMs, model: completion.model } }) as const;
+      ({ type: 'agent.completed', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, files, conflicts, durationMs: record.durationMs, model: answer.model } }) as const;
     let completedWithWrites = false;
     // When the write completed the run, the completion is announced at once: its script leaves in
     // the same write to the bus as the locks' release.
@@ -170,7 +172,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
         return [];
       }),
     );
-    const usage = { inputTokens: completion.usage.inputTokens, outputTokens: completion.usage.outputTokens };
+    const usage = { inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens };
     if (announcedCompletion) {
       await announcedCompletion;
       return { instanceKey, status: 'completed', written: paths, conflicts: [], ...usage };
@@ -214,30 +216,6 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
 async function currentWorkspace(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, projectId: string): Promise<StageSnapshot> {
   const files = await deps.artifacts.snapshot(projectId);
   return { versions: files.map((f) => ({ path: f.path, version: f.version })), contents: new Map(files.map((f) => [f.path, f.content])) };
-}
-
-/** Records every agent must see whatever else fits: the settled decisions and clarifications. */
-const SETTLED_RECORDS = new Set([SETTLED_DECISIONS_PATH, SETTLED_REQUIREMENTS_PATH]);
-
-/**
- * The files to repair first, then the settled records, then the earlier files this role reads in
- * path order, while the context budget lasts; a file too big for what is left is passed over, not
- * the end of the list (a long document must not hide the decisions after it).
- */
-function selectContext(deps: Pick<EngineDeps, 'limits'>, role: AgentRole, snapshot: StageSnapshot, repairing: readonly string[]): ContextFile[] {
-  const first = new Set(repairing);
-  const readable = snapshot.versions.filter((f) => !first.has(f.path) && isAllowedPath(f.path, role.reads));
-  const wanted = [...snapshot.versions.filter((f) => first.has(f.path)), ...readable.filter((f) => SETTLED_RECORDS.has(f.path)), ...readable.filter((f) => !SETTLED_RECORDS.has(f.path))];
-  const contents = snapshot.contents;
-  const context: ContextFile[] = [];
-  let budget = deps.limits.contextChars;
-  for (const file of wanted) {
-    const content = contents.get(file.path) ?? '';
-    if (content.length > budget) continue;
-    budget -= content.length;
-    context.push({ path: file.path, version: file.version, content });
-  }
-  return context;
 }
 
 async function recordFailure(

@@ -3,6 +3,8 @@
  * `createEngineDeps` wires the production defaults around a Prisma client and a Redis connection.
  */
 import type { Redis } from 'ioredis';
+import type { ModelTier } from '../agents/types.js';
+import { DEFAULT_CONTEXT_WINDOWS } from '../models/model-catalog.js';
 import { DEFAULT_USER_SPEND_CAP_USD } from '../config/env.js';
 import type { PrismaClient } from '../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../db/sql-executor.js';
@@ -20,12 +22,16 @@ import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
 import { ArtifactStore } from './workspace/artifact-store.js';
 import { StageSnapshotCache } from './workspace/stage-snapshot-cache.js';
+import { FileFactsCache } from './context/file-facts.js';
 import { VerificationRecords } from '../verification/verification-records.js';
 import type { VerificationSettings } from '../verification/verification-settings.js';
 
 export interface EngineLimits {
-  /** Characters of earlier artifacts an agent reads as context. */
-  contextChars: number;
+  /**
+   * The context window (tokens) an agent of this tier can count on; its map and files are sized to
+   * it (src/engine/context/). Production: the smallest window of the tier's models (model-catalog.ts).
+   */
+  contextWindow: (tier: ModelTier) => number;
   /** How often an arbitration job waiting for a human checks back. */
   reviewPollMs: number;
 }
@@ -54,6 +60,8 @@ export interface EngineDeps {
   locks: FileLocks;
   artifacts: ArtifactStore;
   snapshots: StageSnapshotCache;
+  /** Each file version's summary and token count, computed once (src/engine/context/file-facts.ts). */
+  fileFacts: FileFactsCache;
   agentRuns: AgentRunRecords;
   stageRuns: StageRunRecords;
   limits: EngineLimits;
@@ -72,8 +80,8 @@ export interface EngineDeps {
 export type StoreDeps = Pick<EngineDeps, 'prisma' | 'sql'>;
 /** The context bus: Redis and its namespace, events, the cancel flag. */
 export type BusDeps = Pick<EngineDeps, 'redis' | 'namespace' | 'events' | 'state'>;
-/** The workspace: versioned files, their locks, the stage snapshot cache. */
-export type WorkspaceDeps = Pick<EngineDeps, 'locks' | 'artifacts' | 'snapshots'>;
+/** The workspace: versioned files, their locks, the stage snapshot cache, the files' facts. */
+export type WorkspaceDeps = Pick<EngineDeps, 'locks' | 'artifacts' | 'snapshots' | 'fileFacts'>;
 /** A run's records: agent runs, stage runs, and the project's lifecycle (its status). */
 export type RunRecordDeps = Pick<EngineDeps, 'agentRuns' | 'stageRuns' | 'lifecycle'>;
 /** Money: model prices and the accounts' spending caps (budgets live on the bus). */
@@ -145,9 +153,10 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     locks: new FileLocks({ redis: input.redis, namespace: input.namespace, leaseMs: input.lockLeaseMs, waitMs: input.lockWaitMs }),
     artifacts,
     snapshots: new StageSnapshotCache(artifacts),
+    fileFacts: new FileFactsCache(),
     agentRuns: new AgentRunRecords(sql),
     stageRuns: new StageRunRecords(sql),
-    limits: { contextChars: 24_000, reviewPollMs: 60_000, ...input.limits },
+    limits: { contextWindow: () => DEFAULT_CONTEXT_WINDOWS.offline, reviewPollMs: 60_000, ...input.limits },
     verifyRuns: input.verifyRuns ?? false,
     verifications: new VerificationRecords(sql),
   };

@@ -16,12 +16,14 @@ import { stageQueueName } from '../agents/stages.js';
 import { PROJECT_QUEUE, queueDefinition, VERIFY_QUEUE, type ProjectJobData, type StageJobData, type VerifyJobData } from '../../queues/job-catalog.js';
 import { jobIds } from './job-ids.js';
 
-export function buildProjectFlow(projectId: string, runId: string, firstStage: number, options: { verify: boolean }): FlowJob {
+export function buildProjectFlow(projectId: string, runId: string, firstStage: number, options: { verify: boolean; reviewPlan?: boolean }): FlowJob {
+  // A run that writes the plan (it starts at Requirements) stops before stage 2 when the plan is to be reviewed.
+  const reviewAt = options.reviewPlan && firstStage === 1 ? 2 : undefined;
   let chain: FlowJob | undefined;
   for (let stage = firstStage; stage <= 10; stage++) {
     const queueName = stageQueueName(stage);
     const definition = queueDefinition(queueName);
-    const data: StageJobData = { projectId, runId, stage, step: 'dispatch' };
+    const data: StageJobData = { projectId, runId, stage, step: 'dispatch', ...(stage === reviewAt ? { reviewPlan: true } : {}) };
     const node: FlowJob = {
       name: definition.jobName,
       queueName,

@@ -7,7 +7,8 @@
  *                          │                       │ ├──fail──→ failed
  *                          │                       │ └──exhaust-budget──→ budget_exhausted
  *   (any active or created) ──cancel──→ cancelled
- *   failed | cancelled | budget_exhausted | verification_failed ──resume──→ queued
+ *                          │                       │ └──await-plan-review──→ awaiting_plan_review (the run ends; the plan may be edited)
+ *   failed | cancelled | budget_exhausted | verification_failed | awaiting_plan_review ──resume──→ queued
  *
  * Every transition is one conditional UPDATE (`WHERE status = ANY(from)`, and the run id when the
  * writer belongs to a run): of two writers racing, exactly one wins, and a late writer of an old
@@ -20,13 +21,13 @@
 import type { SqlExecutor } from '../db/sql-executor.js';
 import type { EventType, NewEvent } from './events/event-schema.js';
 
-export const PROJECT_STATUSES = ['created', 'queued', 'running', 'needs_review', 'completed', 'verification_failed', 'failed', 'cancelled', 'budget_exhausted'] as const;
+export const PROJECT_STATUSES = ['created', 'queued', 'running', 'needs_review', 'completed', 'verification_failed', 'failed', 'cancelled', 'budget_exhausted', 'awaiting_plan_review'] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /** A run is under way: the project holds jobs in the queues. */
 export const ACTIVE_STATUSES: readonly ProjectStatus[] = ['queued', 'running', 'needs_review'];
 /** Stopped short of completion; `resume` starts a new run from the first unfinished step. */
-export const RESUMABLE_STATUSES: readonly ProjectStatus[] = ['failed', 'cancelled', 'budget_exhausted', 'verification_failed'];
+export const RESUMABLE_STATUSES: readonly ProjectStatus[] = ['failed', 'cancelled', 'budget_exhausted', 'verification_failed', 'awaiting_plan_review'];
 
 type Column = 'runId' | 'failureReason' | 'completedAt' | 'currentStage' | 'startedAt';
 
@@ -47,6 +48,7 @@ export const TRANSITIONS = {
   resume: { from: RESUMABLE_STATUSES, to: 'queued', sameRun: false, sets: { runId: '$runId', failureReason: 'NULL', completedAt: 'NULL' }, publishes: 'project.started' },
   'start-stage': { from: ['queued', 'running'], to: 'running', sameRun: true, sets: { currentStage: '$stage', startedAt: `COALESCE("startedAt", ${NOW})` } },
   'pause-for-review': { from: ['queued', 'running'], to: 'needs_review', sameRun: false, sets: { failureReason: '$reason' }, publishes: 'project.needs_review' },
+  'await-plan-review': { from: ['queued', 'running'], to: 'awaiting_plan_review', sameRun: true, sets: { failureReason: 'NULL' }, publishes: 'project.awaiting_plan_review' },
   'resume-from-review': { from: ['needs_review'], to: 'running', sameRun: false, sets: { failureReason: 'NULL' } },
   complete: { from: ['queued', 'running'], to: 'completed', sameRun: true, sets: { completedAt: NOW, currentStage: '10', failureReason: 'NULL' }, publishes: 'project.completed' },
   'complete-unverified': { from: ['queued', 'running'], to: 'verification_failed', sameRun: true, sets: { completedAt: NOW, currentStage: '10', failureReason: '$reason' }, publishes: 'project.verification_failed' },

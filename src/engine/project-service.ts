@@ -72,7 +72,7 @@ export class ProjectService {
     return this.startRun(project, 1, 'enqueue');
   }
 
-  /** Retries a failed, cancelled or budget-exhausted project from its first unfinished stage. */
+  /** Retries a failed, cancelled or budget-exhausted project from its first unfinished stage; continues one awaiting plan review with its (edited) plan. */
   async resume(projectId: string): Promise<{ runId: string; started: boolean }> {
     const project = await this.get(projectId);
     if (ACTIVE.includes(project.status) && project.runId) return { runId: project.runId, started: false };
@@ -95,7 +95,7 @@ export class ProjectService {
         const current = await this.get(project.id);
         return { runId: current.runId ?? runId, started: false };
       }
-      await this.enqueueRun(project.id, runId, firstStage);
+      await this.enqueueRun(project.id, runId, firstStage, (project.options as { reviewPlan?: boolean } | null)?.reviewPlan === true);
     } catch (error) {
       // Claimed but not enqueued (Redis went away between the two): the project must not wait for
       // a run that will never come; it fails, and a resume starts it again.
@@ -107,11 +107,11 @@ export class ProjectService {
     return { runId, started: true };
   }
 
-  private async enqueueRun(projectId: string, runId: string, firstStage: number): Promise<void> {
+  private async enqueueRun(projectId: string, runId: string, firstStage: number, reviewPlan: boolean): Promise<void> {
     await this.deps.state.clearCancelled(projectId);
     // On the context bus before the first agent asks (else the first stage's agents all load it at once).
     await new ProjectBudget(this.deps.redis, projectId, { namespace: this.deps.namespace }).init(await loadBudgetFromDatabase(this.deps.prisma, projectId));
-    await this.deps.queues.flows.add(buildProjectFlow(projectId, runId, firstStage, { verify: this.deps.verifyRuns }));
+    await this.deps.queues.flows.add(buildProjectFlow(projectId, runId, firstStage, { verify: this.deps.verifyRuns, reviewPlan }));
   }
 
   /** Sets the budget (a user raising it after `budget_exhausted`); never below what is spent and reserved. */

@@ -1,8 +1,10 @@
 /**
  * A stage job is a two-step processor (BullMQ's "step job" pattern):
  *
- *   dispatch — select this stage's agents, record them, add one child job per agent (this stage
+ *   dispatch — select this stage's agents from the plan as the workspace holds it now
+ *              (src/engine/plan-source.ts), record them, add one child job per agent (this stage
  *              job as parent), save `step: collect` in the job data, move to waiting-children;
+ *              or, in a run that reviews its plan, stop the run before this stage (awaiting_plan_review);
  *   collect  — resumed once every child (agents and any arbitration jobs they raised) finished:
  *              apply the failure policy, check the declared artifacts exist and every conflict
  *              was settled, persist the stage result, announce it.
@@ -13,15 +15,16 @@
  */
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { getRole, producedPaths } from '../agents/catalog/index.js';
-import { analyzeRequestCached } from '../agents/analysis-cache.js';
+import { InvalidPlanError } from '../agents/plan.js';
 import { roleInLayout } from '../agents/role-layout.js';
 import { selectAgents } from '../agents/selection.js';
 import { getStage } from '../agents/stages.js';
-import type { SelectionOptions } from '../agents/types.js';
+import type { RequestAnalysis, SelectionOptions } from '../agents/types.js';
 import { agentQueueName, ARBITRATION_QUEUE, queueDefinition, type AgentJobData, type ArbitrationJobData, type StageJobData } from '../../queues/job-catalog.js';
 import type { BusDeps, EngineDeps, RunRecordDeps, StageDeps } from './engine-deps.js';
 import { jobIds } from './job-ids.js';
 import { raiseRecordConflicts } from './conflicts/record-disputes.js';
+import { analysisFromWorkspace } from './plan-source.js';
 import { RunCancelledError } from './project-service.js';
 import type { StageProject } from './stage-run-records.js';
 
@@ -46,6 +49,7 @@ export async function runStage(deps: StageDeps, job: Job<StageJobData>, token: s
     throw new UnrecoverableError('the project budget is exhausted');
   }
   if (data.step === 'dispatch') {
+    if (data.reviewPlan) await pauseForPlanReview(deps, data);
     const waiting = await dispatch(deps, job, token, data, project);
     if (waiting) throw new WaitingChildrenError();
   } else if (await job.moveToWaitingChildren(token)) {
@@ -58,9 +62,9 @@ export async function runStage(deps: StageDeps, job: Job<StageJobData>, token: s
 }
 
 /** Returns true when the job now waits for its children. */
-async function dispatch(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, job: Job<StageJobData>, token: string, data: StageJobData, project: StageProject): Promise<boolean> {
+async function dispatch(deps: StageDeps, job: Job<StageJobData>, token: string, data: StageJobData, project: StageProject): Promise<boolean> {
   const { projectId, runId, stage } = data;
-  const plan = selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).filter((a) => a.stage === stage);
+  const plan = selectAgents(await stageAnalysis(deps, data, project), project.options as SelectionOptions).filter((a) => a.stage === stage);
   const planned = plan.map((a) => ({ instanceKey: a.instanceKey, agentId: a.agentId, jobId: jobIds.agent(projectId, runId, a.instanceKey), critical: a.critical }));
   const begun = await deps.stageRuns.begin(projectId, runId, stage, planned);
   const todo = plan.filter((a) => !begun.done.has(a.instanceKey));
@@ -86,7 +90,7 @@ async function dispatch(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger
   return job.moveToWaitingChildren(token);
 }
 
-async function collect(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>, job: Job<StageJobData>, data: StageJobData, project: StageProject): Promise<StageResult> {
+async function collect(deps: StageDeps, job: Job<StageJobData>, data: StageJobData, project: StageProject): Promise<StageResult> {
   const { projectId, stage } = data;
   const stageDef = getStage(stage);
 
@@ -104,9 +108,10 @@ async function collect(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger'
   const { stageRunId, runs, artifactPaths: artifacts, conflicts: raised } = outcome;
   const problems: string[] = [];
   const failed: string[] = [];
+  const analysis = await stageAnalysis(deps, data, project);
   for (const run of runs) {
     const catalogued = getRole(run.agentId);
-    const role = roleInLayout(catalogued, analyzeRequestCached(project.requirements)) ?? catalogued;
+    const role = roleInLayout(catalogued, analysis) ?? catalogued;
     let error = run.status === 'completed' ? undefined : (run.error ?? `ended ${run.status}`);
     if (!error) {
       const missing = producedPaths(role, instanceSubject(run.instanceKey)).filter((p) => !artifacts.has(p));
@@ -128,6 +133,37 @@ async function collect(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger'
   await deps.stageRuns.complete({ stageRunId, succeeded: result.succeeded, failed: failed.length, result: { ...result } });
   await deps.events.publish({ type: 'stage.completed', projectId, data: { ...result, name: stageDef.name } });
   return result;
+}
+
+/**
+ * What this stage's agents are chosen from: the plan in the workspace as the earlier stages left it
+ * (the analyser's findings for stage 1, or without a plan). An invalid plan fails the stage, naming the field.
+ */
+async function stageAnalysis(deps: BusDeps & RunRecordDeps & Pick<EngineDeps, 'snapshots'>, data: StageJobData, project: StageProject): Promise<RequestAnalysis> {
+  const snapshot = await deps.snapshots.get(data.projectId, data.runId, data.stage);
+  try {
+    return analysisFromWorkspace(project.requirements, snapshot.contents).analysis;
+  } catch (error) {
+    if (!(error instanceof InvalidPlanError)) throw error;
+    const reason = `stage ${data.stage} ${getStage(data.stage).name}: ${error.message}`;
+    await deps.stageRuns.stop(data.projectId, data.stage, 'failed', reason);
+    await deps.events.publish({ type: 'stage.failed', projectId: data.projectId, data: { stage: data.stage, reason } });
+    await deps.lifecycle.apply(data.projectId, 'fail', { runId: data.runId, reason, event: { stage: data.stage, reason } });
+    throw new UnrecoverableError(reason);
+  }
+}
+
+/**
+ * The run ends here, before this stage begins: the project waits as awaiting_plan_review, and a
+ * resume (a new run from this stage) continues with the plan as the person left it. The failure
+ * of this stage job ends the run's later stages and root (failParentOnFailure); their `fail`
+ * transition is refused, as the project is no longer running. A redelivered job whose run
+ * already paused finds the transition refused and ends the same way.
+ */
+async function pauseForPlanReview(deps: RunRecordDeps & Pick<EngineDeps, 'logger'>, data: StageJobData): Promise<never> {
+  const paused = await deps.lifecycle.apply(data.projectId, 'await-plan-review', { runId: data.runId, event: { stage: data.stage } });
+  if (paused) deps.logger.info('run paused for plan review', { projectId: data.projectId, runId: data.runId });
+  throw new UnrecoverableError('the run stopped for plan review: read or edit the plan, then resume the project');
 }
 
 /** `component-generator.task-board` → `task-board`; undefined for a single-instance role. */

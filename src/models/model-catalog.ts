@@ -80,3 +80,54 @@ function dedupe(refs: ModelRef[]): ModelRef[] {
     return true;
   });
 }
+
+/**
+ * Context windows in tokens (prompt and answer together), as each provider documents them for
+ * these models: Gemini 2.5 models take 1,048,576 input tokens, Claude 4.x models 200,000. Ollama
+ * answers within its server's context length (OLLAMA_CONTEXT_LENGTH / `num_ctx`) and silently drops
+ * what does not fit: 32,768 assumes a server started with at least that (llama3.2 holds 128k); set
+ * MODEL_CONTEXT_WINDOWS to what the server really runs.
+ * The offline model has no limit of its own; it is given a Claude-sized window so that offline runs
+ * shape their context like real ones.
+ */
+export const DEFAULT_CONTEXT_WINDOWS: Readonly<Record<ProviderName, number>> = {
+  gemini: 1_048_576,
+  anthropic: 200_000,
+  ollama: 32_768,
+  offline: 200_000,
+};
+
+/** What an unknown provider's model is assumed to hold. */
+const FALLBACK_CONTEXT_WINDOW = 8_192;
+
+export type ContextWindowEnv = Partial<Pick<Env, 'MODEL_CONTEXT_WINDOWS' | 'MODEL_CONTEXT_TOKENS'>>;
+
+/** `provider:model=tokens,…` (MODEL_CONTEXT_WINDOWS) → a map keyed by `provider:model`. */
+export function parseContextWindows(list: string | undefined): Map<string, number> {
+  const windows = new Map<string, number>();
+  for (const entry of (list ?? '').split(',')) {
+    const equals = entry.lastIndexOf('=');
+    if (equals <= 0) continue;
+    windows.set(formatModelRef(parseModelRef(entry.slice(0, equals))), Number(entry.slice(equals + 1).trim()));
+  }
+  return windows;
+}
+
+/**
+ * The tokens one call to `ref` may carry: its window (MODEL_CONTEXT_WINDOWS, else the provider's
+ * default), capped by MODEL_CONTEXT_TOKENS when set.
+ */
+export function contextWindowOf(ref: ModelRef, env: ContextWindowEnv = {}): number {
+  const configured = parseContextWindows(env.MODEL_CONTEXT_WINDOWS).get(formatModelRef(ref));
+  const window = configured ?? DEFAULT_CONTEXT_WINDOWS[ref.provider as ProviderName] ?? FALLBACK_CONTEXT_WINDOW;
+  return env.MODEL_CONTEXT_TOKENS === undefined ? window : Math.min(window, env.MODEL_CONTEXT_TOKENS);
+}
+
+/**
+ * The window an agent of this tier can count on: the smallest of the tier's candidates, since the
+ * router may fall back to any of them after the prompt is built.
+ */
+export function tierContextWindow(candidates: readonly ModelRef[], env: ContextWindowEnv = {}): number {
+  const windows = candidates.map((ref) => contextWindowOf(ref, env));
+  return windows.length > 0 ? Math.min(...windows) : contextWindowOf({ provider: 'offline', model: 'offline' }, env);
+}

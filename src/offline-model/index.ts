@@ -15,7 +15,7 @@ import { FRONTEND_PAGE_GENERATORS } from './frontend-pages.js';
 import { FRONTEND_SHELL_GENERATORS } from './frontend-shell.js';
 import { INTEGRATION_GENERATORS } from './integration.js';
 import { PYTHON_GENERATORS } from './python/index.js';
-import { QA_GENERATORS } from './qa.js';
+import { joinReviewParts, QA_GENERATORS } from './qa.js';
 import { REQUIREMENTS_GENERATORS } from './requirements.js';
 import type { RoleGenerator } from './scaffold.js';
 import { layoutOf } from '../agents/role-layout.js';
@@ -40,6 +40,8 @@ export const ROLE_GENERATORS: Readonly<Record<string, RoleGenerator>> = Object.f
 });
 
 export function generateOffline(task: AgentTask): AgentOutput {
+  // A reviewing role's parts are joined; the final validation judges the whole again, from the map.
+  if (task.review?.kind === 'merge' && task.agentId !== 'final-validation-agent') return joinReviewParts(task);
   // A Python program's roles write the Python layout (src/agents/layouts/python-layout.ts).
   const python = layoutOf(task.analysis) === 'python' && Object.hasOwn(PYTHON_GENERATORS, task.agentId) ? PYTHON_GENERATORS[task.agentId] : undefined;
   const generator = python ?? (Object.hasOwn(ROLE_GENERATORS, task.agentId) ? ROLE_GENERATORS[task.agentId] : undefined);

@@ -3,6 +3,7 @@
  * in the agent's context, reported honestly as such: what was looked at, what matched, where.
  */
 import type { AgentTask, ContextFile } from '../agents/agent-task.js';
+import type { AgentOutput } from '../agents/output.js';
 import { bullets, file, output, type RoleGenerator } from './scaffold.js';
 
 interface Finding {
@@ -104,7 +105,8 @@ const performanceAuditAgent: RoleGenerator = (task) => {
 
 const finalValidationAgent: RoleGenerator = (task) => {
   const a = task.analysis;
-  const paths = task.context.map((candidate) => candidate.path);
+  // Presence from the map (every file of the workspace), not from the files shown in full.
+  const paths = task.map?.map((entry) => entry.path) ?? task.context.map((candidate) => candidate.path);
   const has = (pattern: RegExp): boolean => paths.some((path) => pattern.test(path));
   const deliverables: Array<[name: string, required: boolean, present: boolean]> = [
     ['Requirements (docs/requirements/requirements.md)', true, has(/^docs\/requirements\/requirements\.md$/)],
@@ -117,7 +119,11 @@ const finalValidationAgent: RoleGenerator = (task) => {
     ['Dockerfile', true, has(/^Dockerfile$/)],
   ];
   const missing = deliverables.filter(([, required, present]) => required && !present);
-  const placeholders = grep(task.context, /\/\/ zekka:slot /).map((hit) => `${hit.path}:${hit.line} \`${hit.text}\``);
+  const placeholders =
+    task.review?.kind === 'merge'
+      ? // Merging the parts' reports: their placeholder bullets, as they listed them.
+        [...new Set(grep(task.context, /^- .*\/\/ zekka:slot /).map((hit) => hit.text.slice(2)))]
+      : grep(task.context, /\/\/ zekka:slot /).map((hit) => `${hit.path}:${hit.line} \`${hit.text}\``);
   const verdict = missing.length === 0 ? 'PASS' : 'FAIL';
   return output(`Final validation: ${verdict} (${missing.length} required deliverables missing, ${placeholders.length} unfilled placeholders).`, [
     file(task, 'docs/qa/final-validation.md', [
@@ -137,6 +143,23 @@ const finalValidationAgent: RoleGenerator = (task) => {
     ]),
   ]);
 };
+
+/**
+ * The merge call of a reviewing role judged in parts (src/engine/agent-calls.ts): the offline model
+ * does not summarise, it joins the parts' reports in order, each under its part's heading.
+ */
+export function joinReviewParts(task: AgentTask): AgentOutput {
+  const byReport = new Map<string, string[]>();
+  for (const part of task.context) {
+    const at = part.path.indexOf(' (part ');
+    const report = at === -1 ? part.path : part.path.slice(0, at);
+    byReport.set(report, [...(byReport.get(report) ?? []), `## ${part.path.slice(report.length).trim().replace(/^\(|\)$/g, '')}`, '', part.content]);
+  }
+  return output(
+    `Joined the reports of ${task.context.length} parts.`,
+    [...byReport].map(([path, lines]) => file(task, path, [`# ${task.analysis.title}: ${task.agentId}, ${task.review?.kind === 'merge' ? task.review.parts : 0} parts joined`, '', ...lines])),
+  );
+}
 
 export const QA_GENERATORS: Record<string, RoleGenerator> = {
   'code-review-agent': codeReviewAgent,

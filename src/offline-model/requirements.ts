@@ -1,10 +1,12 @@
 /** Offline generators of stage 1, Requirements Analysis. */
 import { outlineRequest } from '../agents/request-analysis.js';
 import type { AgentTask } from '../agents/agent-task.js';
-import { contradictionRecord } from './contradictions.js';
+import { PLAN_PATH } from '../agents/plan.js';
+import { planFromRequest } from '../agents/plan-from-request.js';
+import { contradictionRecord, findContradictions } from './contradictions.js';
 import { acceptanceCriteria, openQuestions, statedRequirements } from './criteria.js';
 import { domainModel, type EntityModel } from './domain.js';
-import { bullets, file, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
+import { bullets, file, jsonFile, output, slugOf, subjectName, type RoleGenerator } from './scaffold.js';
 
 function fieldList(entity: EntityModel): string {
   const fields = [
@@ -67,6 +69,8 @@ const requirementsParser: RoleGenerator = (task) => {
       '',
       ...bullets(openQuestions(a, task.requirements)),
     ]),
+    // The plan the later stages are chosen from: the deterministic analyser's, through the same path a model's plan takes.
+    jsonFile(task, PLAN_PATH, planFromRequest(task.requirements, findContradictions(task.requirements))),
   ]);
 };
 

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { spendCapConfig } from '../economics/user-spend.js';
 import { createPriceTable } from '../economics/pricing.js';
 import { createModelRouter } from '../models/router/create-router.js';
+import { tierContextWindow } from '../models/model-catalog.js';
 import { OfflineProvider } from '../offline-model/offline-provider.js';
 import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
 import { parseKeyring, ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
@@ -52,12 +53,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env: Env = { ...parsed, JWT_SECRET: await resolveJwtSecret(parsed, options.jwtSecret) };
   const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL, service: options.service });
   const shutdown = new ShutdownManager({ logger, onExit: options.onExit });
+  // Workers and arbitrators wait out a PostgreSQL restart (their jobs resume where they were);
+  // the API answers 503 at once instead of holding requests, and gives up on a silent host sooner.
+  const waitsOutOutages = options.service === 'worker' || options.service === 'arbitrator';
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.ZEKKA_DATA_DIR,
     allowEmbedded: options.allowEmbedded,
     migrate: options.allowEmbedded && !env.DATABASE_URL,
     logger,
+    poolSize: env.DATABASE_POOL_SIZE,
+    outageWaitMs: waitsOutOutages ? env.DATABASE_OUTAGE_WAIT_MS : 0,
+    connectTimeoutMs: options.service === 'api' ? 3_000 : undefined,
   });
   await refuseUnmigrated(database, env.DATABASE_URL);
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
@@ -66,7 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast, logger });
   const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true, logger });
   const prices = createPriceTable(env.MODEL_PRICES);
-  const { router: models } = createModelRouter({
+  const { router: models, catalog } = createModelRouter({
     env,
     redis: bus,
     price: (ref, usage) => prices.costMicros(ref.model, usage, ref.provider),
@@ -91,6 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockLeaseMs: env.FILE_LOCK_LEASE_MS,
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
     verifyRuns: env.VERIFY_SOFTWARE,
+    limits: { contextWindow: (tier) => tierContextWindow(catalog[tier], env) },
   });
   return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }

@@ -14,12 +14,12 @@
  * failed after its repairs ends `verification_failed`, never a plain `completed`.
  */
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import { analyzeRequestCached } from '../agents/analysis-cache.js';
 import { selectAgents } from '../agents/selection.js';
 import type { SelectionOptions } from '../agents/types.js';
 import { agentQueueName, queueDefinition, type AgentJobData, type VerifyJobData } from '../../queues/job-catalog.js';
 import type { BusDeps, EngineDeps, RunRecordDeps, StoreDeps, VerifyDeps, WorkspaceDeps } from '../engine/engine-deps.js';
 import { jobIds } from '../engine/job-ids.js';
+import { analysisFromWorkspace } from '../engine/plan-source.js';
 import { RunCancelledError } from '../engine/project-service.js';
 import { chooseProfile } from './choose-profile.js';
 import { planRepairTasks } from './repair-plan.js';
@@ -120,7 +120,8 @@ async function addRepairs(
   const round = data.round + 1;
   // The subject each author worked on, as selection gave it (the instance key holds only its slug).
   const project = await deps.stageRuns.project(projectId);
-  const subjects = new Map(selectAgents(analyzeRequestCached(project.requirements), project.options as SelectionOptions).map((a) => [a.instanceKey, a.subject]));
+  const { analysis } = analysisFromWorkspace(project.requirements, new Map(snapshot.map((file) => [file.path, file.content])));
+  const subjects = new Map(selectAgents(analysis, project.options as SelectionOptions).map((a) => [a.instanceKey, a.subject]));
   const planned = tasks.flatMap((task) => {
     const role = roles.get(task.author);
     if (!role) return [];

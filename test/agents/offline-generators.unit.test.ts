@@ -82,7 +82,7 @@ describe('offline model: role generators', () => {
       it('starts every file it creates with the offline marker; JSON only as structured records and manifests, marked in $comment', () => {
         for (const [path, file] of workspace.files) {
           if (path.endsWith('.json')) {
-            expect(path).to.match(/^docs\/(architecture\/decisions|requirements\/contradictions)\/[a-z-]+\.json$|^(package|tsconfig)\.json$/);
+            expect(path).to.match(/^docs\/(architecture\/decisions|requirements\/contradictions)\/[a-z-]+\.json$|^(package|tsconfig)\.json$|^docs\/plan\.json$/);
             expect((JSON.parse(file.content) as { $comment?: string }).$comment, path).to.match(MARKER);
             continue;
           }

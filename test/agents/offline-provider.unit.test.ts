@@ -34,7 +34,7 @@ describe('offline model: provider', () => {
     expect(first.usage).to.deep.equal({ inputTokens: Math.ceil('You are a test.Build it.'.length / 4), outputTokens: Math.ceil(first.text.length / 4) });
     expect(estimateTokens('12345')).to.equal(2);
     const output = parseAgentOutput(first.text);
-    expect(output.files.map((file) => file.path)).to.deep.equal(['docs/requirements/requirements.md']);
+    expect(output.files.map((file) => file.path)).to.deep.equal(['docs/requirements/requirements.md', 'docs/plan.json']);
     expect(output.files[0]?.content).to.include('Team Todo').and.include('**Task** (core)').and.include('sendgrid');
     const other = await provider.complete(request('risk-analyzer'));
     expect(other.text).to.not.equal(first.text);

@@ -80,6 +80,18 @@ describe('api/auth', function () {
     expect((await api.request('GET', '/api/auth/me', { token: user.token })).status).to.equal(200);
   });
 
+  it('refuses a token once it expires, though it was accepted (and remembered as verified) before', async () => {
+    const user = await api.user();
+    // exp has a resolution of one second: a token for 2 s expires 1–2 s from now.
+    const token = forge({}, { subject: user.id, expiresIn: 2 });
+    expect((await api.request('GET', '/api/auth/me', { token })).status).to.equal(200);
+    expect((await api.request('GET', '/api/auth/me', { token })).status).to.equal(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const late = await api.request('GET', '/api/auth/me', { token });
+    expect(late.status).to.equal(401);
+    expect(late.headers.get('www-authenticate')).to.match(/^Bearer/);
+  });
+
   it('creates API keys shown once, accepts them as X-API-Key or Bearer, and refuses them once revoked', async () => {
     const user = await api.user();
     const created = await api.request('POST', '/api/auth/api-keys', { token: user.token, body: { name: 'ci' } });

@@ -90,6 +90,9 @@ describe('engine: the project lifecycle', function () {
         'failed --resume--> queued',
         'cancelled --resume--> queued',
         'budget_exhausted --resume--> queued',
+        'queued --await-plan-review--> awaiting_plan_review',
+        'running --await-plan-review--> awaiting_plan_review',
+        'awaiting_plan_review --resume--> queued',
       ].sort(),
     );
   });

@@ -64,6 +64,8 @@ export interface HarnessOptions {
   database?: Database;
   /** The model name each tier's calls are priced as (default `offline-<tier>`, free). */
   modelForTier?: (tier: ModelTier) => string;
+  /** The context window (tokens) of each tier's model; default: the offline model's. */
+  contextWindow?: (tier: ModelTier) => number;
   /** Replaces the scripted single-provider router (e.g. a TieredRouter over fake provider servers). */
   models?: ModelRouter;
   /** Project owners' own provider keys; none by default. */
@@ -100,7 +102,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     logger: options.logger ?? silentLogger,
     models: options.models ?? new SingleProviderRouter(provider, options.modelForTier),
     credentials: options.credentials,
-    limits: { reviewPollMs: options.reviewPollMs ?? 60_000 },
+    limits: { reviewPollMs: options.reviewPollMs ?? 60_000, ...(options.contextWindow ? { contextWindow: options.contextWindow } : {}) },
     verifyRuns: options.verification !== undefined,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });

@@ -109,4 +109,16 @@ describe('file locks and the artifact store', () => {
     expect(second).to.deep.equal({ outcomes: [{ kind: 'moved', currentVersion: 1, currentContent: 'by writer.clean' }], completed: false });
     expect(await database.prisma.agentRun.findUniqueOrThrow({ where: { id: clashing.id } })).to.include({ status: 'running', durationMs: null, model: null });
   });
+
+  it('lists the files others changed since an instance last wrote (what a repair looks at again)', async () => {
+    const store = new ArtifactStore(database.prisma);
+    const write = (path: string, author: string, content: string, baseVersion: number | null) => store.write({ projectId, path, author, stage: 4, content, baseVersion, fenceToken: 100 });
+    expect(await store.changedSince(projectId, ['route-creator']), 'never wrote: nothing').to.deep.equal([]);
+    await write('since/before.ts', 'other', 'older', null);
+    await write('since/mine.ts', 'route-creator', 'mine', null);
+    await write('since/after.ts', 'other', 'newer', null);
+    await write('since/mine.ts', 'route-creator.r1-repair-1', 'my repair', 1);
+    expect(await store.changedSince(projectId, ['route-creator'])).to.deep.equal(['since/after.ts', 'since/mine.ts']);
+    expect(await store.changedSince(projectId, ['route-creator.r1-repair-1', 'route-creator'])).to.deep.equal([]);
+  });
 });

@@ -11,7 +11,7 @@ export interface Money {
   usd: number;
 }
 
-export type ProjectStatus = 'created' | 'queued' | 'running' | 'needs_review' | 'completed' | 'verification_failed' | 'failed' | 'cancelled' | 'budget_exhausted';
+export type ProjectStatus = 'created' | 'queued' | 'running' | 'needs_review' | 'completed' | 'verification_failed' | 'failed' | 'cancelled' | 'budget_exhausted' | 'awaiting_plan_review';
 
 export interface Project {
   id: string;

@@ -1,4 +1,5 @@
 /** Stage 1, Requirements Analysis: turn the written request into requirements, stories and risks. */
+import { PLAN_PATH } from '../plan.js';
 import type { AgentRole } from '../types.js';
 
 export const REQUIREMENTS_ROLES: AgentRole[] = [
@@ -7,13 +8,13 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     stage: 1,
     name: 'Requirements Parser',
     systemPrompt:
-      'You are a requirements analyst. Read the software request and write docs/requirements/requirements.md: the goal in one paragraph, the entities with their fields, the pages, the functional and non-functional requirements as numbered items, and the integrations it names. ' +
+      'You are a requirements analyst. Read the software request and write docs/requirements/requirements.md: the goal in one paragraph, the entities with their fields, the pages, the functional and non-functional requirements as numbered items, and the integrations it names; and write the plan the later stages are chosen from, docs/plan.json. ' +
       'Record only what the request says or directly implies; list every ambiguity under "Open questions" instead of guessing.',
     tier: 'premium',
     critical: true,
-    writes: ['docs/requirements/requirements.md', 'docs/requirements/contradictions/requirements-parser.json'],
+    writes: ['docs/requirements/requirements.md', PLAN_PATH, 'docs/requirements/contradictions/requirements-parser.json'],
     reads: [],
-    produces: ['docs/requirements/requirements.md'],
+    produces: ['docs/requirements/requirements.md', PLAN_PATH],
     select: {},
     instances: 'single',
     maxOutputTokens: 4096,

@@ -16,6 +16,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/code-review.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
   {
@@ -32,6 +33,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/security-audit.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
   {
@@ -48,6 +50,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/performance-audit.md'],
     select: { minSize: 'medium' },
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 3072,
   },
   {
@@ -56,7 +59,7 @@ export const QA_ROLES: AgentRole[] = [
     name: 'Final Validation Agent',
     systemPrompt:
       'You decide whether the project is complete. Write docs/qa/final-validation.md: each required deliverable (requirements, schema, API, web client when requested, tests, documentation, deployment files) with present or missing, any placeholder left unfilled, and a final verdict of PASS or FAIL with the reasons. ' +
-      'A single missing required deliverable means FAIL.',
+      'A single missing required deliverable means FAIL. A file is present when the workspace map lists it, whether or not its content is shown to you: never report a listed file as missing.',
     tier: 'premium',
     critical: true,
     writes: ['docs/qa/final-validation.md'],
@@ -64,6 +67,7 @@ export const QA_ROLES: AgentRole[] = [
     produces: ['docs/qa/final-validation.md'],
     select: {},
     instances: 'single',
+    reviews: true,
     maxOutputTokens: 4096,
   },
 ];

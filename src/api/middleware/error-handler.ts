@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, NotFoundError } from '../../errors/app-error.js';
+import { isDatabaseUnavailable } from '../../db/database-outage.js';
 import type { Logger } from '../../logging/logger.js';
 import { isRedisUnavailable } from '../../redis/connection.js';
 import { ServiceUnavailableError } from '../../errors/app-error.js';
@@ -47,6 +48,8 @@ const CODE_BY_STATUS: Record<number, string> = { 400: 'bad_request', 404: 'not_f
 
 /** Sorts any thrown value into a status, a stable code and a detail safe to show. */
 export function classify(error: unknown): Classified {
+  // Before AppError: Prisma's and node-postgres's own errors are not AppErrors, a DatabaseUnavailableError is.
+  if (isDatabaseUnavailable(error)) return { status: 503, code: 'database_unavailable', detail: 'the database (PostgreSQL) is unreachable; try again shortly', headers: { 'Retry-After': '5' } };
   if (error instanceof RequestValidationError) return { status: 400, code: error.code, detail: error.message, errors: error.errors };
   if (error instanceof AppError) {
     if (error.status < 500 || error instanceof ServiceUnavailableError) {

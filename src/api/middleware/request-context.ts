@@ -29,11 +29,14 @@ export function requestContext(logger: Logger): RequestHandler {
     const requestId = incoming && SANE_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.http('request', { correlationId: requestId, method: req.method, route: routeOf(req, res), status: res.statusCode, ms: Math.round(ms * 10) / 10 });
-    });
+    // Most deployments log at `info`: then the access line is not even built.
+    if (logger.isLevelEnabled('http')) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.http('request', { correlationId: requestId, method: req.method, route: routeOf(req, res), status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      });
+    }
     withCorrelation(requestId, () => next());
   };
 }

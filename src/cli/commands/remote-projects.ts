@@ -38,17 +38,20 @@ async function followToEnd(remote: Remote, project: ProjectView): Promise<void> 
   if (end === 'project.needs_review') {
     process.stderr.write(`zekka: the project waits for a person to settle a conflict: zekka conflicts ${project.id} shows it and how to answer; follow it again afterwards\n`);
   }
+  if (end === 'project.awaiting_plan_review') {
+    process.stderr.write(`zekka: the plan awaits review: zekka plan show ${project.id} prints it, zekka plan edit ${project.id} <file> saves an edit; zekka start ${project.id} continues\n`);
+  }
   if (end === 'project.verification_failed') {
     process.stderr.write(`zekka: the software did not pass its own checks: accept it as it is with zekka accept ${project.id}, or repair again with zekka start ${project.id}\n`);
   }
   process.exitCode = end === 'project.completed' ? 0 : 1;
 }
 
-async function submit(requestFile: string, options: RemoteOptions & { name?: string; budget?: number; follow?: boolean }): Promise<void> {
+async function submit(requestFile: string, options: RemoteOptions & { name?: string; budget?: number; follow?: boolean; reviewPlan?: boolean }): Promise<void> {
   const requirements = await readRequestFile(requestFile);
   const remote = await openRemote(options);
   const name = options.name ?? requestTitle(requirements, requestFile);
-  const project = await remote.client.json<ProjectView>('POST', '/api/projects', { body: { name, requirements, budgetUsd: options.budget } });
+  const project = await remote.client.json<ProjectView>('POST', '/api/projects', { body: { name, requirements, budgetUsd: options.budget, ...(options.reviewPlan ? { options: { reviewPlan: true } } : {}) } });
   await remote.client.json('POST', projectPath(project.id, '/execute'));
   out(`submitted ${project.id} (${project.name}), budget ${money(project.budget)}`);
   if (options.follow) return followToEnd(remote, project);
@@ -134,6 +137,7 @@ export function registerRemoteProjectCommands(program: Command): void {
       .argument('<request>', 'a markdown file with the software request')
       .option('--name <name>', "the project's name (default: the request's first heading)")
       .option('--budget <usd>', 'budget in US dollars (default: the server’s)', parseBudgetUsd)
+      .option('--review-plan', 'stop after the Requirements stage so the plan can be read and edited (zekka plan); zekka start continues')
       .option('--follow', FOLLOW_OPTION_HELP),
   ).action(submit);
   projectCommand(program, 'follow', 'show a project’s progress live until it ends; exit code 0 only when it completed').action(follow);

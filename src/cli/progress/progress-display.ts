@@ -105,6 +105,7 @@ export class ProgressDisplay {
     const lines: Partial<Record<ProjectEvent['type'], string>> = {
       'project.started': `▶ run ${String(event.data.runId)} started from stage ${String(event.data.fromStage)}`,
       'project.needs_review': `⏸ needs review: ${reason}`,
+      'project.awaiting_plan_review': '⏸ the plan awaits review (zekka plan show / edit), then zekka start',
       'project.failed': `✖ project failed: ${reason}`,
       'project.budget_exhausted': `✖ budget exhausted: ${reason}`,
       'project.cancelled': '✖ project cancelled',

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'project.budget_exhausted',
   'project.needs_review',
   'project.verification_failed',
+  'project.awaiting_plan_review',
   'stage.started',
   'stage.completed',
   'stage.failed',
@@ -46,4 +47,4 @@ export type ProjectEvent = z.infer<typeof eventSchema>;
 export type NewEvent = { type: EventType; projectId: string; data?: Record<string, unknown> };
 
 /** The statuses a project can end in, with the event announcing each. */
-export const TERMINAL_EVENTS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.verification_failed'];
+export const TERMINAL_EVENTS: readonly EventType[] = ['project.completed', 'project.failed', 'project.cancelled', 'project.budget_exhausted', 'project.verification_failed', 'project.awaiting_plan_review'];

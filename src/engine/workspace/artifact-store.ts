@@ -87,6 +87,26 @@ export class ArtifactStore {
     return { versions, contents: new Map(rows.map((r) => [r.path, r.content])) };
   }
 
+  /**
+   * The files others changed since these authors last wrote: each file whose current version another
+   * author wrote after the authors' newest version (none when they never wrote). What a repeated
+   * instance (a repair) should look at again.
+   */
+  async changedSince(projectId: string, authors: readonly string[]): Promise<string[]> {
+    const rows = await this.sql.query<{ path: string }>(
+      `WITH mine AS (
+         SELECT max(w."createdAt") AS at FROM "ArtifactVersion" w JOIN "Artifact" b ON b."id" = w."artifactId"
+          WHERE b."projectId" = $1::uuid AND w."author" = ANY($2::text[])
+       )
+       SELECT a."path" FROM "Artifact" a
+         JOIN "ArtifactVersion" v ON v."artifactId" = a."id" AND v."version" = a."currentVersion"
+         CROSS JOIN mine
+        WHERE a."projectId" = $1::uuid AND v."author" <> ALL($2::text[]) AND v."createdAt" > mine.at`,
+      [projectId, authors],
+    );
+    return rows.map((row) => row.path).sort((a, b) => a.localeCompare(b));
+  }
+
   async current(projectId: string, path: string): Promise<{ version: number; content: string } | undefined> {
     const rows = await this.sql.query<{ version: number; content: string }>(
       `SELECT a."currentVersion" AS version, v."content"

@@ -13,7 +13,7 @@ import { useErrorMessage } from './use-api-data.js';
 import { useForm } from './use-form.js';
 
 const CANCELLABLE: readonly ProjectStatus[] = ['created', 'queued', 'running', 'needs_review'];
-const STARTABLE: readonly ProjectStatus[] = ['created', 'failed', 'cancelled', 'budget_exhausted', 'verification_failed'];
+const STARTABLE: readonly ProjectStatus[] = ['created', 'failed', 'cancelled', 'budget_exhausted', 'verification_failed', 'awaiting_plan_review'];
 
 export function ProjectActions({ project, onChanged }: { project: ProjectDetail; onChanged: () => void }) {
   const { session } = useSession();

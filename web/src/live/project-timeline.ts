@@ -126,6 +126,7 @@ const PROJECT_STATUS: Partial<Record<ProjectEvent['type'], { status: ProjectStat
   'project.cancelled': { status: 'cancelled', say: 'Project cancelled' },
   'project.budget_exhausted': { status: 'budget_exhausted', say: 'Budget exhausted: raise it and resume' },
   'project.needs_review': { status: 'needs_review', say: 'A conflict needs a person to review it' },
+  'project.awaiting_plan_review': { status: 'awaiting_plan_review', say: 'The plan awaits review: edit it if needed, then resume' },
   'project.verification_failed': { status: 'verification_failed', say: 'The software did not pass its own checks: accept it, or resume to repair it again' },
 };
 

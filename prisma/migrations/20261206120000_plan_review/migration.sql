@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ProjectStatus" ADD VALUE 'awaiting_plan_review' AFTER 'budget_exhausted';
