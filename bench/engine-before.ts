@@ -41,6 +41,14 @@ export const BEFORE: Before[] = [
     oneWorker: cost(6.5, 3.2, 2.3, 1.0, 864),
     twoWorkers: cost(7.7, 4.2, 2.5, 1.0, 1439),
   },
+  {
+    // `npm run bench:engine -- --no-profile` on main@7f3d126 (with the context, planning and api-perf
+    // merges, whose token counting adds node CPU per agent), 2026-12-06 14:20 UTC, load average 5.0 → 5.8.
+    label: 'main@7f3d126, 2026-12-06, load 5-6',
+    raw: cost(0.6, 0.3, 0, 0.3, 73),
+    oneWorker: cost(10.5, 6.2, 2.7, 1.6, 837),
+    twoWorkers: cost(9.4, 5.9, 2.4, 1.1, 990),
+  },
 ];
 
 /** Round trips per agent job in the in-process profile (`--profile-only`) on main@8900a0b, 2026-12-06: counts, not timings, so load does not move them. */
