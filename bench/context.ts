@@ -12,7 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { getRole } from '../src/agents/catalog/index.js';
 import { analyzeRequest } from '../src/agents/request-analysis.js';
 import { selectAgents } from '../src/agents/selection.js';
-import { renderContext, renderSystemPrompt } from '../src/agents/prompt.js';
+import { renderSystemPrompt, renderWorkspaceMap } from '../src/agents/prompt.js';
+import { blocksText } from '../src/models/provider.js';
 import { contentBudget } from '../src/engine/context/context-budget.js';
 import { planContext, workspaceMap } from '../src/engine/context/context-plan.js';
 import { FileFactsCache } from '../src/engine/context/file-facts.js';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const baselineMs = baseline.ms / rounds;
   console.log(`plan one agent's context: cold ${cold.ms.toFixed(1)} ms (every file summarised and counted), warm ${warmMs.toFixed(2)} ms; old character loop ${baselineMs.toFixed(2)} ms (ratio ${(warmMs / baselineMs).toFixed(1)}x)`);
   const map = workspaceMap(input(0));
-  console.log(`workspace map: ${map.length} lines, ${counter.count(renderContext({ map, context: [] }))} tokens`);
+  console.log(`workspace map: ${map.length} lines, ${counter.count(renderWorkspaceMap(map))} tokens`);
 
   let seesAllNow = 0;
   let seesAllBefore = 0;
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   for (const id of roles) {
     const role = getRole(id);
     const readable = paths.filter((path) => isAllowedPath(path, role.reads));
-    const budgetTokens = contentBudget({ windowTokens: 200_000, systemTokens: counter.count(renderSystemPrompt(role)), frameTokens: counter.count(requirements) + counter.count(renderContext({ map, context: [] })), maxOutputTokens: role.maxOutputTokens });
+    const budgetTokens = contentBudget({ windowTokens: 200_000, systemTokens: 0, frameTokens: counter.count(blocksText(renderSystemPrompt(role, { projectName: 'todo', requirements, map, context: [] }))), maxOutputTokens: role.maxOutputTokens });
     const shown = new Set(planContext({ ...input(budgetTokens), reads: role.reads, writes: role.writes, reviews: role.reviews === true }).batches.flat().map((file) => file.path));
     if (readable.every((path) => shown.has(path))) seesAllNow += 1;
     let budget = OLD_CONTEXT_CHARS;
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   console.log(`roles that see every file they read (200k window): ${seesAllNow} of ${roles.length} now, ${seesAllBefore} of ${roles.length} with the old ${OLD_CONTEXT_CHARS}-char cut`);
 
   for (const window of [200_000, 64_000, 32_000]) {
-    const budgetTokens = contentBudget({ windowTokens: window, systemTokens: counter.count(renderSystemPrompt(validation)), frameTokens: counter.count(requirements) + counter.count(renderContext({ map, context: [] })) + 100, maxOutputTokens: validation.maxOutputTokens });
+    const budgetTokens = contentBudget({ windowTokens: window, systemTokens: 0, frameTokens: counter.count(blocksText(renderSystemPrompt(validation, { projectName: 'todo', requirements, map, context: [] }))) + 100, maxOutputTokens: validation.maxOutputTokens });
     const planned = planContext(input(budgetTokens));
     const shown = new Set(planned.batches.flat().map((file) => file.path));
     const calls = planned.batches.length === 1 ? 1 : planned.batches.length + 1;

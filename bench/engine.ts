@@ -10,6 +10,9 @@
  * are removed at the end, on failure and on Ctrl-C too. `--profile` (or a missed target) adds an
  * in-process profile of one project: SQL statements and Redis commands per job kind, time per stage;
  * `--profile-only` runs just that (a quick look while changing the engine).
+ *   4. the latency scenario (bench/latency-scenario.ts): model calls of 2 s, one project alone, then
+ *      BENCH_LATENCY_PROJECTS (default 200) at once on BENCH_LATENCY_WORKERS (default 2) workers;
+ *      `--latency-only` runs just that, `--no-latency` skips it.
  */
 import { cpus, loadavg } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -30,6 +33,7 @@ import { stopAllWorkers, startWorker } from './worker-children.js';
 import { runProfile } from './profile.js';
 import { BENCH_OPTIONS, BENCH_REQUEST } from './engine-request.js';
 import { BEFORE_PROFILE_LINE, beforeAndNow, costOf } from './engine-before.js';
+import { latencyReport, runLatencyScenario } from './latency-scenario.js';
 
 const WARMUP = 1;
 const SEQUENTIAL = 20;
@@ -43,6 +47,11 @@ const MEMORY_SLACK = 2 * 1024 * 1024;
 /** The whole bench stays under ~5 minutes: the optional profile is skipped past this point. */
 const PROFILE_DEADLINE_MS = 240_000;
 const benchStarted = performance.now();
+/** The latency scenario (bench/latency-scenario.ts): projects at once, worker processes, model latency. */
+const LATENCY_PROJECTS = Number(process.env.BENCH_LATENCY_PROJECTS ?? 200);
+const LATENCY_WORKERS = Number(process.env.BENCH_LATENCY_WORKERS ?? 2);
+const LATENCY_MS = 2_000;
+const TARGET_LATENCY_RATIO = 1.25;
 
 const env = describeEnvironment();
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -133,14 +142,21 @@ async function main(): Promise<void> {
       return;
     }
 
-    out('running baseline (raw BullMQ, concurrency 50 per queue, one process)…');
-    const baseline = await runBaseline({ redisUrl: env.redisUrl, prefix: env.prefix, warmup: 3, sequential: SEQUENTIAL, concurrent: CONCURRENT, memory });
-
     database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 5 });
     redis = createRedis({ url: env.redisUrl, name: 'zekka:bench:producer' });
     deps = createEngineDeps({ prisma: database.prisma, sql: database.sql, redis, prefix: env.prefix, namespace: env.namespace, logger: silentLogger, models: new SingleProviderRouter(new OfflineProvider({ latencyMs: 0 })) });
     const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
     const bench: EngineBench = { deps, redis, projects: new ProjectService(deps, 1_000), ownerId: owner.id, request: BENCH_REQUEST, options: BENCH_OPTIONS, agentsPerProject: plan.length };
+    const latencyScenario = async (): Promise<void> => {
+      const figures = await runLatencyScenario({ env, bench, plan, projects: LATENCY_PROJECTS, workers: LATENCY_WORKERS, latencyMs: LATENCY_MS, out });
+      out();
+      for (const line of latencyReport(figures, TARGET_LATENCY_RATIO)) out(line);
+      out(`  load average now ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
+    };
+    if (process.argv.includes('--latency-only')) return await latencyScenario();
+
+    out('running baseline (raw BullMQ, concurrency 50 per queue, one process)…');
+    const baseline = await runBaseline({ redisUrl: env.redisUrl, prefix: env.prefix, warmup: 3, sequential: SEQUENTIAL, concurrent: CONCURRENT, memory });
 
     const engine: LoadFigures[] = [];
     for (const count of [1, 2]) {
@@ -207,6 +223,10 @@ async function main(): Promise<void> {
     out(`  retention: queue.clean(0, 0, 'completed'|'failed') on all ${QUEUES.length} queues removed ${cleanedUp.jobs} finished jobs — what removeOnComplete {age: 3600 s} and removeOnFail {age: 24 h} do once the jobs reach that age —`);
     out(`  and ${cleanedUp.projectKeys} project keys were unlinked (event streams, sequences, state, agents, locks; their TTL is 7 days). Left after that: each queue's own`);
     out(`  event stream (BullMQ's 'events' stream, trimmed only by its maxLenEvents cap, default ~10,000 entries per queue, not by job retention) and queue meta keys.`);
+    if (!process.argv.includes('--no-latency')) {
+      out();
+      await latencyScenario();
+    }
     const missed = p50 > TARGET_P50_MS || jobsPerSec < TARGET_AGENT_JOBS_PER_SEC;
     const wanted = process.argv.includes('--profile') || (missed && !process.argv.includes('--no-profile'));
     const elapsed = performance.now() - benchStarted;

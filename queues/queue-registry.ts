@@ -16,7 +16,8 @@ export class QueueRegistry {
   readonly flows: FlowProducer;
 
   constructor(
-    private readonly connection: Redis,
+    /** The producers' connection (also read by src/engine/fair-share.ts for the queues' heads). */
+    readonly connection: Redis,
     readonly prefix: string,
     private readonly logger: Pick<Logger, 'warn'>,
   ) {

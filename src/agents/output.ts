@@ -14,6 +14,28 @@ export const agentOutputSchema = z.object({
 
 export type AgentOutput = z.infer<typeof agentOutputSchema>;
 
+/** A JSON answer a provider is held to by its own mechanism (tool input schema, response schema, format). */
+export interface OutputContract {
+  /** A tool name for providers that take the contract as a tool (letters, digits, `_`). */
+  name: string;
+  description: string;
+  /** JSON Schema of the answer (an object). */
+  schema: Record<string, unknown>;
+}
+
+/** The agents' file contract as a JSON Schema, for the providers' structured output. */
+export const AGENT_OUTPUT_CONTRACT: OutputContract = {
+  name: 'write_files',
+  description: 'Write the files of your answer: a short summary and every file in full.',
+  schema: jsonSchemaOf(agentOutputSchema),
+};
+
+/** A zod schema as plain JSON Schema, without the `$schema` tag some providers refuse. */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _tag, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return rest;
+}
+
 export const OUTPUT_INSTRUCTIONS =
   'Answer with one JSON object and nothing else: {"summary": string, "files": [{"path": string, "content": string}]}. ' +
   'Paths are relative to the project root, use forward slashes, and must be within the paths you may write.';

@@ -76,7 +76,10 @@ export interface AgentRole {
   produces: string[];
   select: SelectionRule;
   instances: InstanceRule;
-  /** Upper bound for the model's answer. */
+  /**
+   * Upper bound for one model call's answer, sized to what the role writes (a config file 4k, documents
+   * 8k, directories of code 16k tokens); an answer that reaches it continues in a follow-up call.
+   */
   maxOutputTokens: number;
   /**
    * A reviewing role judges every file it reads: none is left out for lack of room. When they do not

@@ -79,7 +79,7 @@ export function fileProposalRequest(input: ProposalInput): ProposalRequest {
 }
 
 export async function requestProposal(rendered: ProposalRequest, call: ProposalCall): Promise<Proposal> {
-  const request = { system: rendered.system, prompt: rendered.prompt, maxOutputTokens: call.maxOutputTokens };
+  const request = { system: [{ text: rendered.system }], prompt: [{ text: rendered.prompt }], maxOutputTokens: call.maxOutputTokens };
   const reservation = await call.budget.reserve({ provider: call.provider.name, model: call.model, inputTokens: estimatePromptTokens(request), maxOutputTokens: call.maxOutputTokens });
   if (!reservation) throw reservationRefused(call.budget, `${call.provider.name}:${call.model}`);
   const started = Date.now();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { modelPricesEnv, wholeMicros } from './model-prices.js';
+import { redisEnvProblems, redisEnvShape } from './redis-env.js';
 import { secretWeakness } from './secret-strength.js';
 
 /** USER_SPEND_CAP_USD's default: a month of heavy use of the premium models, not an open cheque. */
@@ -42,7 +43,8 @@ export const envSchema = z
     PORT: port(3000),
     ARBITRATOR_PORT: port(3001),
     WORKER_METRICS_PORT: port(9464),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    // REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES and their credentials: src/config/redis-env.ts.
+    ...redisEnvShape,
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** How long a worker's or arbitrator's database access waits for PostgreSQL to come back (src/db/patient-pool.ts); 0: fail at once. */
     /** Connections each process keeps to PostgreSQL at most (Prisma and the engine's plain SQL share them). */
@@ -81,6 +83,10 @@ export const envSchema = z
       .default(DEFAULT_USER_SPEND_CAP_USD),
     WORKER_QUEUES: z.string().min(1).default('*'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+    /** Agent jobs get fair-share priorities so projects interleave on shared agent queues (src/engine/fair-share.ts). */
+    AGENT_FAIR_SHARE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
+    /** Agent jobs one project may run at once across the cluster while other projects run agents (src/engine/agent-slot-cap.ts); 0: no bound. */
+    AGENT_MAX_ACTIVE_PER_PROJECT: z.coerce.number().int().min(0).max(100_000).default(0),
     QUEUE_CONCURRENCY: z
       .string()
       .regex(/^\s*[^=,\s]+\s*=\s*\d+\s*(,\s*[^=,\s]+\s*=\s*\d+\s*)*$/, 'must be a list like "agent.frontend-*=5,stage.*=20"')
@@ -104,7 +110,10 @@ export const envSchema = z
     /** The most tokens any one agent call sends, whatever its model's window (a cost cap); unset: the window. */
     MODEL_CONTEXT_TOKENS: z.coerce.number({ error: 'a number of tokens (4096 to 10000000)' }).int().min(4_096, 'at least 4096 tokens').max(10_000_000).optional(),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+    PROMPT_CACHING: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
     MODEL_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    /** How long a call refused by a budget that calls in flight hold waits for them to give back what they do not use. */
+    MODEL_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
     ANTHROPIC_REQUESTS_PER_MINUTE: perMinute,
     ANTHROPIC_TOKENS_PER_MINUTE: perMinute,
     GEMINI_REQUESTS_PER_MINUTE: perMinute,
@@ -161,6 +170,7 @@ export const envSchema = z
     PUBLIC_API_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
+    for (const issue of redisEnvProblems(env)) ctx.addIssue({ code: 'custom', ...issue });
     if (env.RATE_LIMIT_AUTH_PAIR_MEMORY_MS < env.RATE_LIMIT_AUTH_DELAY_MAX_MS) {
       // Forgetting a pair sooner than its longest wait would let a guesser wait it out and start afresh.
       ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_AUTH_PAIR_MEMORY_MS'], message: 'must be at least RATE_LIMIT_AUTH_DELAY_MAX_MS' });

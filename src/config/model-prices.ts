@@ -7,6 +7,7 @@
  *                "longContext": {"above": 200000, "input": 2.5, "output": 15, "cacheRead": 0.25}}}
  *
  * `cacheRead`, `cacheWrite` and `longContext` are optional; an absent cache price is the input price.
+ * `cacheStorage` (optional, USD per 1M tokens per hour) prices an explicit cache's storage (Gemini).
  * Only the variable's shape is checked here (prices are whole micro-dollars, so at most 6
  * decimals); src/economics/pricing.ts turns the rows into its micro-dollar table.
  */
@@ -36,13 +37,13 @@ const longContext = z.strictObject({
   ...rates,
 });
 
-const priceOverride = z.strictObject({ ...rates, longContext: longContext.optional() });
+const priceOverride = z.strictObject({ ...rates, cacheStorage: usdPerMillion.optional(), longContext: longContext.optional() });
 
 const modelPricesSchema = z.record(z.string().trim().min(1, 'model names must not be empty'), priceOverride);
 
 export type ModelPriceOverrides = z.infer<typeof modelPricesSchema>;
 
-const EXPECTED = 'expected {"<model>": {"input": <USD per 1M tokens>, "output": <USD>, "cacheRead"?: <USD>, "cacheWrite"?: <USD>, "longContext"?: {"above": <prompt tokens>, "input": <USD>, "output": <USD>, …}}}';
+const EXPECTED = 'expected {"<model>": {"input": <USD per 1M tokens>, "output": <USD>, "cacheRead"?: <USD>, "cacheWrite"?: <USD>, "cacheStorage"?: <USD per 1M tokens per hour>, "longContext"?: {"above": <prompt tokens>, "input": <USD>, "output": <USD>, …}}}';
 
 export class ModelPricesError extends Error {
   constructor(message: string) {

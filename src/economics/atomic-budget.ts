@@ -13,7 +13,7 @@
  */
 import type { Redis } from 'ioredis';
 import { runScript } from '../redis/run-script.js';
-import { ADJUST_SCRIPT, INIT_SCRIPT, RAISE_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT, SET_LIMIT_SCRIPT, SETTLE_SCRIPT, SNAPSHOT_SCRIPT } from './budget-scripts.js';
+import { ADJUST_SCRIPT, EXTEND_SCRIPT, INIT_SCRIPT, RAISE_SCRIPT, RELEASE_SCRIPT, RESERVE_SCRIPT, SET_LIMIT_SCRIPT, SETTLE_SCRIPT, SNAPSHOT_SCRIPT } from './budget-scripts.js';
 
 export interface BudgetSnapshot {
   limitMicros: bigint;
@@ -25,7 +25,7 @@ export interface BudgetSnapshot {
   availableMicros: bigint;
 }
 
-export type ReserveOutcome = { status: 'reserved' | 'refused' | 'already_settled'; snapshot: BudgetSnapshot };
+export type ReserveOutcome = { status: 'reserved' | 'refused' | 'already_settled'; snapshot: BudgetSnapshot; /** What the call holds now. */ heldMicros: bigint };
 
 export interface SettleOutcome {
   /** `duplicate`: this call was settled before; nothing changed and `chargedMicros` is the earlier charge. */
@@ -106,11 +106,22 @@ export class AtomicBudget {
     return this.snapshotOrThrow();
   }
 
-  /** Holds `amountMicros` for `callId` if spent + reserved + amount ≤ limit. Idempotent per callId. */
-  async reserve(callId: string, amountMicros: bigint): Promise<ReserveOutcome> {
-    const reply = await this.withBudget(RESERVE_SCRIPT, [callId, amountArg(amountMicros, 'amount'), String(this.reservationTtlMs), String(this.keyTtlSeconds)]);
+  /**
+   * Holds `amountMicros` for `callId` if spent + reserved + amount ≤ limit; with `minimumMicros`,
+   * holds what is free up to the amount when that is at least the minimum. Idempotent per callId.
+   */
+  async reserve(callId: string, amountMicros: bigint, minimumMicros?: bigint): Promise<ReserveOutcome> {
+    const args = [callId, amountArg(amountMicros, 'amount'), String(this.reservationTtlMs), String(this.keyTtlSeconds)];
+    if (minimumMicros !== undefined) args.push(amountArg(minimumMicros < amountMicros ? minimumMicros : amountMicros, 'minimum'));
+    const reply = await this.withBudget(RESERVE_SCRIPT, args);
     const code = Number(reply[0]);
-    return { status: code === 1 ? 'reserved' : code === 2 ? 'already_settled' : 'refused', snapshot: snapshotOf(reply, 1) };
+    return { status: code === 1 ? 'reserved' : code === 2 ? 'already_settled' : 'refused', snapshot: snapshotOf(reply, 1), heldMicros: big(reply[5]) };
+  }
+
+  /** Adds `extraMicros` to the reservation of a call in flight if it fits; false when it does not (or the call holds nothing). */
+  async extend(callId: string, extraMicros: bigint): Promise<{ ok: boolean; snapshot: BudgetSnapshot }> {
+    const reply = await this.withBudget(EXTEND_SCRIPT, [callId, amountArg(extraMicros, 'extra'), String(this.keyTtlSeconds)]);
+    return { ok: Number(reply[0]) === 1, snapshot: snapshotOf(reply, 1) };
   }
 
   /** Frees the call's reservation and charges its real cost, capped so that spent never exceeds limit. */

@@ -12,7 +12,10 @@
  *   KEYS[4] settled       hash callId → amount charged (idempotent settle)
  *
  * Invariant kept by every script: spent + reserved ≤ limit, hence spent ≤ limit.
- *   reserve  admits an amount only if spent + reserved + amount ≤ limit.
+ *   reserve  admits an amount only if spent + reserved + amount ≤ limit; given a minimum, it
+ *            admits what is free up to the amount when that is at least the minimum and no other
+ *            call holds a reservation (the last cents of a budget, not a share of a busy one).
+ *   extend   adds to a call's reservation only if spent + reserved + extra ≤ limit.
  *   settle   frees the call's reservation, then charges min(actual, max(limit − spent − reserved,
  *            held)): the real cost when it fits in what is free (always at least min(actual,
  *            reservation)), never more. What could not be charged is added to `absorbed` (the
@@ -72,9 +75,11 @@ refresh(tonumber(ARGV[3]))
 return {1, 1}
 `;
 
-/** ARGV[1] callId, ARGV[2] amount, ARGV[3] reservation ttl ms, ARGV[4] key ttl s.
- * Returns {status, limit, spent, reserved, absorbed}; status 1 reserved (also when this callId
- * already holds a reservation), 0 refused, -1 no budget (initialise, then retry), 2 already settled. */
+/** ARGV[1] callId, ARGV[2] amount, ARGV[3] reservation ttl ms, ARGV[4] key ttl s, ARGV[5] the
+ * least amount worth holding (optional; default the amount: all or nothing).
+ * Returns {status, limit, spent, reserved, absorbed, held}; status 1 reserved (also when this callId
+ * already holds a reservation), 0 refused, -1 no budget (initialise, then retry), 2 already settled;
+ * held is what the call holds (the amount, or less when only the minimum or more was free). */
 export const RESERVE_SCRIPT = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local t = redis.call('TIME')
@@ -89,15 +94,38 @@ for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[3], id)
 end
 local limit, spent, reserved, absorbed = state()
-if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {2, int(limit), int(spent), int(reserved), int(absorbed)} end
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return {1, int(limit), int(spent), int(reserved), int(absorbed)} end
+if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return {2, int(limit), int(spent), int(reserved), int(absorbed), '0'} end
+local existing = redis.call('HGET', KEYS[2], ARGV[1])
+if existing then return {1, int(limit), int(spent), int(reserved), int(absorbed), existing} end
 local amount = tonumber(ARGV[2])
-if spent + reserved + amount > limit then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
-redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local minimum = tonumber(ARGV[5] or ARGV[2])
+local free = limit - spent - reserved
+-- Less than the amount is held only at the very end of a budget: when no other call holds money
+-- that will come back (then the caller may wait for it instead).
+if free < amount and (free < minimum or reserved > 0) then return {0, int(limit), int(spent), int(reserved), int(absorbed), '0'} end
+if amount > free then amount = free end
+if amount > 0 then redis.call('HINCRBY', KEYS[1], 'reserved', int(amount)) end
+redis.call('HSET', KEYS[2], ARGV[1], int(amount))
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
 refresh(tonumber(ARGV[4]))
-return {1, int(limit), int(spent), int(reserved + amount), int(absorbed)}
+return {1, int(limit), int(spent), int(reserved + amount), int(absorbed), int(amount)}
+`;
+
+/** ARGV[1] callId, ARGV[2] extra amount, ARGV[3] key ttl s. Returns {status, limit, spent,
+ * reserved, absorbed}; status 1 the call now holds `extra` more, 0 refused (it does not fit, or
+ * the call holds nothing: settled, released or expired), -1 no budget. */
+export const EXTEND_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local limit, spent, reserved, absorbed = state()
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+local extra = tonumber(ARGV[2])
+if not held or spent + reserved + extra > limit then return {0, int(limit), int(spent), int(reserved), int(absorbed)} end
+if extra > 0 then
+  redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
+  redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[2])
+end
+refresh(tonumber(ARGV[3]))
+return {1, int(limit), int(spent), int(reserved + extra), int(absorbed)}
 `;
 
 /** ARGV[1] callId, ARGV[2] actual cost, ARGV[3] key ttl s.

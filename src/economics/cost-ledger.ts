@@ -22,8 +22,15 @@ export interface LedgerEntry {
   agentRunId?: string | null;
   provider: string;
   model: string;
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the provider's prompt cache (part of inputTokens). Default 0. */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache (part of inputTokens). Default 0. */
+  cacheWriteTokens?: number;
+  /** List price with no prompt caching minus list price (see prisma/schema.prisma). Default 0. */
+  cacheSavingsMicros?: bigint;
   /** What the budget was charged (see budget-scripts.ts: equal to the price of the usage unless the budget was full). */
   costMicros: bigint;
   latencyMs: number;
@@ -48,8 +55,10 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
   const rows = await sql.query<{ inserted: bigint | string }>(
     `WITH ins AS (
       INSERT INTO "CostLedgerEntry"
-        ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt")
-      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, COALESCE($12::timestamptz, now()) AT TIME ZONE 'UTC')
+        ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt",
+         "cacheReadTokens", "cacheWriteTokens", "cacheSavingsMicros")
+      VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, COALESCE($12::timestamptz, now()) AT TIME ZONE 'UTC',
+         $13::int, $14::int, $15::bigint)
       ON CONFLICT ("idempotencyKey") DO NOTHING
       RETURNING "agentRunId", "costMicros"
     ), agent AS (
@@ -71,6 +80,9 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
       entry.costMicros.toString(),
       Math.max(0, Math.round(entry.latencyMs)),
       entry.createdAt?.toISOString() ?? null,
+      entry.cacheReadTokens ?? 0,
+      entry.cacheWriteTokens ?? 0,
+      (entry.cacheSavingsMicros ?? 0n).toString(),
     ],
   );
   return { inserted: Number(rows[0]?.inserted ?? 0) === 1 };

@@ -3,6 +3,8 @@
  * and the account's month against its spending cap (./user-spend.ts).
  * Money leaves as micro-dollar strings (exact; BigInt does not survive JSON) beside USD numbers
  * (for display). Sums are computed by PostgreSQL over BIGINT, never in floating point.
+ * Prompt caching shows as the cached tokens (read, written) and `cacheSavings`: what the same
+ * calls would have cost with every prompt token at the input price, minus what they cost.
  */
 import { DEFAULT_USER_SPEND_CAP_USD } from '../config/env.js';
 import type { PrismaClient } from '../db/prisma-types.js';
@@ -12,10 +14,18 @@ import { accountSpend, spendCapConfig, type SpendCapConfig } from './user-spend.
 
 export interface CostAmount {
   calls: number;
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the providers' caches (part of inputTokens). */
+  cacheReadTokens: number;
+  /** Prompt tokens written to the providers' caches (part of inputTokens). */
+  cacheWriteTokens: number;
   costMicros: string;
   costUsd: number;
+  /** What prompt caching saved (negative while cache writes outweigh reads). */
+  cacheSavingsMicros: string;
+  cacheSavingsUsd: number;
 }
 
 export interface DateRange {
@@ -64,15 +74,37 @@ export interface ProjectCosts {
 
 interface Sums {
   _count: { _all: number };
-  _sum: { inputTokens: number | null; outputTokens: number | null; costMicros: bigint | null };
+  _sum: {
+    inputTokens: number | null;
+    outputTokens: number | null;
+    cacheReadTokens: number | null;
+    cacheWriteTokens: number | null;
+    costMicros: bigint | null;
+    cacheSavingsMicros: bigint | null;
+  };
 }
 
 function amount(sums: Sums): CostAmount {
-  const cost = sums._sum.costMicros ?? 0n;
-  return { calls: sums._count._all, inputTokens: sums._sum.inputTokens ?? 0, outputTokens: sums._sum.outputTokens ?? 0, costMicros: cost.toString(), costUsd: microsToUsd(cost) };
+  const { _sum: sum } = sums;
+  const cost = sum.costMicros ?? 0n;
+  const saved = sum.cacheSavingsMicros ?? 0n;
+  return {
+    calls: sums._count._all,
+    inputTokens: sum.inputTokens ?? 0,
+    outputTokens: sum.outputTokens ?? 0,
+    cacheReadTokens: sum.cacheReadTokens ?? 0,
+    cacheWriteTokens: sum.cacheWriteTokens ?? 0,
+    costMicros: cost.toString(),
+    costUsd: microsToUsd(cost),
+    cacheSavingsMicros: saved.toString(),
+    cacheSavingsUsd: microsToUsd(saved),
+  };
 }
 
-const SUMS = { _count: { _all: true }, _sum: { inputTokens: true, outputTokens: true, costMicros: true } } as const;
+const SUMS = {
+  _count: { _all: true },
+  _sum: { inputTokens: true, outputTokens: true, cacheReadTokens: true, cacheWriteTokens: true, costMicros: true, cacheSavingsMicros: true },
+} as const;
 
 const byCostDescending = (a: CostAmount, b: CostAmount) => {
   const diff = BigInt(b.costMicros) - BigInt(a.costMicros);
@@ -84,12 +116,25 @@ interface DayRow {
   calls: bigint;
   input: bigint | null;
   output: bigint | null;
+  read: bigint | null;
+  written: bigint | null;
   cost: bigint | null;
+  saved: bigint | null;
 }
 
 function dayAmount(row: DayRow): CostAmount & { day: string } {
-  const cost = row.cost ?? 0n;
-  return { day: row.day, calls: Number(row.calls), inputTokens: Number(row.input ?? 0), outputTokens: Number(row.output ?? 0), costMicros: cost.toString(), costUsd: microsToUsd(cost) };
+  const sums: Sums = {
+    _count: { _all: Number(row.calls) },
+    _sum: {
+      inputTokens: Number(row.input ?? 0),
+      outputTokens: Number(row.output ?? 0),
+      cacheReadTokens: Number(row.read ?? 0),
+      cacheWriteTokens: Number(row.written ?? 0),
+      costMicros: row.cost,
+      cacheSavingsMicros: row.saved,
+    },
+  };
+  return { day: row.day, ...amount(sums) };
 }
 
 export class CostReport {
@@ -166,7 +211,8 @@ export class CostReport {
       column === 'userId'
         ? await this.prisma.$queryRaw<DayRow[]>`
             SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, count(*) AS calls,
-              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("costMicros")::bigint AS cost
+              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("cacheReadTokens")::bigint AS read,
+              sum("cacheWriteTokens")::bigint AS written, sum("costMicros")::bigint AS cost, sum("cacheSavingsMicros")::bigint AS saved
             FROM "CostLedgerEntry"
             WHERE "userId" = ${id}::uuid
               AND (${from}::timestamptz IS NULL OR "createdAt" >= (${from}::timestamptz AT TIME ZONE 'UTC'))
@@ -174,7 +220,8 @@ export class CostReport {
             GROUP BY 1 ORDER BY 1`
         : await this.prisma.$queryRaw<DayRow[]>`
             SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, count(*) AS calls,
-              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("costMicros")::bigint AS cost
+              sum("inputTokens")::bigint AS input, sum("outputTokens")::bigint AS output, sum("cacheReadTokens")::bigint AS read,
+              sum("cacheWriteTokens")::bigint AS written, sum("costMicros")::bigint AS cost, sum("cacheSavingsMicros")::bigint AS saved
             FROM "CostLedgerEntry"
             WHERE "projectId" = ${id}::uuid
             GROUP BY 1 ORDER BY 1`;

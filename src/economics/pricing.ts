@@ -19,7 +19,8 @@
  * Cost of a call = ceil(Σ tokens × price / 1e6) micro-dollars: all BigInt math, one rounding,
  * always up. `Usage.inputTokens` counts every prompt token, cached ones included; of those,
  * `cacheReadTokens` are billed at the cache-read price and `cacheWriteTokens` at the cache-write
- * price (each defaults to the input price where a provider has none). A call whose prompt is above
+ * price (each defaults to the input price where a provider has none), and `cacheStorageTokenSeconds`
+ * (a Gemini explicit cache the call created) at the storage price per hour. A call whose prompt is above
  * a long-context threshold is billed entirely at the long-context rates, as the providers do.
  */
 import { UnpricedModelError } from '../errors/app-error.js';
@@ -36,6 +37,8 @@ interface Rates {
 }
 
 export interface ModelPrice extends Rates {
+  /** Micro-dollars per 1M tokens per hour an explicit cache is stored (Gemini); absent: free. */
+  cacheStorageMicrosPerMillionPerHour?: bigint;
   /** Rates for the whole call when its prompt has more than `aboveInputTokens` tokens. */
   longContext?: Rates & { aboveInputTokens: number };
 }
@@ -48,6 +51,8 @@ export interface Usage {
   cacheReadTokens?: number;
   /** Prompt tokens written to a cache (part of `inputTokens`). */
   cacheWriteTokens?: number;
+  /** Tokens × seconds of explicit cache storage this call paid for (the TTL of a cache it created). */
+  cacheStorageTokenSeconds?: number;
 }
 
 export type PriceSource = 'exact' | 'snapshot' | 'local';
@@ -79,6 +84,8 @@ export interface UsdPrice {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** USD per 1M tokens per hour of explicit cache storage. */
+  cacheStorage?: number;
   longContext?: { above: number; input: number; output: number; cacheRead?: number; cacheWrite?: number };
 }
 
@@ -92,10 +99,11 @@ function ratesOf(row: Omit<UsdPrice, 'longContext'>): Rates {
 }
 
 export function toModelPrice(row: UsdPrice): ModelPrice {
-  const { longContext, ...base } = row;
-  if (!longContext) return ratesOf(base);
+  const { longContext, cacheStorage, ...base } = row;
+  const storage = cacheStorage === undefined ? {} : { cacheStorageMicrosPerMillionPerHour: usdToMicros(cacheStorage) };
+  if (!longContext) return { ...ratesOf(base), ...storage };
   const { above, ...rates } = longContext;
-  return { ...ratesOf(base), longContext: { aboveInputTokens: above, ...ratesOf(rates) } };
+  return { ...ratesOf(base), ...storage, longContext: { aboveInputTokens: above, ...ratesOf(rates) } };
 }
 
 /** When the figures below were taken from the pages in `DEFAULT_PRICE_SOURCES`. */
@@ -110,16 +118,16 @@ export const DEFAULT_PRICE_SOURCES: Readonly<Record<string, string>> = Object.fr
 
 /**
  * The default prices, USD per 1M tokens, as published on DEFAULT_PRICES_AS_OF (see
- * DEFAULT_PRICE_SOURCES). Gemini bills no per-token cache write (implicit caching is free to write;
- * explicit caches are billed per hour of storage, and Zekka creates none), so its writes cost the
- * input price. Anthropic's long-context cache rates are its cache multipliers (write 1.25×, read
+ * DEFAULT_PRICE_SOURCES). Gemini bills no per-token cache write: an explicit cache's tokens are
+ * billed once at the input price when it is created, then per hour of storage (`cacheStorage`,
+ * USD per 1M tokens per hour; src/models/providers/gemini-context-cache.ts creates them). Anthropic's long-context cache rates are its cache multipliers (write 1.25×, read
  * 0.1×) applied to the long-context input price. Update the date when a figure changes.
  */
 const DEFAULT_PRICE_TABLE: Readonly<Record<string, UsdPrice>> = {
   // Google Gemini: prompts above 200k tokens are billed at the higher rate for the whole call.
-  'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.125, longContext: { above: 200_000, input: 2.5, output: 15, cacheRead: 0.25 } },
-  'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.03 },
-  'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.01 },
+  'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.125, cacheStorage: 4.5, longContext: { above: 200_000, input: 2.5, output: 15, cacheRead: 0.25 } },
+  'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.03, cacheStorage: 1 },
+  'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.01, cacheStorage: 1 },
   // Anthropic Claude.
   'claude-sonnet-4-6': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, longContext: { above: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } },
   'claude-sonnet-4-5': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3, longContext: { above: 200_000, input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } },
@@ -200,7 +208,10 @@ export function costOf(price: ModelPrice, usage: Usage): bigint {
     read * (rates.cacheReadMicrosPerMillion ?? rates.inputMicrosPerMillion) +
     written * (rates.cacheWriteMicrosPerMillion ?? rates.inputMicrosPerMillion) +
     output * rates.outputMicrosPerMillion;
-  return (scaled + MILLION - 1n) / MILLION;
+  // Storage is billed per hour: token-seconds × rate / 3600, rounded up with the rest.
+  const storage = tokens(usage.cacheStorageTokenSeconds ?? 0, 'cacheStorageTokenSeconds') * (price.cacheStorageMicrosPerMillionPerHour ?? 0n);
+  const HOUR = 3_600n;
+  return (scaled * HOUR + storage + MILLION * HOUR - 1n) / (MILLION * HOUR);
 }
 
 function tokens(count: number, name: string): bigint {

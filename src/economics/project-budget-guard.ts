@@ -2,9 +2,18 @@
  * The BudgetGuard of one agent attempt on one project: Redis decides (./project-budget.ts),
  * PostgreSQL records (./cost-ledger.ts).
  *
- * reserve  holds the worst case: the prompt estimate plus a safety margin (default +25 % + 32
- *          tokens: prompts are counted before the call with a tokenizer approximation), plus the
- *          full maxOutputTokens (providers enforce it, so output needs no margin).
+ * reserve  holds the prompt estimate plus a safety margin (default +25 % + 32 tokens: prompts are
+ *          counted before the call with a tokenizer approximation), plus the output:
+ *          - with a `purpose` (the agent role): the output it is expected to write, from that
+ *            purpose's recent output sizes on this model (./output-history.ts; the full
+ *            maxOutputTokens when there is none yet), or, near the end of the budget, whatever
+ *            is free as long as it pays for a quarter of that (at least 64 tokens) and no other
+ *            call holds a reservation — so the last cents are spent, not stranded. A refusal
+ *            while other calls hold reservations says so (`refusalMayClear`): the router waits. The reservation says how many output tokens it pays
+ *            for and the most the call may write (held + free then, within maxOutputTokens);
+ *          - without: the full maxOutputTokens (providers enforce it, so output needs no margin).
+ * extend   holds more for a call in flight whose streamed answer outgrows its hold (atomic: it
+ *          fits what is left, or is refused and the caller stops the stream).
  * settle   1. the ledger has a row for this call → it was settled before: return its charge and
  *             touch nothing (a retried job never charges a settled call twice); with
  *             `freshCallIds` a call's first settle skips this lookup;
@@ -35,6 +44,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BudgetGuard, CallEstimate, RefusalScope, Reservation, SettledCall, SpendWindow } from '../models/budget-guard.js';
 import type { TokenUsage } from '../models/provider.js';
 import { recordCall, recordedCost } from './cost-ledger.js';
+import { OutputHistory } from './output-history.js';
 import { createPriceTable, type PriceTable } from './pricing.js';
 import { loadBudgetFromDatabase, ProjectBudget, type BudgetSnapshot, type ProjectBudgetOptions } from './project-budget.js';
 import { loadUserSpendFromDatabase, spendWindow, UserSpend, type SpendCapConfig } from './user-spend.js';
@@ -54,6 +64,9 @@ export interface InputMargin {
 }
 
 export const DEFAULT_INPUT_MARGIN: InputMargin = { ratio: 0.25, tokens: 32 };
+
+/** The least output a reservation near the end of the budget must pay for. */
+const MIN_OUTPUT_TOKENS = 64;
 
 export interface BudgetGuardOptions {
   prisma: PrismaClient;
@@ -79,6 +92,8 @@ export interface BudgetGuardOptions {
   reservationTtlMs?: ProjectBudgetOptions['reservationTtlMs'];
   /** Hold every call against the owner's (`userId`) monthly spending cap too; default: no cap. */
   spendCap?: SpendCapConfig;
+  /** Where output sizes per purpose and model are kept; default: on `redis` under `namespace`. */
+  outputHistory?: OutputHistory;
   /** The clock that dates reservations (and so picks the cap's month); default `new Date()`. */
   now?: () => Date;
   logger?: Logger;
@@ -117,13 +132,38 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     userId && spendCap
       ? new UserSpend(options.redis, userId, window, { namespace: options.namespace, reservationTtlMs: options.reservationTtlMs, load: () => loadUserSpendFromDatabase(prisma, userId, window, spendCap) })
       : undefined;
+  const history = options.outputHistory ?? new OutputHistory(options.redis, { namespace: options.namespace });
   let calls = 0;
   let refusal: RefusalScope | undefined;
+  let mayClear = false;
   const settling = new Set<string>();
 
-  const worstCaseMicros = (estimate: CallEstimate): bigint => {
-    const inputTokens = Math.ceil(estimate.inputTokens * (1 + margin.ratio)) + margin.tokens;
-    return prices.costMicros(estimate.model, { inputTokens, outputTokens: estimate.maxOutputTokens }, estimate.provider);
+  const promptTokens = (estimate: CallEstimate): number => Math.ceil(estimate.inputTokens * (1 + margin.ratio)) + margin.tokens;
+  const costOf = (call: { provider: string; model: string }, inputTokens: number, outputTokens: number): bigint =>
+    prices.costMicros(call.model, { inputTokens, outputTokens }, call.provider);
+  /** The most output tokens (up to `most`) that `amount` pays for beside the prompt. */
+  const outputTokensFor = (call: { provider: string; model: string }, inputTokens: number, amount: bigint, most: number): number => {
+    if (costOf(call, inputTokens, most) <= amount) return most;
+    let low = 0;
+    let high = most;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (costOf(call, inputTokens, mid) <= amount) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  };
+
+  const worstCaseMicros = (estimate: CallEstimate): bigint => costOf(estimate, promptTokens(estimate), estimate.maxOutputTokens);
+
+  /** What to hold (and the least worth holding) for this estimate. */
+  const sizeOf = async (estimate: CallEstimate): Promise<{ wanted: bigint; least?: bigint }> => {
+    if (estimate.purpose === undefined) return { wanted: worstCaseMicros(estimate) };
+    const inputTokens = promptTokens(estimate);
+    const most = estimate.maxOutputTokens;
+    const expected = Math.min(most, (await history.expected(estimate.purpose, estimate.provider, estimate.model)) ?? most);
+    const least = Math.min(expected, Math.max(MIN_OUTPUT_TOKENS, Math.ceil(expected / 4)));
+    return { wanted: costOf(estimate, inputTokens, expected), least: costOf(estimate, inputTokens, least) };
   };
 
   const publish = async (snapshot: BudgetSnapshot, call: Record<string, string>): Promise<void> => {
@@ -154,6 +194,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     return { status: settled.status, chargedMicros, snapshot };
   };
 
+  /** The call's price had no prompt token come from or gone to a cache, minus its price. */
+  const cacheSavings = (reservation: Reservation, usage: TokenUsage, listCostMicros: bigint): bigint => {
+    if (!usage.cacheReadTokens && !usage.cacheWriteTokens) return 0n;
+    return prices.costMicros(reservation.model, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }, reservation.provider) - listCostMicros;
+  };
+
   return {
     projectId,
     worstCaseMicros,
@@ -161,14 +207,19 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     async reserve(estimate: CallEstimate): Promise<Reservation | undefined> {
       calls += 1;
       const callId = `${options.callKeyPrefix}:${calls}`;
-      const amountMicros = worstCaseMicros(estimate);
+      const { wanted, least } = await sizeOf(estimate);
       const reservedAt = now();
       refusal = undefined;
-      const outcome = await budget.reserve(callId, amountMicros);
+      mayClear = false;
+      const outcome = await budget.reserve(callId, wanted, least);
       if (outcome.status !== 'reserved') {
         refusal = 'budget';
+        mayClear = outcome.snapshot.reservedMicros > 0n;
         return undefined;
       }
+      const amountMicros = outcome.heldMicros;
+      const inputTokens = promptTokens(estimate);
+      const free = outcome.snapshot.availableMicros > 0n ? outcome.snapshot.availableMicros : 0n;
       const window = spendWindow(reservedAt);
       const account = accountMonth(window);
       if (account) {
@@ -183,10 +234,38 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
           return undefined;
         }
       }
-      return { callId, provider: estimate.provider, model: estimate.model, amountMicros, reservedAt, accountWindow: account ? window : undefined };
+      return {
+        callId,
+        provider: estimate.provider,
+        model: estimate.model,
+        amountMicros,
+        inputTokens,
+        outputTokens: outputTokensFor(estimate, inputTokens, amountMicros, estimate.maxOutputTokens),
+        outputLimit: outputTokensFor(estimate, inputTokens, amountMicros + free, estimate.maxOutputTokens),
+        purpose: estimate.purpose,
+        reservedAt,
+        accountWindow: account ? window : undefined,
+      };
     },
 
     lastRefusal: () => refusal,
+    refusalMayClear: () => mayClear,
+
+    async extend(reservation: Reservation, outputTokens: number): Promise<boolean> {
+      const inputTokens = reservation.inputTokens ?? 0;
+      const target = Math.min(outputTokens, reservation.outputLimit ?? outputTokens);
+      if (target < outputTokens) return false;
+      const extra = costOf(reservation, inputTokens, target) - reservation.amountMicros;
+      if (extra > 0n) {
+        if (!(await budget.extend(reservation.callId, extra)).ok) return false;
+        // The project's extra hold is freed with the rest at settle or release if the cap refuses.
+        const account = reservation.accountWindow && accountMonth(reservation.accountWindow);
+        if (account && !(await account.extend(reservation.callId, extra)).ok) return false;
+        reservation.amountMicros += extra;
+      }
+      reservation.outputTokens = Math.max(reservation.outputTokens ?? 0, target);
+      return true;
+    },
 
     async settle(reservation: Reservation, usage: TokenUsage, latencyMs: number): Promise<SettledCall> {
       const listCostMicros = prices.costMicros(reservation.model, usage, reservation.provider);
@@ -197,6 +276,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
       if (recorded !== undefined) return { costMicros: recorded, listCostMicros, duplicate: true };
 
       const settled = await chargeBoth(reservation, listCostMicros);
+      if (reservation.purpose !== undefined && settled.status === 'settled') {
+        // A lost sample only makes the next reservation of this purpose less well sized.
+        await history.record(reservation.purpose, reservation.provider, reservation.model, usage.outputTokens).catch((error: unknown) => {
+          options.logger?.warn('output size not recorded', { projectId, error: error instanceof Error ? error.message : String(error) });
+        });
+      }
       // Redis has charged the call by now: a ledger write cut off by a database restart is written
       // again (it is idempotent) rather than thrown away, which would leave the charge unrecorded
       // and have a retried job pay for the model once more.
@@ -209,6 +294,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
         model: reservation.model,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens ?? 0,
+        cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+        cacheSavingsMicros: cacheSavings(reservation, usage, listCostMicros),
         costMicros: settled.chargedMicros,
         latencyMs,
         createdAt: reservation.reservedAt,

@@ -6,8 +6,9 @@
  * reports are themselves too big to merge in one call, they are joined part after part instead.
  */
 import { UnrecoverableError } from 'bullmq';
-import { renderPrompt, renderSystemPrompt } from '../agents/prompt.js';
-import { parseAgentOutput, type AgentOutput } from '../agents/output.js';
+import { renderPrompt, renderSystemPrompt, type PromptReuse } from '../agents/prompt.js';
+import { blocksText } from '../models/provider.js';
+import { AGENT_OUTPUT_CONTRACT, parseAgentOutput, type AgentOutput } from '../agents/output.js';
 import type { AgentTask, ContextFile } from '../agents/agent-task.js';
 import type { AgentRole } from '../agents/types.js';
 import type { BudgetGuard } from '../models/budget-guard.js';
@@ -39,6 +40,8 @@ export interface AgentCallInput {
   snapshot: StageSnapshot;
   /** Paths changed since this instance's last run. */
   changed?: ReadonlySet<string>;
+  /** Which prompt prefixes other calls of the stage share (where cache breakpoints pay). */
+  reuse?: PromptReuse;
   budget: BudgetGuard;
   credentials?: ProviderCredentials;
 }
@@ -48,12 +51,13 @@ type CallDeps = ModelDeps & Pick<WorkspaceDeps, 'fileFacts'> & Pick<EngineDeps, 
 export async function answerAgentTask(deps: CallDeps, input: AgentCallInput): Promise<AgentAnswer> {
   const { role, laidOut, task } = input;
   const counter = await loadTokenCounter();
-  const system = renderSystemPrompt(laidOut);
   const reviews = role.reviews === true;
   const map = workspaceMap(planInput(deps, input, counter, reviews));
   const budgetFor = (frame: AgentTask): number => {
     try {
-      return contentBudget({ windowTokens: deps.limits.contextWindow(role.tier), systemTokens: counter.count(system), frameTokens: counter.count(renderPrompt(frame)), maxOutputTokens: role.maxOutputTokens });
+      // The files go in the system prompt (src/agents/prompt.ts): the frame is the prompt without them.
+      const frameTokens = counter.count(blocksText(renderSystemPrompt(laidOut, frame))) + counter.count(blocksText(renderPrompt(frame)));
+      return contentBudget({ windowTokens: deps.limits.contextWindow(role.tier), systemTokens: 0, frameTokens, maxOutputTokens: role.maxOutputTokens });
     } catch (error) {
       // A bigger window is configuration, not something a retry fixes.
       if (error instanceof ContextWindowTooSmallError) throw new UnrecoverableError(error.message);
@@ -64,7 +68,7 @@ export async function answerAgentTask(deps: CallDeps, input: AgentCallInput): Pr
   const plan = planContext({ ...planInput(deps, input, counter, reviews), budgetTokens });
   deps.logger.debug('agent context', { instanceKey: task.instanceKey, files: plan.batches.reduce((n, batch) => n + batch.length, 0), mapped: map.length, left: plan.left.length, calls: plan.batches.length, budgetTokens });
 
-  const calls = new ModelCalls(deps, input, system);
+  const calls = new ModelCalls(deps, input);
   if (plan.batches.length === 1) return calls.finish(await calls.call({ ...task, map, context: plan.batches[0] ?? [] }));
 
   const parts = plan.batches.length;
@@ -119,16 +123,16 @@ class ModelCalls {
   constructor(
     private readonly deps: CallDeps,
     private readonly input: AgentCallInput,
-    private readonly system: string,
   ) {}
 
   async call(task: AgentTask): Promise<AgentOutput> {
     const { role } = this.input;
     const completion = await this.deps.models.complete({
       tier: role.tier,
-      system: this.system,
+      system: renderSystemPrompt(this.input.laidOut, task, this.input.reuse),
       prompt: renderPrompt(task),
       maxOutputTokens: role.maxOutputTokens,
+      output: AGENT_OUTPUT_CONTRACT,
       task,
       budget: this.input.budget,
       credentials: this.input.credentials,

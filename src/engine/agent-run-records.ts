@@ -14,7 +14,8 @@ import type { ModelSwitch } from '../models/model-router.js';
 export interface StartedAgentRun {
   agentRunId: string;
   stageRunId: string;
-  project: { name: string; requirements: string; ownerId: string; status: string };
+  /** `options`: the project's agent selection options (which instances each stage runs). */
+  project: { name: string; requirements: string; ownerId: string; status: string; options: unknown };
 }
 
 export interface CompletedAgentRun {
@@ -59,17 +60,17 @@ export class AgentRunRecords {
    * the run is already completed (a completed run is never reopened: see `status`).
    */
   async start(projectId: string, instanceKey: string, attempt: number): Promise<StartedAgentRun | undefined> {
-    const rows = await this.sql.query<{ id: string; stage_run_id: string; name: string; requirements: string; owner_id: string; status: string }>(
+    const rows = await this.sql.query<{ id: string; stage_run_id: string; name: string; requirements: string; owner_id: string; status: string; options: unknown }>(
       `UPDATE "AgentRun" r
           SET "status" = 'running', "attempt" = $3, "startedAt" = timezone('UTC', now()), "error" = NULL
          FROM "Project" p
         WHERE r."projectId" = $1::uuid AND r."instanceKey" = $2 AND r."status" <> 'completed' AND p."id" = r."projectId"
-        RETURNING r."id", r."stageRunId" AS stage_run_id, p."name", p."requirements", p."ownerId" AS owner_id, p."status"::text AS status`,
+        RETURNING r."id", r."stageRunId" AS stage_run_id, p."name", p."requirements", p."ownerId" AS owner_id, p."status"::text AS status, p."options"`,
       [projectId, instanceKey, attempt],
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { agentRunId: row.id, stageRunId: row.stage_run_id, project: { name: row.name, requirements: row.requirements, ownerId: row.owner_id, status: row.status } };
+    return { agentRunId: row.id, stageRunId: row.stage_run_id, project: { name: row.name, requirements: row.requirements, ownerId: row.owner_id, status: row.status, options: row.options } };
   }
 
   /** The run's status, or undefined when the project has no such agent run. */

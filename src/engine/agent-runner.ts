@@ -10,10 +10,13 @@ import { UnrecoverableError } from 'bullmq';
 import { getRole } from '../agents/catalog/index.js';
 import { roleInLayout } from '../agents/role-layout.js';
 import { checkPlanOutput } from '../agents/plan.js';
-import type { StageNumber } from '../agents/types.js';
+import type { PromptReuse } from '../agents/prompt.js';
+import { selectAgents } from '../agents/selection.js';
+import type { SelectionOptions, StageNumber } from '../agents/types.js';
 import type { AgentTask } from '../agents/agent-task.js';
 import { originalInstance } from '../verification/repair-plan.js';
 import { answerAgentTask } from './agent-calls.js';
+import { promptReuse } from './prompt-reuse.js';
 import { createBudgetGuard } from '../economics/project-budget-guard.js';
 import { BudgetExceededError, SpendCapReachedError } from '../errors/app-error.js';
 import { markBudgetExhausted } from './budget-exhaustion.js';
@@ -24,7 +27,7 @@ import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, Ru
 import { HeldEvents } from './events/held-events.js';
 import { analysisFromWorkspace } from './plan-source.js';
 import { RunCancelledWhileLockingError } from './workspace/file-locks.js';
-import { checkAgentPaths } from './workspace/workspace-paths.js';
+import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
 export interface AgentJobMeta {
@@ -121,7 +124,8 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       data.repair ? deps.artifacts.changedSince(projectId, [instanceKey, originalInstance(instanceKey)]).then((paths) => new Set(paths)) : undefined,
       deps.credentials?.forOwner(project.ownerId),
     ]);
-    const answer = await answerAgentTask(deps, { role, laidOut, task, snapshot, changed, budget, credentials });
+    const reuse = stagePromptReuse(task, project.options, snapshot);
+    const answer = await answerAgentTask(deps, { role, laidOut, task, snapshot, changed, reuse, budget, credentials });
     for (const change of answer.switches) {
       await held.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
     }
@@ -216,6 +220,23 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
 async function currentWorkspace(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, projectId: string): Promise<StageSnapshot> {
   const files = await deps.artifacts.snapshot(projectId);
   return { versions: files.map((f) => ({ path: f.path, version: f.version })), contents: new Map(files.map((f) => [f.path, f.content])) };
+}
+
+/**
+ * Which prompt prefixes other agents of the stage share (./prompt-reuse.ts); a repair's context is
+ * its own. Two roles get the same files in the same order (src/engine/context/context-plan.ts) when
+ * they read and edit the same files of the snapshot: that is the key compared. A wrong guess costs
+ * a cache write nobody reads, or a read missed, never a wrong answer.
+ */
+function stagePromptReuse(task: AgentTask, options: unknown, snapshot: StageSnapshot): PromptReuse {
+  if (task.repair) return { files: false, role: false };
+  const stage = selectAgents(task.analysis, (options ?? {}) as SelectionOptions).filter((instance) => instance.stage === task.stage);
+  return promptReuse(task, stage, (agentId) => {
+    const role = getRole(agentId);
+    const writes = (roleInLayout(role, task.analysis) ?? role).writes;
+    const seen = snapshot.versions.filter((file) => isAllowedPath(file.path, role.reads) || isAllowedPath(file.path, writes));
+    return seen.map((file) => `${file.path}@${file.version}`).join('\n');
+  });
 }
 
 async function recordFailure(

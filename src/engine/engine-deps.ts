@@ -17,6 +17,8 @@ import { QueueRegistry } from '../../queues/queue-registry.js';
 import { AgentRunRecords } from './agent-run-records.js';
 import { StageRunRecords } from './stage-run-records.js';
 import { EventBus } from './events/event-bus.js';
+import { FairShare } from './fair-share.js';
+import { AgentSlotCap } from './agent-slot-cap.js';
 import { ProjectLifecycle } from './project-lifecycle.js';
 import { ProjectState } from './project-state.js';
 import { FileLocks } from './workspace/file-locks.js';
@@ -69,6 +71,10 @@ export interface EngineDeps {
   verifyRuns: boolean;
   /** The Verification table (the root reads a run's last round; the API shows them). */
   verifications: VerificationRecords;
+  /** Priorities that interleave projects on the agent queues (src/engine/fair-share.ts). */
+  fairShare: FairShare;
+  /** The bound on one project's running agent jobs while others run agents (src/engine/agent-slot-cap.ts). */
+  slotCap: AgentSlotCap;
 }
 
 /*
@@ -93,11 +99,11 @@ type Basics = Pick<EngineDeps, 'logger' | 'queues' | 'limits'>;
 /** An agent job: the model call, paid for, its files written under locks, its run recorded. */
 export type AgentExecutionDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Basics;
 /** A stage job: selection, dispatch, the collect step's judgement. No model, no money. */
-export type StageDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
+export type StageDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics & Pick<EngineDeps, 'fairShare'>;
 /** The root job: the manifest, the totals, the run's end. */
 export type FinisherDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'verifications'>;
 /** The verify job: the sandbox and its repairs (added as agent jobs). */
-export type VerifyDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics;
+export type VerifyDeps = StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Basics & Pick<EngineDeps, 'fairShare'>;
 /** Projects: create, execute, resume, cancel, accept (the API, the demo). */
 export type ProjectServiceDeps = StoreDeps & BusDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues' | 'verifyRuns'>;
 /** An arbitration job (with its ArbitrationServices, a parameter of its own): merges, and the LLM strategies' calls, paid for. */
@@ -125,6 +131,10 @@ export interface EngineDepsInput {
   lockWaitMs?: number;
   /** Runs include the verify job (default false); the settings the verify processor runs with are the pool's. */
   verifyRuns?: boolean;
+  /** Agent jobs get fair-share priorities so projects interleave on the agent queues (AGENT_FAIR_SHARE, default true). */
+  fairShare?: boolean;
+  /** AGENT_MAX_ACTIVE_PER_PROJECT: agent jobs one project runs at once while others run agents (default 0: no bound). */
+  maxActiveAgentsPerProject?: number;
 }
 
 /** The settings a pool's verify processor runs with: where, the shared cache, the rounds. */
@@ -136,6 +146,8 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
   const sql = input.sql ?? prismaExecutor(input.prisma);
   const artifacts = new ArtifactStore(input.prisma, sql);
   const events = new EventBus(input.redis, input.namespace);
+  const queues = new QueueRegistry(input.queueRedis ?? input.redis, input.prefix, input.logger);
+  const slotCap = new AgentSlotCap({ redis: input.redis, namespace: input.namespace, maxActivePerProject: input.maxActiveAgentsPerProject ?? 0, logger: input.logger });
   return {
     prisma: input.prisma,
     sql,
@@ -146,7 +158,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     credentials: input.credentials,
     prices: input.prices ?? createPriceTable(),
     spendCap: input.spendCap ?? spendCapConfig(DEFAULT_USER_SPEND_CAP_USD),
-    queues: new QueueRegistry(input.queueRedis ?? input.redis, input.prefix, input.logger),
+    queues,
     events,
     lifecycle: new ProjectLifecycle({ sql, events }),
     state: new ProjectState(input.redis, input.namespace),
@@ -159,5 +171,7 @@ export function createEngineDeps(input: EngineDepsInput): EngineDeps {
     limits: { contextWindow: () => DEFAULT_CONTEXT_WINDOWS.offline, reviewPollMs: 60_000, ...input.limits },
     verifyRuns: input.verifyRuns ?? false,
     verifications: new VerificationRecords(sql),
+    fairShare: new FairShare({ redis: input.redis, namespace: input.namespace, queues, enabled: input.fairShare ?? true, slotCap }),
+    slotCap,
   };
 }

@@ -71,12 +71,14 @@ async function dispatch(deps: StageDeps, job: Job<StageJobData>, token: string, 
   // Announced before any agent of the stage can start (and announce itself).
   await deps.events.publish({ type: 'stage.started', projectId, data: { stage, name: getStage(stage).name, agents: plan.length, toRun: todo.length } });
   const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
+  // Virtual start times: this project's agents interleave with other projects' on shared queues.
+  const priorities = await deps.fairShare.priorities(projectId, todo.map((agent) => agentQueueName(agent.agentId)));
   const children = [
-    ...todo.map((agent) => {
+    ...todo.map((agent, k) => {
       const queueName = agentQueueName(agent.agentId);
       const definition = queueDefinition(queueName);
       const child: AgentJobData = { projectId, runId, stage, agentId: agent.agentId, instanceKey: agent.instanceKey, subject: agent.subject, critical: agent.critical };
-      return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: jobIds.agent(projectId, runId, agent.instanceKey), parent } };
+      return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: jobIds.agent(projectId, runId, agent.instanceKey), parent, priority: priorities[k] } };
     }),
     // Conflicts an earlier run of this stage left unsettled are arbitrated again, as children of this run's stage job.
     ...begun.unsettledConflictIds.map((conflictId) => {

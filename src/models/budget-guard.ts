@@ -1,7 +1,9 @@
 /**
  * The contract between the model router and the project's budget. Before each model call the
- * router reserves the call's worst-case cost; after it, it settles the real cost (or releases the
- * reservation when the call failed). The router owns this port; src/economics/ implements it on
+ * router reserves what the call is expected to cost (with `purpose`, from that purpose's history
+ * of output sizes; without, the worst case); while the answer streams it extends the reservation
+ * (`extend`) and stops the stream when that is refused; after it, it settles the real cost (or
+ * releases the reservation when the call failed). The router owns this port; src/economics/ implements it on
  * Redis (atomic Lua, src/economics/project-budget-guard.ts), so no interleaving of parallel agents
  * on any number of workers can overspend a budget. All money is integer micro-dollars.
  */
@@ -24,6 +26,11 @@ export interface CallEstimate {
   inputTokens: number;
   /** The most the model may answer. */
   maxOutputTokens: number;
+  /**
+   * Whose history of output sizes predicts this call's (e.g. the agent role id): the guard holds
+   * the expected output with a margin instead of the worst case. Absent: the worst case.
+   */
+  purpose?: string;
 }
 
 export interface Reservation {
@@ -31,7 +38,18 @@ export interface Reservation {
   callId: string;
   provider: string;
   model: string;
+  /** What is held now (`extend` raises it). */
   amountMicros: bigint;
+  /** Prompt tokens the hold was sized for (with the guard's margin). */
+  inputTokens?: number;
+  /** Output tokens what is held pays for, after the prompt's share. */
+  outputTokens?: number;
+  /**
+   * The most output this call may produce: what is held plus what the budget had free when it was
+   * reserved, capped at the estimate's maxOutputTokens. The provider is asked for no more.
+   */
+  outputLimit?: number;
+  purpose?: string;
   /** When it was reserved: the call's ledger row is dated so (it decides the cap's month). */
   reservedAt?: Date;
   /** The month of the owner's spending cap that holds this call too; absent when no cap applies. */
@@ -53,8 +71,19 @@ export interface SettledCall {
 export interface BudgetGuard {
   /** Reserves the worst-case cost; undefined when it does not fit in what is left. */
   reserve(estimate: CallEstimate): Promise<Reservation | undefined>;
+  /**
+   * Holds more for a call in flight, so that it may produce `outputTokens` in all; false when that
+   * does not fit what is left (then stop the call). Raises `reservation.amountMicros` and
+   * `outputTokens` in place. A guard without it holds each call's worst case.
+   */
+  extend?(reservation: Reservation, outputTokens: number): Promise<boolean>;
   /** After `reserve` returned undefined: which limit refused it (default: the budget). */
   lastRefusal?(): RefusalScope | undefined;
+  /**
+   * After `reserve` returned undefined: other calls in flight hold reservations, so room may come
+   * back when they settle (the router waits for it rather than stopping the project).
+   */
+  refusalMayClear?(): boolean;
   /**
    * Charges the real cost, frees the rest, writes the ledger row. The charge is capped at what the
    * budget has free, so spent never exceeds the limit (src/economics/budget-scripts.ts); settling

@@ -5,13 +5,14 @@
  */
 import type { ModelTier } from '../agents/types.js';
 import type { BudgetGuard } from './budget-guard.js';
+import { completeInParts } from './router/continuation.js';
 import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from './provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from './provider.js';
 
 export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
   tier: ModelTier;
-  /** The project's budget: each call reserves its worst case before, and settles after. */
+  /** The project's budget: each call reserves before (TieredRouter: its expected cost, extended as it streams), and settles after. */
   budget?: BudgetGuard;
   /** The project owner's own provider keys: those providers' calls go out with them (TieredRouter). */
   credentials?: ProviderCredentials;
@@ -35,9 +36,9 @@ export interface ModelRouter {
   complete(request: RoutedRequest): Promise<RoutedResult>;
 }
 
-/** Rough prompt size for a reservation: a quarter of the characters, rounded up. */
-export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt'>): number {
-  return Math.ceil((request.system.length + request.prompt.length) / 4);
+/** Rough prompt size for a reservation: a quarter of the characters (the answer so far included), rounded up. */
+export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt' | 'continuation'>): number {
+  return Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length + (request.continuation?.length ?? 0)) / 4);
 }
 
 export class SingleProviderRouter implements ModelRouter {
@@ -46,7 +47,12 @@ export class SingleProviderRouter implements ModelRouter {
     private readonly modelForTier: (tier: ModelTier) => string = (tier) => `${provider.name}-${tier}`,
   ) {}
 
-  async complete({ tier, budget, credentials: _ignored, ...request }: RoutedRequest): Promise<RoutedResult> {
+  async complete(request: RoutedRequest): Promise<RoutedResult> {
+    return completeInParts(request, (part) => this.once(part));
+  }
+
+  /** One call, holding its worst case on the budget. */
+  private async once({ tier, budget, credentials: _ignored, ...request }: RoutedRequest): Promise<RoutedResult> {
     const model = this.modelForTier(tier);
     if (!budget) return { ...(await this.provider.complete({ ...request, model })), costMicros: 0n, switches: [] };
     const reservation = await budget.reserve({ provider: this.provider.name, model, inputTokens: estimatePromptTokens(request), maxOutputTokens: request.maxOutputTokens });

@@ -5,7 +5,7 @@
  * and every file it writes says so in its first line. Same task in, same text out.
  */
 import { generateOffline } from './index.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../models/provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../models/provider.js';
 
 export interface OfflineProviderOptions {
   /** Simulated model latency in milliseconds; 0 (the default) answers at once. */
@@ -55,7 +55,7 @@ export class OfflineProvider implements LlmProvider {
     const text = JSON.stringify(generateOffline(request.task));
     return {
       text,
-      usage: { inputTokens: estimateTokens(request.system + request.prompt), outputTokens: estimateTokens(text) },
+      usage: { inputTokens: estimateTokens(blocksText(request.system) + blocksText(request.prompt)), outputTokens: estimateTokens(text) },
       model: request.model,
       provider: this.name,
       stopReason: 'end',

@@ -11,6 +11,8 @@ export interface ProjectKeys {
   events: string;
   sequence: string;
   cancelled: string;
+  /** Fair share's virtual clock (src/engine/fair-share.ts). */
+  fairClock: string;
 }
 
 export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys {
@@ -24,6 +26,7 @@ export function projectKeys(projectId: string, namespace = 'zekka'): ProjectKeys
     events: `${base}:events`,
     sequence: `${base}:events:seq`,
     cancelled: `${base}:cancelled`,
+    fairClock: `${base}:fair-clock`,
   };
 }
 
@@ -36,6 +39,18 @@ export function userSpendKey(userId: string, window: string, namespace = 'zekka'
   if (!/^[\w-]+$/.test(userId)) throw new Error(`invalid user id for a Redis key: ${userId}`);
   if (!/^\d{4}-\d{2}$/.test(window)) throw new Error(`invalid spend window for a Redis key: ${window}`);
   return `${namespace}:user:{user:${userId}}:spend:${window}`;
+}
+
+/**
+ * The four keys one login attempt's scripts touch (src/api/auth/login-throttle.ts): the pair, the
+ * address across accounts and the account across addresses (and its known addresses). The
+ * address and account keys are shared between pairs, so no per-account tag can hold them all:
+ * every login key carries the one tag `{login}` and sits on one Redis Cluster slot. That slot
+ * holds small counters with TTLs, touched once or twice per login, never per agent call.
+ */
+export function loginThrottleKeys(prefix: string, ids: { pair: string; address: string; account: string }): [string, string, string, string] {
+  const base = `${prefix}:login:{login}`;
+  return [`${base}:pair:${ids.pair}`, `${base}:address:${ids.address}`, `${base}:account:${ids.account}`, `${base}:known:${ids.account}`];
 }
 
 /** The pub/sub channel every process publishes project events on. */

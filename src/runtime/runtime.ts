@@ -21,6 +21,7 @@ import { OfflineProvider } from '../offline-model/offline-provider.js';
 import { OwnerCredentials } from '../models/credentials/owner-credentials.js';
 import { parseKeyring, ProviderKeyVault } from '../models/credentials/provider-key-vault.js';
 import { createRedis } from '../redis/connection.js';
+import { redisTarget } from '../config/redis-env.js';
 
 export interface Runtime {
   env: Env;
@@ -70,8 +71,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // The API answers 503 at once while Redis is down instead of holding requests until it is back;
   // workers and arbitrators wait for it (BullMQ's own loops retry).
   const failFast = options.service === 'api';
-  const redis = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}`, failFast, logger });
-  const bus = createRedis({ url: env.REDIS_URL, name: `zekka:${options.service}:bus`, failFast, autoPipelining: true, logger });
+  const redis = createRedis({ target: redisTarget(env), name: `zekka:${options.service}`, failFast, logger });
+  const bus = createRedis({ target: redisTarget(env), name: `zekka:${options.service}:bus`, failFast, autoPipelining: true, logger });
   const prices = createPriceTable(env.MODEL_PRICES);
   const { router: models, catalog } = createModelRouter({
     env,
@@ -99,6 +100,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     lockWaitMs: env.FILE_LOCK_WAIT_MS,
     verifyRuns: env.VERIFY_SOFTWARE,
     limits: { contextWindow: (tier) => tierContextWindow(catalog[tier], env) },
+    fairShare: env.AGENT_FAIR_SHARE,
+    maxActiveAgentsPerProject: env.AGENT_MAX_ACTIVE_PER_PROJECT,
   });
   return { env, logger, shutdown, database, redis, bus, deps, verification: verificationServices(deps, verificationSettings(env)) };
 }

@@ -105,7 +105,7 @@ async function saveToWorkspace(
 }
 
 async function addRepairs(
-  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues'>,
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & Pick<EngineDeps, 'logger' | 'queues' | 'fairShare'>,
   settings: VerificationSettings,
   job: Job<VerifyJobData>,
   data: VerifyJobData,
@@ -135,9 +135,11 @@ async function addRepairs(
     planned.map((p) => ({ instanceKey: p.instanceKey, agentId: p.role.agentId, stage: p.role.stage, jobId: p.jobId })),
   );
   const parent = { id: job.id ?? '', queue: job.queueQualifiedName };
-  const children = planned
-    .filter((p) => toRun.has(p.instanceKey))
-    .map((p) => {
+  const repairs = planned.filter((p) => toRun.has(p.instanceKey));
+  // Repairs take their turn with other projects' agents (src/engine/fair-share.ts).
+  const priorities = await deps.fairShare.priorities(projectId, repairs.map((p) => agentQueueName(p.role.agentId)));
+  const children = repairs
+    .map((p, k) => {
       const queueName = agentQueueName(p.role.agentId);
       const definition = queueDefinition(queueName);
       const child: AgentJobData = {
@@ -150,7 +152,7 @@ async function addRepairs(
         critical: false,
         repair: { round, files: p.task.files, failure: p.task.failure },
       };
-      return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: p.jobId, parent } };
+      return { name: definition.jobName, queueName, data: child, opts: { ...definition.jobOptions, jobId: p.jobId, parent, priority: priorities[k] } };
     });
   if (children.length === 0) return 0;
   // Saved before the children exist: a delivery after a crash here waits for them (or, if none were

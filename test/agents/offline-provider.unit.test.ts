@@ -14,7 +14,7 @@ const ANALYSIS = analyzeRequest(REQUIREMENTS);
 function request(agentId: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
   const instance = selectAgents(ANALYSIS).find((candidate) => candidate.agentId === agentId);
   if (!instance) throw new Error(`${agentId} is not selected for the example`);
-  return { model: 'offline-1', system: 'You are a test.', prompt: 'Build it.', maxOutputTokens: 8192, task: taskFor(REQUIREMENTS, ANALYSIS, instance), ...extra };
+  return { model: 'offline-1', system: [{ text: 'You are a test.' }], prompt: [{ text: 'Build it.' }], maxOutputTokens: 8192, task: taskFor(REQUIREMENTS, ANALYSIS, instance), ...extra };
 }
 
 describe('offline model: provider', () => {

@@ -6,6 +6,7 @@ import { jobIds } from '../../src/engine/job-ids.js';
 import { FileLocks } from '../../src/engine/workspace/file-locks.js';
 import { ValidationError } from '../../src/errors/app-error.js';
 import { ARBITRATION_QUEUE } from '../../queues/job-catalog.js';
+import { blocksText } from '../../src/models/provider.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
 import { testNamespace } from '../support/environment.js';
 import { waitFor } from '../support/wait-for.js';
@@ -44,7 +45,7 @@ describe('arbitration: design, requirement and resource conflicts', function () 
     // flow another file left queued may run on this harness's workers too.
     const stageThree: { projectId: string; prompt: string }[] = [];
     h.provider.intercept = (request, offline) => {
-      if (request.task.stage === 3) stageThree.push({ projectId: request.task.projectId, prompt: request.prompt });
+      if (request.task.stage === 3) stageThree.push({ projectId: request.task.projectId, prompt: blocksText([...request.system, ...request.prompt]) });
       return offline();
     };
     const projectId = await h.createProject({ requirements: TWO_DATABASES });

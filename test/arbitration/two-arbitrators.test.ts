@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { createEngineDeps, verificationServices, type EngineDeps } from '../../src/engine/engine-deps.js';
-import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
+import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
@@ -16,7 +16,8 @@ class TakeTheirsModel implements LlmProvider {
   complete(request: CompletionRequest): Promise<CompletionResult> {
     this.calls++;
     // indexOf rather than a lazy [\s\S]*? between fences: the lint allows no backtracking pattern.
-    const after = request.prompt.slice(request.prompt.indexOf('THEIRS (the colliding edit by '));
+    const prompt = blocksText(request.prompt);
+    const after = prompt.slice(prompt.indexOf('THEIRS (the colliding edit by '));
     const opening = '):\n```\n';
     const start = after.indexOf(opening);
     const end = after.indexOf('\n```\n\nWrite the complete', start + opening.length);

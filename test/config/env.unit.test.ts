@@ -25,6 +25,15 @@ describe('configuration', () => {
     }
   });
 
+  it('AGENT_FAIR_SHARE (default on) and AGENT_MAX_ACTIVE_PER_PROJECT (default 0: no bound)', () => {
+    expect(parseEnv({}).AGENT_FAIR_SHARE).to.equal(true);
+    expect(parseEnv({ AGENT_FAIR_SHARE: 'false' }).AGENT_FAIR_SHARE).to.equal(false);
+    expect(parseEnv({}).AGENT_MAX_ACTIVE_PER_PROJECT).to.equal(0);
+    expect(parseEnv({ AGENT_MAX_ACTIVE_PER_PROJECT: '40' }).AGENT_MAX_ACTIVE_PER_PROJECT).to.equal(40);
+    expect(() => parseEnv({ AGENT_FAIR_SHARE: 'yes' })).to.throw(ConfigError, /AGENT_FAIR_SHARE/);
+    for (const bad of ['-1', '2.5', 'many']) expect(() => parseEnv({ AGENT_MAX_ACTIVE_PER_PROJECT: bad }), bad).to.throw(ConfigError, /AGENT_MAX_ACTIVE_PER_PROJECT/);
+  });
+
   it('names the variable at fault and what it expects', () => {
     const error = (() => {
       try {

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { parse, parseAllDocuments } from 'yaml';
 import { apiOptionsFromEnv } from '../../src/api/api-options.js';
 import { parseEnv } from '../../src/config/env.js';
+import { redisTarget } from '../../src/config/redis-env.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -20,7 +21,9 @@ describe('deploy: Kubernetes configuration', () => {
     const data = configMap.data;
     expect(data.TRUST_PROXY, 'TRUST_PROXY is set, or every client behind the Ingress shares one address').to.be.a('string').with.length.greaterThan(0);
     // The secrets come from zekka-secrets; stand-ins here.
-    const env = parseEnv({ ...data, JWT_SECRET: 'k8s-config-test-secret-0123456789abcdef', DATABASE_URL: 'postgresql://zekka:x@db:5432/zekka', REDIS_URL: 'redis://zekka:x@redis:6379' });
+    const env = parseEnv({ ...data, JWT_SECRET: 'k8s-config-test-secret-0123456789abcdef', DATABASE_URL: 'postgresql://zekka:x@db:5432/zekka', REDIS_PASSWORD: 'x', REDIS_SENTINEL_PASSWORD: 'y' });
+    // Redis through the sentinels of deploy/k8s/redis.yaml, not a single endpoint.
+    expect(redisTarget(env)).to.deep.include({ kind: 'sentinel', name: 'zekka' });
     // A hop count, not `true`: with `true` any client could name its own address in X-Forwarded-For.
     expect(apiOptionsFromEnv(env).trustProxy).to.equal(1);
   });

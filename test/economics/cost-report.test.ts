@@ -47,7 +47,17 @@ describe('economics: cost report', () => {
 
     const report = new CostReport(fx.prisma);
     const user = await report.costsForUser(a.userId);
-    expect(user.total).to.deep.equal({ calls: 4, inputTokens: 114, outputTokens: 226, costMicros: (huge + 12n).toString(), costUsd: Number(huge + 12n) / 1e6 });
+    expect(user.total).to.deep.equal({
+      calls: 4,
+      inputTokens: 114,
+      outputTokens: 226,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costMicros: (huge + 12n).toString(),
+      costUsd: Number(huge + 12n) / 1e6,
+      cacheSavingsMicros: '0',
+      cacheSavingsUsd: 0,
+    });
     expect(user.byProject.map((p) => [p.projectId, p.costMicros, p.calls])).to.deep.equal([
       [a.projectId, (huge + 5n).toString(), 3],
       [b.projectId, '7', 1],

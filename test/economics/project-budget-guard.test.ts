@@ -8,6 +8,7 @@ import { UnpricedModelError } from '../../src/errors/app-error.js';
 import { parseModelPrices } from '../../src/config/model-prices.js';
 import { ProjectBudget } from '../../src/economics/project-budget.js';
 import { createBudgetGuard, type BudgetGuardOptions } from '../../src/economics/project-budget-guard.js';
+import { OutputHistory } from '../../src/economics/output-history.js';
 import type { NewEvent } from '../../src/engine/events/event-schema.js';
 import { ValidationError } from '../../src/errors/app-error.js';
 import { testDatabaseUrl, testNamespace } from '../support/environment.js';
@@ -53,6 +54,53 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
     expect(reservation?.amountMicros).to.equal(3_846n + 30_000n);
     expect(reservation?.callId).to.match(/^job-.*#1:1$/);
     expect((await guard.snapshot()).reservedMicros).to.equal(33_846n);
+  });
+
+  it('with a purpose, holds its expected output from history, extends the hold while it fits, and takes the last cents only when nothing else is held', async () => {
+    const purpose = `role-${randomUUID()}`;
+    const history = new OutputHistory(fx.redis, { namespace: testNamespace() });
+    const guard = guardFor();
+    const estimate = { ...sonnet, inputTokens: 1_000, maxOutputTokens: 8_000, purpose };
+    // No history yet: the whole output limit (the worst case).
+    const first = await guard.reserve(estimate);
+    expect(first?.amountMicros).to.equal(3_846n + 120_000n);
+    if (!first) throw new Error('expected a reservation');
+    await guard.settle(first, { inputTokens: 1_000, outputTokens: 400 }, 5);
+    expect(await history.expected(purpose, 'anthropic', 'claude-sonnet-4-5')).to.equal(460);
+    // Now 400 × 1.15 = 460 output tokens; the provider may be asked for what the free budget pays.
+    const second = await guard.reserve(estimate);
+    if (!second) throw new Error('expected a reservation');
+    expect(second.amountMicros).to.equal(3_846n + 6_900n);
+    expect(second.outputTokens).to.equal(460);
+    expect(second.outputLimit).to.equal(8_000);
+    expect(await guard.extend?.(second, 1_000)).to.equal(true);
+    expect(second.amountMicros).to.equal(3_846n + 15_000n);
+    expect((await guard.snapshot()).reservedMicros).to.equal(18_846n);
+
+    // Another call holds all but $0.001: the hold cannot grow, and a new call is refused, saying room may come back.
+    const hog = new ProjectBudget(fx.redis, project.projectId, { namespace: testNamespace() });
+    expect((await hog.reserve('hog', (await guard.snapshot()).availableMicros - 1_000n)).status).to.equal('reserved');
+    expect(await guard.extend?.(second, 2_000)).to.equal(false);
+    expect(second.amountMicros).to.equal(3_846n + 15_000n);
+    expect(await guard.reserve(estimate)).to.equal(undefined);
+    expect(guard.refusalMayClear?.()).to.equal(true);
+    // Once nothing else is held, the last cents are taken when they pay for a quarter of the expected output.
+    await hog.release('hog');
+    await guard.settle(second, { inputTokens: 1_000, outputTokens: 900 }, 5);
+    const spendAllBut = (await guard.snapshot()).availableMicros - 8_000n;
+    await hog.reserve('hog-2', spendAllBut);
+    await hog.settle('hog-2', spendAllBut);
+    const last = await guard.reserve(estimate);
+    expect(last?.amountMicros).to.equal(8_000n);
+    expect(last?.outputTokens).to.equal(Math.floor((8_000 - 3_846) / 15));
+    expect(last?.outputLimit).to.equal(last?.outputTokens);
+    // Once it settled, what is left pays for less than that and nothing else is held: a plain refusal.
+    if (!last) throw new Error('expected a reservation');
+    await guard.settle(last, { inputTokens: 1_000, outputTokens: 276 }, 5);
+    expect(await guard.reserve(estimate)).to.equal(undefined);
+    expect(guard.refusalMayClear?.()).to.equal(false);
+    const final = await guard.snapshot();
+    expect(final.spentMicros).to.equal(final.limitMicros - 860n);
   });
 
   it("settles: a ledger row (the project's spend is their sum), AgentRun.costMicros and a cost.updated event", async () => {

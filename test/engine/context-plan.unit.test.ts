@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { SETTLED_DECISIONS_PATH } from '../../src/agents/structured-records.js';
-import { renderContext } from '../../src/agents/prompt.js';
+import { renderPrompt, renderSystemPrompt } from '../../src/agents/prompt.js';
+import { getRole } from '../../src/agents/catalog/index.js';
+import { blocksText } from '../../src/models/provider.js';
+import { sampleTask } from '../models/model-fixtures.js';
 import { contentBudget } from '../../src/engine/context/context-budget.js';
 import { planContext, fileOverheadTokens, type ContextPlanInput } from '../../src/engine/context/context-plan.js';
 import { FileFactsCache } from '../../src/engine/context/file-facts.js';
@@ -138,8 +141,9 @@ describe('context: planning what an agent sees', () => {
     }
   });
 
-  it('renders the map, the part and the files through one function', () => {
-    const text = renderContext({ map: [{ path: 'a.ts', summary: 'exports: a' }], context: [{ path: 'a.ts', version: 2, content: 'export const a = 1;' }], review: { kind: 'part', part: 2, parts: 3 } });
+  it('renders the map and the files in the system prompt, the part in the task', () => {
+    const task = { ...sampleTask(), map: [{ path: 'a.ts', summary: 'exports: a' }], context: [{ path: 'a.ts', version: 2, content: 'export const a = 1;' }], review: { kind: 'part' as const, part: 2, parts: 3 } };
+    const text = blocksText([...renderSystemPrompt(getRole('code-review-agent'), task), ...renderPrompt(task)]);
     expect(text).to.include('- a.ts: exports: a');
     expect(text).to.include('## Your part (2 of 3)');
     expect(text).to.include('## Existing file a.ts (version 2)');

@@ -68,7 +68,8 @@ describe('planning from the model', function () {
     let parserCalls = 0;
     fake.responder = (request) => {
       const { system } = promptOf(request);
-      if (system.startsWith('You are a requirements analyst')) {
+      // The role's own instructions follow the project's shared block (src/agents/prompt.ts).
+      if (system.includes('## Your role\nYou are a requirements analyst')) {
         parserCalls++;
         const plan = options.invalidFirst && parserCalls === 1 ? { ...MODEL_PLAN, entities: [{ name: '9 lives', fields: [] }] } : MODEL_PLAN;
         return answer([
@@ -76,7 +77,7 @@ describe('planning from the model', function () {
           { path: PLAN_PATH, content: JSON.stringify(plan) },
         ]);
       }
-      if (system.startsWith('You turn the request into testable acceptance criteria')) return answer([{ path: 'docs/requirements/acceptance-criteria.md', content: '- AC-001\n' }]);
+      if (system.includes('## Your role\nYou turn the request into testable acceptance criteria')) return answer([{ path: 'docs/requirements/acceptance-criteria.md', content: '- AC-001\n' }]);
       return answer([]);
     };
     const model = 'anthropic:claude-sonnet-4-6';
@@ -114,10 +115,10 @@ describe('planning from the model', function () {
     expect(database).to.include.members(['schema-designer.billing', 'seed-data-generator.invoice', 'seed-data-generator.customer']);
     expect(database.filter((key) => key.endsWith('.task') || key.endsWith('.project'))).to.deep.equal([]);
 
-    // The agents were told their subject, and given the plan.
+    // The agents were told their subject, and given the plan (in the system blocks every agent shares).
     const seed = (fake as FakeAnthropicServer).requests.map(promptOf).find((p) => p.prompt.includes('## Your subject\nInvoice'));
-    expect(seed?.prompt).to.include(`## The plan (${PLAN_PATH})`);
-    expect(seed?.prompt).to.include('"name": "Customer"');
+    expect(seed?.system).to.include(`## The plan (${PLAN_PATH})`);
+    expect(seed?.system).to.include('"name": "Customer"');
   });
 
   it('reviewPlan stops the run after the Requirements stage; the edited plan chooses the later agents', async () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { isAllowedPath } from '../../src/engine/workspace/workspace-paths.js';
 import { getRole } from '../../src/agents/catalog/index.js';
-import { renderSystemPrompt } from '../../src/agents/prompt.js';
+import { renderRoleInstructions } from '../../src/agents/prompt.js';
+import { blocksText } from '../../src/models/provider.js';
 import { loadTokenCounter } from '../../src/engine/context/token-counter.js';
 import type { AgentTask } from '../../src/agents/agent-task.js';
 import type { CompletionRequest } from '../../src/models/provider.js';
@@ -71,8 +72,8 @@ describe('engine: reviewing roles see every file they judge', function () {
     const counter = await loadTokenCounter();
     const role = getRole('final-validation-agent');
     for (const request of calls.filter((call) => call.task.agentId === role.id)) {
-      expect(counter.count(request.system) + counter.count(request.prompt) + role.maxOutputTokens).to.be.at.most(window);
-      expect(request.system).to.equal(renderSystemPrompt(role));
+      expect(counter.count(blocksText(request.system)) + counter.count(blocksText(request.prompt)) + role.maxOutputTokens).to.be.at.most(window);
+      expect(request.system.at(-1)?.text).to.equal(renderRoleInstructions(role));
     }
     // Each call reserved and settled on its own: one ledger entry per call.
     const run = await h.deps.prisma.agentRun.findFirstOrThrow({ where: { projectId, agentId: role.id } });

@@ -31,7 +31,7 @@ export function sampleTask(): AgentTask {
 }
 
 export function completionRequest(model: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
-  return { model, system: 'You are a careful parser.', prompt: 'Parse the requirements.', maxOutputTokens: 256, task: sampleTask(), ...extra };
+  return { model, system: [{ text: 'You are a careful parser.' }], prompt: [{ text: 'Parse the requirements.' }], maxOutputTokens: 256, task: sampleTask(), ...extra };
 }
 
 export function routedRequest(tier: RoutedRequest['tier'] = 'standard', extra: Partial<RoutedRequest> = {}): RoutedRequest {

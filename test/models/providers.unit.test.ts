@@ -31,7 +31,9 @@ const CASES: Case[] = [
     model: 'claude-sonnet-4-6',
     sent: (body) => {
       const b = body as { system: unknown; messages: { content: unknown }[]; max_tokens: unknown };
-      return { system: b.system, prompt: b.messages[0]?.content, limit: b.max_tokens };
+      // Text blocks (./anthropic-prompt.ts): read back as one string.
+      const text = (blocks: unknown) => (blocks as { text: string }[]).map((block) => block.text).join('\n\n');
+      return { system: text(b.system), prompt: text(b.messages[0]?.content), limit: b.max_tokens };
     },
   },
   {
@@ -47,7 +49,7 @@ const CASES: Case[] = [
     model: 'llama3.2',
     sent: (body) => {
       const b = body as { messages: { role: string; content: unknown }[]; options: { num_predict: unknown }; stream: unknown };
-      expect(b.stream).to.equal(false);
+      expect(b.stream).to.equal(true);
       return { system: b.messages.find((m) => m.role === 'system')?.content, prompt: b.messages.find((m) => m.role === 'user')?.content, limit: b.options.num_predict };
     },
   },
@@ -78,9 +80,9 @@ describe('models: providers through the real SDKs against fake servers', () => {
       };
 
       it('answers with the usage the server reported', async () => {
-        server().reply({ kind: 'ok', text: 'hello', inputTokens: 1234, outputTokens: 567 });
+        server().reply({ kind: 'ok', text: 'hello', inputTokens: 1234, outputTokens: 200 });
         const result = await provider().complete(completionRequest(model));
-        expect(result).to.deep.equal({ text: 'hello', usage: { inputTokens: 1234, outputTokens: 567 }, model, provider: name, stopReason: 'end' });
+        expect(result).to.deep.equal({ text: 'hello', usage: { inputTokens: 1234, outputTokens: 200 }, model, provider: name, stopReason: 'end' });
         const [request] = server().completions;
         expect(request?.model).to.equal(model);
         expect(sent(request?.body)).to.deep.equal({ system: 'You are a careful parser.', prompt: 'Parse the requirements.', limit: 256 });
@@ -117,9 +119,25 @@ describe('models: providers through the real SDKs against fake servers', () => {
         expect(error.message).to.match(/empty/);
       });
 
-      it('reports an answer cut off at the output limit as truncated', async () => {
-        server().reply({ kind: 'truncated', text: 'half an ans' });
-        await expectKind('truncated');
+      it('returns an answer cut off at the output limit as such, for the router to continue', async () => {
+        server().reply({ kind: 'truncated', text: 'half an ans', outputTokens: 256 });
+        const result = await provider().complete(completionRequest(model));
+        expect(result.stopReason).to.equal('max_tokens');
+        expect(result.text).to.equal('half an ans');
+        expect(result.usage.outputTokens).to.equal(256);
+      });
+
+      it('reports a stream that stops without its final event as interrupted, with what it produced', async () => {
+        for (const drop of [false, true]) {
+          server().reply({ kind: 'cut', text: 'x'.repeat(120), at: 60, inputTokens: 40, drop });
+          const seen: number[] = [];
+          const error = await failure(provider().complete(completionRequest(model, { onOutputTokens: (n) => seen.push(n) })));
+          expect(error.kind, `${error.message} (drop ${drop})`).to.equal('interrupted');
+          expect(error.transient).to.equal(true);
+          // 60 characters streamed: 20 tokens at 3 characters a token, told as they arrived.
+          expect(error.consumed?.outputTokens).to.equal(20);
+          expect(seen.at(-1)).to.equal(20);
+        }
       });
 
       it('reports a dropped connection and a refused one as connection errors', async () => {
@@ -143,6 +161,14 @@ describe('models: providers through the real SDKs against fake servers', () => {
       });
     });
   }
+
+  it('anthropic: an overloaded_error event inside the stream is overloaded, carrying what was streamed', async () => {
+    servers.anthropic.reply({ kind: 'stream_error', text: 'y'.repeat(90), at: 90 });
+    const error = await failure(providers.anthropic.complete(completionRequest('claude-sonnet-4-6')));
+    expect(error.kind).to.equal('overloaded');
+    expect(error.message).to.contain('overloaded_error in the stream');
+    expect(error.consumed).to.deep.equal({ inputTokens: 11, outputTokens: 30 });
+  });
 
   it('anthropic: 529 is overloaded; a wrong key is auth', async () => {
     servers.anthropic.reply({ kind: 'error', status: 529 });

@@ -70,23 +70,47 @@ describe('models: tiered router', () => {
     expect(budget.spent).to.equal(0n);
   });
 
-  it('falls back on a time-out, a malformed body, an empty and a truncated answer', async () => {
+  it('falls back on a time-out, a malformed body and an empty answer', async () => {
     const r = router('gemini:gemini-2.5-flash,anthropic:claude-sonnet-4-6,ollama:llama3.2,offline:offline-standard');
     servers.gemini.reply({ kind: 'hang' }, { kind: 'empty' });
-    servers.anthropic.reply({ kind: 'malformed' }, { kind: 'truncated' });
-    servers.ollama.reply({ kind: 'truncated' }, { kind: 'hang' });
+    servers.anthropic.reply({ kind: 'malformed' }, { kind: 'malformed' });
+    servers.ollama.reply({ kind: 'hang' });
     const first = await r.complete(routedRequest());
-    expect(first.switches.map((s) => s.reason)).to.deep.equal(['timeout', 'bad_response', 'truncated']);
+    expect(first.switches.map((s) => s.reason)).to.deep.equal(['timeout', 'bad_response', 'timeout']);
     expect(first.provider).to.equal('offline');
     const second = await r.complete(routedRequest());
-    expect(second.switches.map((s) => s.reason)).to.deep.equal(['bad_response', 'truncated', 'timeout']);
+    expect(second.switches.map((s) => s.reason)).to.deep.equal(['bad_response', 'bad_response']);
+    expect(second.provider).to.equal('ollama');
+  });
+
+  it('continues an answer cut off at the output limit in a follow-up call on the same model, and gives up after the cap', async () => {
+    const r = router('gemini:gemini-2.5-flash,ollama:llama3.2');
+    servers.gemini.reply({ kind: 'error', status: 500 });
+    servers.ollama.reply({ kind: 'truncated', text: '{"summary": "a', inputTokens: 10, outputTokens: 5 }, { kind: 'ok', text: 'b", "files": []}', inputTokens: 14, outputTokens: 6 });
+    const budget = new FakeBudgetGuard(1_000_000n);
+    const result = await r.complete(routedRequest('standard', { budget }));
+    expect(result.text).to.equal('{"summary": "ab", "files": []}');
+    expect(result.stopReason).to.equal('end');
+    expect(result.usage).to.deep.equal({ inputTokens: 24, outputTokens: 11 });
+    // The continuation went to the model that wrote the first part, with the answer so far as its own turn.
+    expect(servers.gemini.completions).to.have.length(1);
+    const [, second] = servers.ollama.completions;
+    expect((second?.body as { messages: { role: string; content: string }[] }).messages.at(-1)).to.deep.equal({ role: 'assistant', content: '{"summary": "a' });
+    expect(budget.log.filter((line) => line.startsWith('settle'))).to.have.length(2);
+
+    servers.ollama.reply(...Array.from({ length: 5 }, () => ({ kind: 'truncated' as const, text: 'more ' })));
+    const error = await router('ollama:llama3.2').complete(routedRequest('standard')).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ProviderError);
+    expect((error as ProviderError).kind).to.equal('truncated');
+    expect((error as ProviderError).message).to.contain('after 4 continuations');
   });
 
   it('waits out a 429 whose retry-after fits, and retries the same model', async () => {
     servers.gemini.reply({ kind: 'error', status: 429, retryAfterSeconds: 0.2 });
     const result = await router().complete(routedRequest());
     expect(result.provider).to.equal('gemini');
-    expect(result.switches).to.deep.equal([]);
+    // The retry of the same model is reported with its reason.
+    expect(result.switches).to.deep.equal([{ from: 'gemini:gemini-2.5-flash', to: 'gemini:gemini-2.5-flash', reason: 'rate_limited' }]);
     expect(servers.gemini.completions).to.have.length(2);
   });
 

@@ -18,6 +18,7 @@ import { SingleProviderRouter, type ModelRouter } from '../../src/models/model-r
 import { OfflineProvider } from '../../src/offline-model/offline-provider.js';
 import type { CompletionRequest, CompletionResult, LlmProvider } from '../../src/models/provider.js';
 import { createRedis } from '../../src/redis/connection.js';
+import type { RedisTarget } from '../../src/config/redis-env.js';
 import type { ModelTier } from '../../src/agents/types.js';
 import { WorkerPool } from '../../workers/worker-pool.js';
 import { createArbitrationServices, type ArbitrationServices } from '../../src/arbitration/arbitration-services.js';
@@ -75,6 +76,14 @@ export interface HarnessOptions {
   arbitration?: ArbitrationServices;
   /** Verify each run's software in the sandbox (src/verification); default: runs end unverified. */
   verification?: Omit<VerificationSettings, 'records'>;
+  /** Fair-share priorities on the agent queues (default on, as in production). */
+  fairShare?: boolean;
+  /** AGENT_MAX_ACTIVE_PER_PROJECT (default 0: no bound). */
+  maxActiveAgentsPerProject?: number;
+  /** Each agent queue's concurrency in the in-process pool (default: the catalogue's). */
+  agentConcurrency?: number;
+  /** Default: the run's Redis (TEST_REDIS_URL); the failover tests (test/ha) pass a Sentinel group or a Cluster. */
+  redisTarget?: RedisTarget;
 }
 
 /** Merge, then a person: what a harness arbitrates with unless the test gives its chain. */
@@ -91,7 +100,7 @@ export function mergeThenPerson(): ArbitrationServices {
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database =
     options.database ?? (await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'unused', allowEmbedded: false, migrate: false, logger: silentLogger, poolSize: 20 }));
-  const redis = createRedis({ url: testRedisUrl(), name: 'zekka:test' });
+  const redis = createRedis({ url: testRedisUrl(), target: options.redisTarget, name: 'zekka:test' });
   const provider = new ScriptedProvider(options.latencyMs ?? 0);
   const deps = createEngineDeps({
     prisma: database.prisma,
@@ -104,6 +113,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     credentials: options.credentials,
     limits: { reviewPollMs: options.reviewPollMs ?? 60_000, ...(options.contextWindow ? { contextWindow: options.contextWindow } : {}) },
     verifyRuns: options.verification !== undefined,
+    fairShare: options.fairShare,
+    maxActiveAgentsPerProject: options.maxActiveAgentsPerProject,
   });
   const owner = await database.prisma.user.create({ data: { email: `owner-${randomUUID()}@test.local`, passwordHash: 'x' } });
   const harness: Harness = {
@@ -115,7 +126,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pool: undefined,
     ownerId: owner.id,
     startWorkers() {
-      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), verification: verificationServices(deps, options.verification ?? UNUSED_VERIFICATION), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000 });
+      harness.pool ??= new WorkerPool({ deps, arbitration: options.arbitration ?? mergeThenPerson(), verification: verificationServices(deps, options.verification ?? UNUSED_VERIFICATION), connection: redis, prefix: testQueuePrefix(), queueGlobs: '*', lockDurationMs: 5_000, agentConcurrency: options.agentConcurrency });
     },
     async createProject(input = {}) {
       const requirements = input.requirements ?? (await readFile(input.requestFile ?? 'examples/todo-app.md', 'utf8'));

@@ -1,8 +1,23 @@
 /**
  * A fake Ollama server speaking its HTTP API closely enough for the `ollama` package:
- * POST /api/chat (non-streaming) and GET /api/tags; errors as `{"error": "…"}`.
+ * POST /api/chat (`stream: false`, or streamed — Ollama's default — as NDJSON: one line per chunk
+ * of text, then a `done: true` line with the counts) and GET /api/tags; errors as `{"error": "…"}`.
  */
-import { DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, FakeModelServer, modelInBody, retryAfterHeader, type FakeReply, type Rendered, type Route } from './fake-http-server.js';
+import {
+  chunksOf,
+  DEFAULT_INPUT_TOKENS,
+  DEFAULT_OUTPUT_TOKENS,
+  FakeModelServer,
+  modelInBody,
+  partialText,
+  replyTokens,
+  retryAfterHeader,
+  type FakeReply,
+  type RecordedRequest,
+  type Rendered,
+  type Route,
+  type StreamedReply,
+} from './fake-http-server.js';
 
 export class FakeOllamaServer extends FakeModelServer {
   /** Models `/api/tags` lists (what is pulled). */
@@ -37,6 +52,31 @@ export class FakeOllamaServer extends FakeModelServer {
         eval_duration: 1_000,
       },
     };
+  }
+
+  protected renderStream(reply: FakeReply, model: string, request: RecordedRequest): StreamedReply | undefined {
+    if ((request.body as { stream?: unknown } | undefined)?.stream === false) return undefined;
+    const fallback = `answer from ollama/${model}`;
+    const partial = reply.kind === 'cut' || reply.kind === 'stream_error';
+    const text = partial ? partialText(reply, fallback) : reply.kind === 'empty' ? '' : (('text' in reply ? reply.text : undefined) ?? fallback);
+    const line = (fields: Record<string, unknown>): string => `${JSON.stringify({ model, created_at: new Date().toISOString(), ...fields })}\n`;
+    const frames = chunksOf(text).map((chunk) => line({ message: { role: 'assistant', content: chunk }, done: false }));
+    if (partial) return { contentType: 'application/x-ndjson', frames, drop: reply.kind === 'cut' && reply.drop };
+    const { inputTokens, outputTokens } = replyTokens(reply);
+    frames.push(
+      line({
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: reply.kind === 'truncated' ? 'length' : 'stop',
+        total_duration: 1_000_000,
+        load_duration: 1_000,
+        prompt_eval_count: inputTokens,
+        prompt_eval_duration: 1_000,
+        eval_count: outputTokens,
+        eval_duration: 1_000,
+      }),
+    );
+    return { contentType: 'application/x-ndjson', frames };
   }
 
   protected renderList(): unknown {

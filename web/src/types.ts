@@ -107,9 +107,26 @@ export interface ProjectVerification {
   rounds: VerificationRound[];
 }
 
-/** GET /api/costs: only the account's month is read here. */
+/** The totals of GET /api/costs and /api/costs/:id that the pages read. */
+export interface CostAmount {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  cacheSavingsUsd: number;
+}
+
+/** GET /api/costs: the account's month and the range's totals are read here. */
 export interface UserCosts {
+  total: CostAmount;
   account: { period: 'month'; windowStart: string; windowEnd: string; capUsd: number | null; spentUsd: number; remainingUsd: number | null };
+}
+
+/** GET /api/costs/:id: only the totals are read here. */
+export interface ProjectCosts {
+  total: CostAmount;
 }
 
 export interface Session {

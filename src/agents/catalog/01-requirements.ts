@@ -17,7 +17,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/requirements.md', PLAN_PATH],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'user-story-generator',
@@ -33,7 +33,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/stories/{subject}.md'],
     select: {},
     instances: 'per-entity',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'acceptance-criteria-creator',
@@ -49,7 +49,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/acceptance-criteria.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'risk-analyzer',
@@ -65,7 +65,7 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/risks.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'scope-validator',
@@ -81,6 +81,6 @@ export const REQUIREMENTS_ROLES: AgentRole[] = [
     produces: ['docs/requirements/scope.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 1536,
+    maxOutputTokens: 8192,
   },
 ];

@@ -27,7 +27,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/overview.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'database-designer',
@@ -43,7 +43,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/data-model.md', 'prisma/schema/schema.prisma'],
     select: { requires: ['database'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'api-designer',
@@ -59,7 +59,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/api.md', 'src/server/app.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 16384,
   },
   {
     id: 'security-architect',
@@ -75,7 +75,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/security.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
   {
     id: 'performance-planner',
@@ -91,7 +91,7 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/performance.md'],
     select: { minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'tech-stack-selector',
@@ -108,6 +108,6 @@ export const ARCHITECTURE_ROLES: AgentRole[] = [
     produces: ['docs/architecture/tech-stack.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
 ];

@@ -19,7 +19,7 @@ export const DATABASE_ROLES: AgentRole[] = [
     produces: ['prisma/schema/{subject}.prisma'],
     select: { requires: ['database'] },
     instances: 'per-context',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 16384,
   },
   {
     id: 'migration-creator',
@@ -35,7 +35,7 @@ export const DATABASE_ROLES: AgentRole[] = [
     produces: ['prisma/schema/migrations/0001_init/migration.sql'],
     select: { requires: ['database'] },
     instances: 'single',
-    maxOutputTokens: 6144,
+    maxOutputTokens: 16384,
   },
   {
     id: 'seed-data-generator',
@@ -51,7 +51,7 @@ export const DATABASE_ROLES: AgentRole[] = [
     produces: ['prisma/seed/{subject}.ts'],
     select: { requires: ['database'] },
     instances: 'per-entity',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'index-optimizer',
@@ -67,7 +67,7 @@ export const DATABASE_ROLES: AgentRole[] = [
     produces: ['prisma/schema/migrations/0002_indexes/migration.sql'],
     select: { requires: ['database'], minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'relationship-validator',
@@ -83,6 +83,6 @@ export const DATABASE_ROLES: AgentRole[] = [
     produces: ['docs/database/relationships.md'],
     select: { requires: ['database'], minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
 ];

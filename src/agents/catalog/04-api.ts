@@ -24,7 +24,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/routes/index.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 6144,
+    maxOutputTokens: 16384,
   },
   {
     id: 'controller-generator',
@@ -40,7 +40,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/controllers/{subject}.controller.ts'],
     select: { requires: ['api'] },
     instances: 'per-entity',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'middleware-developer',
@@ -56,7 +56,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/middleware/request-context.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'validation-creator',
@@ -72,7 +72,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/validation/index.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 6144,
+    maxOutputTokens: 16384,
   },
   {
     id: 'error-handler',
@@ -88,7 +88,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/errors/error-handler.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'authentication-manager',
@@ -105,7 +105,7 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/auth/authenticate.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'authorization-manager',
@@ -121,6 +121,6 @@ export const API_ROLES: AgentRole[] = [
     produces: ['src/server/auth/authorize.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
 ];

@@ -24,7 +24,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/components/{subject}/index.ts'],
     select: { requires: ['frontend'] },
     instances: 'per-page',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'page-creator',
@@ -40,7 +40,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/pages/{subject}.tsx'],
     select: { requires: ['frontend'] },
     instances: 'per-page',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'state-manager',
@@ -56,7 +56,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/state/store.tsx'],
     select: { requires: ['frontend'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'api-integration-specialist',
@@ -72,7 +72,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/api/client.ts'],
     select: { requires: ['frontend'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'ui-ux-designer',
@@ -88,7 +88,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/theme/theme.tsx'],
     select: { requires: ['frontend'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
   {
     id: 'form-handler',
@@ -104,7 +104,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/forms/{subject}-form.tsx'],
     select: { requires: ['frontend'] },
     instances: 'per-entity',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'routing-manager',
@@ -120,7 +120,7 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/src/routes/app-router.tsx'],
     select: { requires: ['frontend'] },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'asset-optimizer',
@@ -136,6 +136,6 @@ export const FRONTEND_ROLES: AgentRole[] = [
     produces: ['web/vite.config.ts'],
     select: { requires: ['frontend'], minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 1536,
+    maxOutputTokens: 4096,
   },
 ];

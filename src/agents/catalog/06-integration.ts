@@ -16,7 +16,7 @@ export const INTEGRATION_ROLES: AgentRole[] = [
     produces: ['tests/contract/api-contract.test.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 4096,
+    maxOutputTokens: 16384,
   },
   {
     id: 'database-integration-validator',
@@ -32,7 +32,7 @@ export const INTEGRATION_ROLES: AgentRole[] = [
     produces: ['src/server/health/database.ts'],
     select: { requires: ['api', 'database'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
   {
     id: 'third-party-service-integrator',
@@ -48,7 +48,7 @@ export const INTEGRATION_ROLES: AgentRole[] = [
     produces: ['src/server/integrations/{subject}.ts'],
     select: { requires: ['integrations'] },
     instances: 'per-integration',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'websocket-handler',
@@ -64,7 +64,7 @@ export const INTEGRATION_ROLES: AgentRole[] = [
     produces: ['src/server/realtime/socket.ts'],
     select: { requires: ['realtime', 'api'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'event-bus-manager',
@@ -80,6 +80,6 @@ export const INTEGRATION_ROLES: AgentRole[] = [
     produces: ['src/server/events/bus.ts'],
     select: { requires: ['api'], minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
 ];

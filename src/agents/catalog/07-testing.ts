@@ -18,7 +18,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/unit/{subject}.test.ts'],
     select: {},
     instances: 'per-entity',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'integration-test-creator',
@@ -34,7 +34,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/integration/{subject}.test.ts'],
     select: { requires: ['api'] },
     instances: 'per-entity',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'e2e-test-creator',
@@ -50,7 +50,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/e2e/{subject}.spec.ts'],
     select: { requires: ['frontend'] },
     instances: 'per-page',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'performance-tester',
@@ -66,7 +66,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/performance/api.bench.ts'],
     select: { requires: ['api'], minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'security-tester',
@@ -82,7 +82,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/security/auth.test.ts'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 16384,
   },
   {
     id: 'load-tester',
@@ -98,7 +98,7 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['tests/load/api-load.k6.js'],
     select: { requires: ['api'], minSize: 'large' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 16384,
   },
   {
     id: 'test-coverage-analyzer',
@@ -114,6 +114,6 @@ export const TESTING_ROLES: AgentRole[] = [
     produces: ['docs/testing/coverage.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 8192,
   },
 ];

@@ -16,7 +16,7 @@ export const DOCUMENTATION_ROLES: AgentRole[] = [
     produces: ['docs/api/openapi.yaml'],
     select: { requires: ['api'] },
     instances: 'single',
-    maxOutputTokens: 8192,
+    maxOutputTokens: 16384,
   },
   {
     id: 'readme-creator',
@@ -32,7 +32,7 @@ export const DOCUMENTATION_ROLES: AgentRole[] = [
     produces: ['README.md'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
   {
     id: 'code-comment-generator',
@@ -48,7 +48,7 @@ export const DOCUMENTATION_ROLES: AgentRole[] = [
     produces: ['docs/code/comments.md'],
     select: { minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 12288,
+    maxOutputTokens: 16384,
   },
   {
     id: 'user-guide-writer',
@@ -64,6 +64,6 @@ export const DOCUMENTATION_ROLES: AgentRole[] = [
     produces: ['docs/guide/user-guide.md'],
     select: { requires: ['frontend'] },
     instances: 'single',
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
 ];

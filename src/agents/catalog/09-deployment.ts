@@ -19,7 +19,7 @@ export const DEPLOYMENT_ROLES: AgentRole[] = [
     produces: ['Dockerfile'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 1536,
+    maxOutputTokens: 4096,
   },
   {
     id: 'ci-cd-pipeline-generator',
@@ -35,7 +35,7 @@ export const DEPLOYMENT_ROLES: AgentRole[] = [
     produces: ['.github/workflows/ci.yml'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 4096,
   },
   {
     id: 'environment-config-manager',
@@ -51,7 +51,7 @@ export const DEPLOYMENT_ROLES: AgentRole[] = [
     produces: ['.env.example'],
     select: {},
     instances: 'single',
-    maxOutputTokens: 1536,
+    maxOutputTokens: 4096,
   },
   {
     id: 'deployment-script-creator',
@@ -67,6 +67,6 @@ export const DEPLOYMENT_ROLES: AgentRole[] = [
     produces: ['docker-compose.yml', 'deploy/scripts/deploy.sh'],
     select: { minSize: 'medium' },
     instances: 'single',
-    maxOutputTokens: 2048,
+    maxOutputTokens: 4096,
   },
 ];

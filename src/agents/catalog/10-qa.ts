@@ -17,7 +17,7 @@ export const QA_ROLES: AgentRole[] = [
     select: {},
     instances: 'single',
     reviews: true,
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'security-audit-agent',
@@ -34,7 +34,7 @@ export const QA_ROLES: AgentRole[] = [
     select: {},
     instances: 'single',
     reviews: true,
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
   {
     id: 'performance-audit-agent',
@@ -51,7 +51,7 @@ export const QA_ROLES: AgentRole[] = [
     select: { minSize: 'medium' },
     instances: 'single',
     reviews: true,
-    maxOutputTokens: 3072,
+    maxOutputTokens: 8192,
   },
   {
     id: 'final-validation-agent',
@@ -68,6 +68,6 @@ export const QA_ROLES: AgentRole[] = [
     select: {},
     instances: 'single',
     reviews: true,
-    maxOutputTokens: 4096,
+    maxOutputTokens: 8192,
   },
 ];

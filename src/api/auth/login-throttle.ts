@@ -35,6 +35,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { loginThrottleKeys } from '../../redis/keys.js';
 import { runScript } from '../../redis/run-script.js';
 import { TooManyRequestsError } from '../http-errors.js';
 import { ADMIT, SUCCEED } from './login-throttle-scripts.js';
@@ -84,12 +85,7 @@ export class LoginThrottle {
   async admit(email: string, address: string): Promise<LoginAttempt> {
     const account = digest(email);
     const addressId = digest(address);
-    const keys = [
-      `${this.keyPrefix}:login:pair:${digest(`${account}\n${addressId}`)}`,
-      `${this.keyPrefix}:login:address:${addressId}`,
-      `${this.keyPrefix}:login:account:${account}`,
-      `${this.keyPrefix}:login:known:${account}`,
-    ];
+    const keys = loginThrottleKeys(this.keyPrefix, { pair: digest(`${account}\n${addressId}`), address: addressId, account });
     const c = this.config;
     const reply = (await runScript(this.redis, ADMIT, keys, [
       this.clock(),

@@ -5,8 +5,15 @@ const amount = {
   calls: z.number().int(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int().meta({ description: 'prompt tokens read from the providers’ prompt caches (part of inputTokens, billed at the cache-read rate)' }),
+  cacheWriteTokens: z.number().int().meta({ description: 'prompt tokens written to the providers’ prompt caches (part of inputTokens, billed at the cache-write rate)' }),
   costMicros: z.string().regex(/^\d+$/),
   costUsd: z.number(),
+  cacheSavingsMicros: z
+    .string()
+    .regex(/^-?\d+$/)
+    .meta({ description: 'what prompt caching saved: the same calls with every prompt token at the input price, minus their cost (negative while cache writes outweigh reads)' }),
+  cacheSavingsUsd: z.number(),
 };
 const costAmount = z.object(amount).meta({ id: 'CostAmount' });
 const byModel = z.object({ provider: z.string(), model: z.string(), ...amount });

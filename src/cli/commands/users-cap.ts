@@ -13,6 +13,7 @@ import { setUserSpendCap } from '../../economics/spend-cap-change.js';
 import { effectiveCap, spendCapConfig, type SpendCapConfig } from '../../economics/user-spend.js';
 import { createLogger } from '../../logging/logger.js';
 import { createRedis } from '../../redis/connection.js';
+import { redisTarget } from '../../config/redis-env.js';
 
 const MAX_CAP_USD = 1_000_000_000;
 
@@ -36,7 +37,7 @@ export async function setCap(emailArgument: string, capMicros: bigint | null): P
   const logger = createLogger({ level: env.LOG_LEVEL, service: 'zekka-users' });
   // Two connections: the change reads the month's ledger while its transaction holds the user's row.
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.ZEKKA_DATA_DIR, allowEmbedded: true, migrate: false, logger, poolSize: 2 });
-  const redis = createRedis({ url: env.REDIS_URL, name: 'zekka:cli:users', logger });
+  const redis = createRedis({ target: redisTarget(env), name: 'zekka:cli:users', logger });
   try {
     const email = emailArgument.trim().toLowerCase();
     const user = await database.prisma.user.findUnique({ where: { email }, select: { id: true } });

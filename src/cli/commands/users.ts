@@ -15,6 +15,7 @@ import type { Env } from '../../config/env.js';
 import { openDatabase } from '../../db/database.js';
 import { createLogger, type Logger } from '../../logging/logger.js';
 import { createRedis } from '../../redis/connection.js';
+import { redisTarget } from '../../config/redis-env.js';
 import { parseCap, setCap } from './users-cap.js';
 
 /** How long the CLI waits for Redis to take the credentials-changed message. */
@@ -58,7 +59,7 @@ async function setRole(emailArgument: string, role: Role): Promise<void> {
 /** Tells the API replicas to re-check this user's sockets now; the change itself is already saved. */
 async function announceChange(env: Env, logger: Logger, userId: string): Promise<void> {
   // Queued until connected (not fail-fast): the publish waits for the connection, bounded below.
-  const redis = createRedis({ url: env.REDIS_URL, name: 'zekka:cli:users', logger });
+  const redis = createRedis({ target: redisTarget(env), name: 'zekka:cli:users', logger });
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_resolve, reject) => {

@@ -15,6 +15,8 @@ export interface RunSummary extends Pick<ProjectTotals, 'agents' | 'conflicts' |
   files: string;
   costMicros: bigint;
   budgetMicros?: bigint;
+  /** Prompt-cache use, when the models cached any of the prompt (from the cost ledger). */
+  promptCache?: { readTokens: number; writeTokens: number; savingsMicros: bigint };
   /** The last verification round of the project; null when none ran. */
   verification: VerificationOutcome | null;
 }
@@ -38,8 +40,15 @@ export function formatSummary(summary: RunSummary): string {
     `Conflicts:  ${summary.conflicts.total}${settled ? ` (${settled})` : ''}`,
     `Tokens:     ${summary.tokens.input} in, ${summary.tokens.output} out`,
     `Cost:       ${formatUsd(summary.costMicros)}${budget}`,
+    ...cacheLine(summary.promptCache),
     '',
   ].join('\n');
+}
+
+function cacheLine(cache: RunSummary['promptCache']): string[] {
+  if (!cache || (cache.readTokens === 0 && cache.writeTokens === 0)) return [];
+  const saved = cache.savingsMicros >= 0n ? `saved ${formatUsd(cache.savingsMicros)}` : `cost ${formatUsd(-cache.savingsMicros)} more`;
+  return [`Cache:      ${cache.readTokens} input tokens read from the prompt cache, ${cache.writeTokens} written; ${saved}`];
 }
 
 /** The summary of a run the engine's own totals describe (`zekka demo`). */

@@ -67,6 +67,7 @@ export async function fetchRunSummary(client: ApiClient, id: string): Promise<Ru
     tokens: { input: costs.total.inputTokens, output: costs.total.outputTokens },
     costMicros: BigInt(project.spent.micros),
     budgetMicros: BigInt(project.budget.micros),
+    promptCache: { readTokens: costs.total.cacheReadTokens, writeTokens: costs.total.cacheWriteTokens, savingsMicros: BigInt(costs.total.cacheSavingsMicros) },
     verification: verification.latest,
   };
 }

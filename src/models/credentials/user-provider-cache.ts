@@ -25,7 +25,7 @@ export interface ProviderRoute {
   sharedLimits: boolean;
 }
 
-export type UserProviderEnv = Pick<ProviderEnv, 'ANTHROPIC_BASE_URL' | 'GEMINI_BASE_URL' | 'MODEL_TIMEOUT_MS'>;
+export type UserProviderEnv = Pick<ProviderEnv, 'ANTHROPIC_BASE_URL' | 'GEMINI_BASE_URL' | 'MODEL_TIMEOUT_MS' | 'PROMPT_CACHING'>;
 
 export class UserProviderCache {
   private readonly clients: LRUCache<string, LlmProvider>;
@@ -63,8 +63,9 @@ export class UserProviderCache {
 
   private build(name: ByoProvider, apiKey: string): LlmProvider {
     const timeoutMs = this.env.MODEL_TIMEOUT_MS;
-    if (name === 'anthropic') return new AnthropicProvider({ apiKey, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs });
-    return new GeminiProvider({ apiKey, baseUrl: this.env.GEMINI_BASE_URL, timeoutMs });
+    const caching = this.env.PROMPT_CACHING ?? true;
+    if (name === 'anthropic') return new AnthropicProvider({ apiKey, baseURL: this.env.ANTHROPIC_BASE_URL, timeoutMs, promptCaching: caching });
+    return new GeminiProvider({ apiKey, baseUrl: this.env.GEMINI_BASE_URL, timeoutMs, contextCaching: caching });
   }
 }
 

@@ -13,13 +13,16 @@ import { OllamaProvider } from './ollama-provider.js';
 export type ProviderEnv = Pick<
   Env,
   'ANTHROPIC_API_KEY' | 'ANTHROPIC_BASE_URL' | 'GEMINI_API_KEY' | 'GEMINI_BASE_URL' | 'OLLAMA_HOST' | 'MODEL_TIMEOUT_MS'
->;
+> &
+  /** Default on. */
+  Partial<Pick<Env, 'PROMPT_CACHING'>>;
 
 export function createProviders(env: ProviderEnv): Map<string, LlmProvider> {
   const timeoutMs = env.MODEL_TIMEOUT_MS;
+  const caching = env.PROMPT_CACHING ?? true;
   const providers = new Map<string, LlmProvider>();
-  if (env.GEMINI_API_KEY) providers.set('gemini', new GeminiProvider({ apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL, timeoutMs }));
-  if (env.ANTHROPIC_API_KEY) providers.set('anthropic', new AnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, timeoutMs }));
+  if (env.GEMINI_API_KEY) providers.set('gemini', new GeminiProvider({ apiKey: env.GEMINI_API_KEY, baseUrl: env.GEMINI_BASE_URL, timeoutMs, contextCaching: caching }));
+  if (env.ANTHROPIC_API_KEY) providers.set('anthropic', new AnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, timeoutMs, promptCaching: caching }));
   if (env.OLLAMA_HOST) providers.set('ollama', new OllamaProvider({ host: env.OLLAMA_HOST, timeoutMs }));
   return providers;
 }

@@ -1,10 +1,11 @@
 /**
  * The one error class every provider failure becomes. `kind` drives the router's policy:
- * transient kinds (rate_limited, overloaded, server, timeout, connection) back off and fall back;
+ * transient kinds (rate_limited, overloaded, server, timeout, connection, interrupted) back off and fall back;
  * the others (auth, client, bad_response, truncated) fall back too but say the provider or the
  * request is wrong; `cancelled` (the caller's own signal) stops the walk at once.
  */
 import { AppError } from '../../errors/app-error.js';
+import type { TokenUsage } from '../provider.js';
 
 export type ProviderErrorKind =
   | 'rate_limited'
@@ -12,13 +13,15 @@ export type ProviderErrorKind =
   | 'server'
   | 'timeout'
   | 'connection'
+  /** A streamed answer that stopped without its final event (connection closed, stream cut). */
+  | 'interrupted'
   | 'bad_response'
   | 'truncated'
   | 'auth'
   | 'client'
   | 'cancelled';
 
-const TRANSIENT: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'overloaded', 'server', 'timeout', 'connection']);
+const TRANSIENT: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'overloaded', 'server', 'timeout', 'connection', 'interrupted']);
 
 export interface ProviderErrorOptions {
   provider: string;
@@ -26,6 +29,7 @@ export interface ProviderErrorOptions {
   status?: number;
   retryAfterMs?: number;
   cause?: unknown;
+  consumed?: TokenUsage;
 }
 
 export class ProviderError extends AppError {
@@ -36,6 +40,11 @@ export class ProviderError extends AppError {
   readonly httpStatus?: number;
   /** What the provider asked us to wait (retry-after), in milliseconds. */
   readonly retryAfterMs?: number;
+  /**
+   * What a streamed call had produced when it failed (the provider bills it): the router settles
+   * the call with it, once. Absent when nothing was produced (the reservation is released).
+   */
+  consumed?: TokenUsage;
 
   constructor(kind: ProviderErrorKind, message: string, options: ProviderErrorOptions) {
     super(`${options.provider}:${options.model} ${kind}: ${message}`, {
@@ -49,6 +58,7 @@ export class ProviderError extends AppError {
     this.model = options.model;
     this.httpStatus = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.consumed = options.consumed;
   }
 
   /** Worth another try later (or elsewhere): the provider, not the request, was the problem. */

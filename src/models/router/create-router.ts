@@ -46,6 +46,7 @@ export function createModelRouter({ env, redis, circuits, price, onAttempt, offl
     rateLimiter,
     circuits: new CircuitBreakers(circuits),
     maxWaitMs: env.MODEL_MAX_WAIT_MS,
+    budgetWaitMs: env.MODEL_BUDGET_WAIT_MS,
     price,
     onAttempt,
   });

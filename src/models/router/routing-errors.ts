@@ -18,6 +18,7 @@ export type AttemptOutcome =
   | 'server'
   | 'timeout'
   | 'connection'
+  | 'interrupted'
   | 'bad_response'
   | 'truncated'
   | 'auth'

@@ -5,13 +5,20 @@
  *   1. provider cooling down (after a retry-after or a transient failure)? wait if the call's wait
  *      allowance covers it, else pass over it (`rate_limited`);
  *   2. circuit open? pass over it (`circuit_open`);
- *   3. reserve the worst case on the budget guard; refused → pass over it (`budget`); the model
- *      has no price → pass over it (`unpriced`: it is never called, so never charged $0);
+ *   3. reserve the call's expected cost on the budget guard (the role's output history; the worst
+ *      case with `reserveWorstCase`); refused while other calls hold reservations → wait for them
+ *      (`budgetWaitMs`) and try again; refused → pass over it (`budget`); the model has no price →
+ *      pass over it (`unpriced`: it is never called, so never charged $0);
  *   4. take a slot in the cluster-wide rate limit; wait while the allowance lasts, else release and
  *      pass over it (`rate_limited`);
- *   5. call. Success: settle the budget and the rate-limit tokens, return. Failure: release, count
- *      it on the circuit (not a 429), cool the provider down briefly when transient, and move on.
- *      A 429 whose retry-after fits the allowance is retried once on the same candidate.
+ *   5. call, streamed, at most the output the reservation and the free budget pay for; the hold is
+ *      extended as the answer streams and the stream stopped when that is refused (StreamBudget).
+ *      Success: settle the budget and the rate-limit tokens, return. Failure: settle what the
+ *      stream produced (or release), count it on the circuit (not a 429), cool the provider down
+ *      briefly when transient, and move on. A 429 or an overload whose retry-after fits the
+ *      allowance, or a stream cut mid-way, is retried once on the same candidate (a switch from
+ *      the model to itself, with the reason).
+ * An answer cut off at its output limit is continued in follow-up calls (./continuation.ts).
  * Every pass-over that leads to a next candidate is reported as a switch. None left: a budget
  * error if the budget refused them all, else an error listing each attempt.
  *
@@ -29,6 +36,8 @@ import { estimatePromptTokens, type ModelRouter, type ModelSwitch, type RoutedRe
 import type { CompletionResult, LlmProvider, TokenUsage } from '../provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { CircuitBreakers } from './circuit-breaker.js';
+import { completeInParts } from './continuation.js';
+import { StreamBudget } from './stream-budget.js';
 import type { RateLimiter, RateTicket } from './rate-limiter.js';
 import { AllModelsFailedError, budgetExceeded, isBudgetRefusal, type RouteAttempt } from './routing-errors.js';
 
@@ -45,8 +54,23 @@ export interface TieredRouterOptions {
   maxWaitMs?: number;
   /** Cool-down of a provider after a transient failure without retry-after. Default 250 ms. */
   backoffMs?: number;
+  /**
+   * Hold each call's worst case (its full maxOutputTokens) instead of its expected output: the
+   * policy before streaming budgets, kept for comparison (bench:economics). Default false.
+   */
+  reserveWorstCase?: boolean;
   /** Cost of a worst case, for the budget error's "the cheapest call needed …" (e.g. the price table). */
   price?: (ref: ModelRef, usage: TokenUsage) => bigint;
+  /**
+   * How long a call refused by a budget that other calls in flight hold waits for them to give
+   * back what they do not use (they settle below their holds), polling every `budgetPollMs`.
+   * Default 120 s (a model call's length); then the refusal stands.
+   */
+  budgetWaitMs?: number;
+  /** Default 250 ms. */
+  budgetPollMs?: number;
+  /** Follow-up calls for an answer that stops at its output limit. Default 4. */
+  maxContinuations?: number;
   /** Told about every candidate that did not answer (logs, metrics). */
   onAttempt?: (attempt: RouteAttempt & { tier: ModelTier }) => void;
   now?: () => number;
@@ -60,6 +84,10 @@ interface CallState {
   inputTokens: number;
   /** Wait allowance left for this call, in ms. */
   waitLeft: number;
+  /** Reported with the result: models passed over, and retries of one model (from = to). */
+  switches: ModelSwitch[];
+  /** How long this call may still wait for other calls to give budget back, in ms. */
+  budgetWaitLeft: number;
 }
 
 type Outcome = { result: RoutedResult } | { attempt: RouteAttempt };
@@ -69,6 +97,8 @@ export class TieredRouter implements ModelRouter {
   private readonly cooldownUntil = new Map<string, number>();
   private readonly maxWaitMs: number;
   private readonly backoffMs: number;
+  private readonly budgetWaitMs: number;
+  private readonly budgetPollMs: number;
   private readonly now: () => number;
   private readonly serverRoutes: ReadonlyMap<string, ProviderRoute>;
   /** At most one catalogue per combination of brought providers (a handful). */
@@ -79,6 +109,8 @@ export class TieredRouter implements ModelRouter {
     this.circuits = options.circuits ?? new CircuitBreakers();
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
     this.backoffMs = options.backoffMs ?? 250;
+    this.budgetWaitMs = options.budgetWaitMs ?? 120_000;
+    this.budgetPollMs = options.budgetPollMs ?? 250;
     this.now = options.now ?? Date.now;
   }
 
@@ -87,12 +119,17 @@ export class TieredRouter implements ModelRouter {
     return this.options.catalog[tier];
   }
 
-  async complete({ tier, budget, credentials, ...request }: RoutedRequest): Promise<RoutedResult> {
+  async complete(request: RoutedRequest): Promise<RoutedResult> {
+    return completeInParts(request, (part, previous) => this.walk(part, previous), this.options.maxContinuations);
+  }
+
+  /** One model call: the tier's candidates in order (the model of the part before first). */
+  private async walk({ tier, budget, credentials, ...request }: RoutedRequest, previous: RoutedResult | undefined): Promise<RoutedResult> {
     const { catalog, routes } = this.forCredentials(credentials);
-    const candidates = catalog[tier];
-    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs };
-    const attempts: RouteAttempt[] = [];
+    const candidates = preferring(catalog[tier], previous);
     const switches: ModelSwitch[] = [];
+    const state: CallState = { tier, request, routes, budget, inputTokens: estimatePromptTokens(request), waitLeft: this.maxWaitMs, switches, budgetWaitLeft: this.budgetWaitMs };
+    const attempts: RouteAttempt[] = [];
     for (const [index, ref] of candidates.entries()) {
       const outcome = await this.attempt(ref, state);
       if ('result' in outcome) return { ...outcome.result, switches };
@@ -124,7 +161,7 @@ export class TieredRouter implements ModelRouter {
     const route = state.routes.get(ref.provider);
     if (!route) return passOver('not_configured', `provider ${ref.provider} is not configured`);
     const { provider, lane } = route;
-    let retriedAfter429 = false;
+    let retried = false;
     for (;;) {
       const cooling = (this.cooldownUntil.get(lane) ?? 0) - this.now();
       if (cooling > 0) {
@@ -132,25 +169,32 @@ export class TieredRouter implements ModelRouter {
         await this.wait(cooling, state);
       }
       if (!this.circuits.tryAcquire(lane)) return passOver('circuit_open', `${ref.provider} failed repeatedly; its circuit is open`);
-      const maxOutputTokens = state.request.maxOutputTokens;
       let reservation: Reservation | undefined;
       if (state.budget) {
+        const estimate = { provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens: state.request.maxOutputTokens, purpose: state.request.task.agentId };
         try {
-          reservation = await state.budget.reserve({ provider: ref.provider, model: ref.model, inputTokens: state.inputTokens, maxOutputTokens });
+          reservation = await state.budget.reserve(this.options.reserveWorstCase ? { ...estimate, purpose: undefined } : estimate);
         } catch (error) {
           this.circuits.abandon(lane);
           // A model without a price is never called (it would be charged $0): the next candidate may have one.
           if (error instanceof UnpricedModelError) return passOver('unpriced', error.message);
           throw error;
         }
+        if (!reservation && state.budget.lastRefusal?.() !== 'account_cap' && state.budget.refusalMayClear?.() && (await this.waitForBudget(state))) {
+          this.circuits.abandon(lane);
+          continue;
+        }
         if (!reservation) {
           this.circuits.abandon(lane);
+          const maxOutputTokens = state.request.maxOutputTokens;
           const costMicros = this.options.price?.(ref, { inputTokens: state.inputTokens, outputTokens: maxOutputTokens });
-          const estimate = { inputTokens: state.inputTokens, maxOutputTokens, costMicros };
-          if (state.budget.lastRefusal?.() === 'account_cap') return passOver('spend_cap', "the worst case does not fit what is left of the account's monthly spending cap", { estimate });
-          return passOver('budget', 'the worst case does not fit the remaining budget', { estimate });
+          const estimated = { inputTokens: state.inputTokens, maxOutputTokens, costMicros };
+          if (state.budget.lastRefusal?.() === 'account_cap') return passOver('spend_cap', "the call does not fit what is left of the account's monthly spending cap", { estimate: estimated });
+          return passOver('budget', 'the call does not fit the remaining budget', { estimate: estimated });
         }
       }
+      // The most the budget can pay for (held + free), never more than the role may write.
+      const maxOutputTokens = Math.min(state.request.maxOutputTokens, reservation?.outputLimit ?? state.request.maxOutputTokens);
       let ticket: RateTicket | undefined;
       try {
         ticket = await this.rateSlot(ref.provider, state.inputTokens + maxOutputTokens, state, route.sharedLimits);
@@ -165,36 +209,49 @@ export class TieredRouter implements ModelRouter {
       }
 
       const started = this.now();
+      const metered = new StreamBudget(state.budget, reservation, state.request.signal);
       let result: CompletionResult;
       try {
-        result = checked(await provider.complete({ ...state.request, model: ref.model }), ref);
+        result = checked(await provider.complete({ ...state.request, model: ref.model, maxOutputTokens, signal: metered.signal, onOutputTokens: metered.onOutputTokens }), ref);
       } catch (thrown) {
+        await metered.idle();
         const error = asProviderError(thrown, ref, state.request.signal);
-        if (reservation) await state.budget?.release(reservation);
-        await this.options.rateLimiter?.settle(ticket, state.inputTokens);
+        // A stream that failed after producing output is billed for it: settled once, under this
+        // call's id; the retry (here or by the job) is a call of its own.
+        if (reservation) await this.settleFailed(state, reservation, error, this.now() - started);
+        await this.options.rateLimiter?.settle(ticket, state.inputTokens + (error.consumed?.outputTokens ?? 0));
+        if (metered.stopped && !state.request.signal?.aborted) {
+          this.circuits.abandon(lane);
+          return passOver('budget', `the budget ran out while the answer streamed (${error.consumed?.outputTokens ?? 0} output tokens)`);
+        }
         if (error.kind === 'cancelled') {
           this.circuits.abandon(lane);
           throw error;
         }
-        if (error.kind === 'rate_limited') {
-          this.circuits.abandon(lane);
-          const retryAfter = error.retryAfterMs;
-          this.coolDown(lane, retryAfter ?? this.backoffMs);
-          if (retryAfter !== undefined && retryAfter <= state.waitLeft && !retriedAfter429) {
-            retriedAfter429 = true;
-            continue;
-          }
-        } else {
-          this.circuits.recordFailure(lane);
-          if (error.transient) this.coolDown(lane, error.retryAfterMs ?? this.backoffMs);
+        if (error.kind === 'rate_limited') this.circuits.abandon(lane);
+        else this.circuits.recordFailure(lane);
+        const retryAfter = error.retryAfterMs ?? (error.kind === 'interrupted' ? this.backoffMs : undefined);
+        if (error.transient) this.coolDown(lane, retryAfter ?? this.backoffMs);
+        // Once on the same model: a 429 or an overload that says when to come back, a broken stream.
+        if (!retried && retryAfter !== undefined && retryAfter <= state.waitLeft && RETRIED_ON_SAME_MODEL.has(error.kind)) {
+          retried = true;
+          state.switches.push({ from: model, to: model, reason: error.kind });
+          continue;
         }
         return passOver(error.kind, error.message);
       }
+      await metered.idle();
       this.circuits.recordSuccess(lane);
       await this.options.rateLimiter?.settle(ticket, result.usage.inputTokens + result.usage.outputTokens);
       const settled = reservation ? await state.budget?.settle(reservation, result.usage, this.now() - started) : undefined;
       return { result: { ...result, costMicros: settled?.costMicros ?? 0n, switches: [] } };
     }
+  }
+
+  /** Settles what a failed call produced, or releases its reservation when it produced nothing. */
+  private async settleFailed(state: CallState, reservation: Reservation, error: ProviderError, latencyMs: number): Promise<void> {
+    if (error.consumed) await state.budget?.settle(reservation, error.consumed, latencyMs);
+    else await state.budget?.release(reservation);
   }
 
   private async rateSlot(provider: string, tokens: number, state: CallState, shared: boolean): Promise<RateTicket | undefined> {
@@ -208,6 +265,15 @@ export class TieredRouter implements ModelRouter {
     }
   }
 
+  /** Waits a little for calls in flight to give back what they hold; false once the budget wait is used up. */
+  private async waitForBudget(state: CallState): Promise<boolean> {
+    const step = Math.min(this.budgetPollMs, state.budgetWaitLeft);
+    if (step <= 0) return false;
+    state.budgetWaitLeft -= step;
+    await delay(step, state.request.signal);
+    return true;
+  }
+
   private coolDown(provider: string, ms: number): void {
     const until = this.now() + Math.min(ms, 10 * 60_000);
     if (until > (this.cooldownUntil.get(provider) ?? 0)) this.cooldownUntil.set(provider, until);
@@ -219,12 +285,21 @@ export class TieredRouter implements ModelRouter {
   }
 }
 
-/** A provider's answer the agent can use; the router holds every provider to it, not only the real ones. */
+/** A provider's answer the agent can use (one cut off is continued); the router holds every provider to it. */
 function checked(result: CompletionResult, ref: ModelRef): CompletionResult {
   const options = { provider: ref.provider, model: ref.model };
-  if (result.stopReason === 'max_tokens') throw new ProviderError('truncated', 'the answer was cut off at the output limit', options);
-  if (result.text.trim() === '') throw new ProviderError('bad_response', 'the answer is empty', options);
+  if (result.stopReason !== 'max_tokens' && result.text.trim() === '') throw new ProviderError('bad_response', 'the answer is empty', options);
   return result;
+}
+
+/** Failures worth a second try on the same model (when the wait fits the call's allowance). */
+const RETRIED_ON_SAME_MODEL: ReadonlySet<ProviderError['kind']> = new Set(['rate_limited', 'overloaded', 'interrupted']);
+
+/** The candidates, the model that wrote the part before first (a continuation reads best in one voice). */
+function preferring(candidates: readonly ModelRef[], previous: RoutedResult | undefined): readonly ModelRef[] {
+  const index = previous ? candidates.findIndex((ref) => ref.provider === previous.provider && ref.model === previous.model) : -1;
+  if (index <= 0) return candidates;
+  return [candidates[index] as ModelRef, ...candidates.slice(0, index), ...candidates.slice(index + 1)];
 }
 
 function asProviderError(error: unknown, ref: ModelRef, signal: AbortSignal | undefined): ProviderError {

@@ -8,9 +8,11 @@ export function AccountSpend() {
   const { data } = useApiData<UserCosts>(`/api/costs?from=${monthStart()}`);
   if (!data) return null;
   const { spentUsd, capUsd } = data.account;
+  const saved = data.total.cacheSavingsUsd;
   return (
     <p class="muted account-spend" data-testid="account-spend">
       {capUsd === null ? `Account: ${usd(spentUsd)} spent this month (no cap)` : `Account: ${usd(spentUsd)} of ${usd(capUsd)} this month`}
+      {saved > 0 && ` · prompt caching saved ${usd(saved)}`}
     </p>
   );
 }

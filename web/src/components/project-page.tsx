@@ -14,6 +14,7 @@ import { useProjectStream } from '../live/use-project-stream.js';
 import type { AgentRun, ProjectDetail } from '../types.js';
 import { ArchiveDownload } from './archive-download.js';
 import { ArtifactBrowser } from './artifact-browser.js';
+import { CacheSavings } from './cache-savings.js';
 import { ConflictList } from './conflict-list.js';
 import { ProjectActions } from './project-actions.js';
 import { useSession } from './session-context.js';
@@ -75,6 +76,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <StageBoard stages={live.stages} />
         <div class="side">
           <SpendChart points={live.spend} budgetUsd={p?.budget.usd} spentUsd={p?.spent.usd} />
+          <CacheSavings projectId={projectId} revision={`${live.spend.length}:${status ?? ''}`} />
           <ArchiveDownload projectId={projectId} />
         </div>
       </div>
