@@ -32,6 +32,7 @@ import { keyFootprint, mb, ms, seconds, usedMemory, type KeyFootprint } from './
 import { stopAllWorkers, startWorker } from './worker-children.js';
 import { runProfile } from './profile.js';
 import { BENCH_OPTIONS, BENCH_REQUEST } from './engine-request.js';
+import { BEFORE_PROFILE_LINE, beforeAndNow, costOf } from './engine-before.js';
 import { latencyReport, runLatencyScenario } from './latency-scenario.js';
 
 const WARMUP = 1;
@@ -39,6 +40,8 @@ const SEQUENTIAL = 20;
 const CONCURRENT = 50;
 const TARGET_P50_MS = 500;
 const TARGET_AGENT_JOBS_PER_SEC = 500;
+/** CPU per agent job (node + PostgreSQL + Redis), every durable record kept (issue #16, item 5). */
+const TARGET_CPU_PER_AGENT_JOB_MS = 3.5;
 /** "Near its starting level": at most this many bytes of the bench's keys left after retention. */
 const MEMORY_SLACK = 2 * 1024 * 1024;
 /** The whole bench stays under ~5 minutes: the optional profile is skipped past this point. */
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
       const owner = await database.prisma.user.create({ data: { email: `bench-${process.pid}@bench.local`, passwordHash: 'x' } });
       out('profile (--profile-only): one project, workers in this process, every SQL statement and Redis command counted');
       for (const line of await runProfile({ env, request: BENCH_REQUEST, options: BENCH_OPTIONS, ownerId: owner.id })) out(`  ${line}`);
+      out(`  ${BEFORE_PROFILE_LINE}`);
       return;
     }
 
@@ -189,6 +193,7 @@ async function main(): Promise<void> {
     out(`  load average now ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores (other sessions share this machine, Redis and PostgreSQL: figures move with their load)`);
     out(`  CPU seconds during the ${CONCURRENT}-at-once run (${cpus().length} cores; postgres/redis are shared servers, an upper bound), and per agent job:`);
     for (const [label, f] of [['baseline', baseline], ['engine, 1 worker', one], ['engine, 2 workers', two]] as const) out(cpuLine(label, f));
+    for (const line of beforeAndNow({ raw: baseline, oneWorker: one, twoWorkers: two })) out(line);
     out();
     const p50 = Math.min(one.p50, two.p50);
     const jobsPerSec = two.agentJobsPerSec;
@@ -197,6 +202,11 @@ async function main(): Promise<void> {
     out('targets');
     out(`  ${pad(`${plan.length}-agent project p50 ≤ ${TARGET_P50_MS} ms (zero model latency)`, 68)}${pad(`1 worker ${ms(one.p50)}, 2 workers ${ms(two.p50)}`, 36)}${verdict(p50 <= TARGET_P50_MS)}`);
     out(`  ${pad(`≥ ${TARGET_AGENT_JOBS_PER_SEC} agent jobs/s with 2 worker processes`, 68)}${pad(`${jobsPerSec.toFixed(0)} agent jobs/s`, 36)}${verdict(jobsPerSec >= TARGET_AGENT_JOBS_PER_SEC)}`);
+    const cpuOne = costOf(one).cpuMs;
+    const cpuTwo = costOf(two).cpuMs;
+    out(`  ${pad(`≤ ${TARGET_CPU_PER_AGENT_JOB_MS} ms of CPU per agent job (node + PostgreSQL + Redis)`, 68)}${pad(`1 worker ${cpuOne.toFixed(1)} ms, 2 workers ${cpuTwo.toFixed(1)} ms`, 36)}${verdict(Math.max(cpuOne, cpuTwo) <= TARGET_CPU_PER_AGENT_JOB_MS)}`);
+    const twoNoSlower = two.p50 <= one.p50 && two.wallMs <= one.wallMs;
+    out(`  ${pad('2 workers no slower than 1 (p50, and wall with 50 at once)', 68)}${pad(`p50 ${ratio(two.p50, one.p50)}, wall ${ratio(two.wallMs, one.wallMs)}`, 36)}${verdict(twoNoSlower)}`);
     out(`  ${pad(`Redis memory near its start after retention (bench keys ≤ ${mb(MEMORY_SLACK)})`, 68)}${pad(`${mb(keysAfter.bytes)} left in ${keysAfter.keys} keys`, 36)}${verdict(memoryBack)}`);
     out();
     out('Redis memory — INFO used_memory is server-wide (other tenants share this Redis and move it); bench keys by MEMORY USAGE');
@@ -227,6 +237,7 @@ async function main(): Promise<void> {
       out();
       out(`profile (a target was missed${process.argv.includes('--profile') ? ' or --profile' : ''}): one project, workers in this process, every SQL statement and Redis command counted`);
       for (const line of await runProfile({ env, request: BENCH_REQUEST, options: BENCH_OPTIONS, ownerId: owner.id })) out(`  ${line}`);
+      out(`  ${BEFORE_PROFILE_LINE}`);
     }
   } finally {
     await deps?.queues.close().catch(() => undefined);

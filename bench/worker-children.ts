@@ -65,13 +65,14 @@ export async function startWorker(env: BenchEnvironment, extra: Record<string, s
       clearTimeout(timer);
     }
   };
-  const deadline = Date.now() + 30_000;
+  // Generous: on a shared 2-core machine under heavy load a worker (tsx, 68 queues) can take that long to start.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`worker exited early (${child.exitCode}):\n${output}`);
     if (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`worker's http://127.0.0.1:${port}/health/ready gave no 200 within 30 s:\n${output}`);
+      throw new Error(`worker's http://127.0.0.1:${port}/health/ready gave no 200 within 90 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -34,14 +34,16 @@
  * slots (a Redis Cluster script may only touch one; the user's counters cannot sit under every
  * project's tag at once), so ./project-budget-guard.ts uses two scripts with compensation:
  *   reserve  project, then cap; when the cap refuses (or cannot be asked), release the project.
- *   settle   project (charge c1), then cap with c1 (charge c2 ≤ c1), then adjust the project to c2.
+ *   settle   project and cap at once with the call's cost (charges c1 and c2, each what its own
+ *            budget allows), then adjust the higher of the two down to min(c1, c2).
  * Neither limit can be exceeded under any interleaving: each keeps its own invariant in its own
  * atomic script, and the compensations only free or lower. The price: between the two steps a
  * project holds money the cap may refuse, so a parallel call on the same project can be refused
  * by a budget that is not really full (briefly, and only near a limit: refusing is the safe
- * side); a process that dies between the steps leaves a hold until its reservation expires
- * (15 min), and one that dies between the cap's settle and the adjust leaves the cap counting
- * more than the ledger until the month is rebuilt from PostgreSQL — never less.
+ * side; likewise the budget that charged more holds the difference until its adjust, an instant
+ * later); a process that dies between the steps leaves a hold until its reservation expires
+ * (15 min), and one that dies between the settles and the adjust leaves the project or the cap
+ * counting more than the ledger until rebuilt from PostgreSQL — never less.
  *
  * Numbers stay exact: amounts are below 2^53 (checked by the caller), Redis does the additions
  * (HINCRBY, 64-bit) and Lua numbers are formatted with %d, never tostring (which would print 1e+12);

@@ -2,11 +2,14 @@
  * The cost ledger in PostgreSQL: one row per model call, keyed by the call's idempotency key.
  *
  * `recordCall` is one SQL statement: insert the row unless its key exists, and only when it was
- * inserted add its cost to Project.spentMicros and AgentRun.costMicros. So a call recorded twice
- * (a retried settle, two processes settling the same call) is counted once, and the project's
- * spent total always equals the sum of its ledger. `createdAt` is written in UTC, as Prisma does,
- * whatever the session's time zone: the entry's own `createdAt` when given (the guard passes the
- * reservation's time, which decides the month of the owner's spending cap), else now.
+ * inserted add its cost to AgentRun.costMicros (one row per agent, touched by its own calls only).
+ * So a call recorded twice (a retried settle, two processes settling the same call) is counted
+ * once. What a project has spent is the sum of its ledger (`projectSpent`, `PROJECT_SPENT_SQL`):
+ * there is no counter on the project's row, which every parallel agent of the project would have
+ * updated — a hot row whose lock (held until the commit's WAL flush) serialised their calls.
+ * `createdAt` is written in UTC, as Prisma does, whatever the session's time zone: the entry's own
+ * `createdAt` when given (the guard passes the reservation's time, which decides the month of the
+ * owner's spending cap), else now.
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma-types.js';
@@ -38,13 +41,18 @@ export interface LedgerEntry {
 export interface RecordedCall {
   /** False when a row with this key existed: nothing was written or added. */
   inserted: boolean;
-  /** Project.spentMicros after the insert (undefined when nothing was inserted). */
-  projectSpentMicros: bigint | undefined;
 }
+
+/**
+ * What the project aliased `project` has spent, as a SQL expression (its ledger's sum, bigint):
+ * for the statements that read a project's row and its spend together.
+ */
+export const PROJECT_SPENT_SQL = (project: string): string =>
+  `(SELECT COALESCE(sum(l."costMicros"), 0) FROM "CostLedgerEntry" l WHERE l."projectId" = ${project}."id")`;
 
 /** Plain SQL (see Database.sql): every model call passes here, so it skips the ORM. */
 export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<RecordedCall> {
-  const rows = await sql.query<{ inserted: bigint | string; spent: bigint | string | null }>(
+  const rows = await sql.query<{ inserted: bigint | string }>(
     `WITH ins AS (
       INSERT INTO "CostLedgerEntry"
         ("id", "idempotencyKey", "projectId", "userId", "agentRunId", "provider", "model", "inputTokens", "outputTokens", "costMicros", "latencyMs", "createdAt",
@@ -52,17 +60,13 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
       VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8::int, $9::int, $10::bigint, $11::int, COALESCE($12::timestamptz, now()) AT TIME ZONE 'UTC',
          $13::int, $14::int, $15::bigint)
       ON CONFLICT ("idempotencyKey") DO NOTHING
-      RETURNING "projectId", "agentRunId", "costMicros"
-    ), project AS (
-      UPDATE "Project" p SET "spentMicros" = p."spentMicros" + ins."costMicros"
-      FROM ins WHERE p."id" = ins."projectId"
-      RETURNING p."spentMicros"
+      RETURNING "agentRunId", "costMicros"
     ), agent AS (
       UPDATE "AgentRun" a SET "costMicros" = a."costMicros" + ins."costMicros"
       FROM ins WHERE a."id" = ins."agentRunId"
       RETURNING a."id"
     )
-    SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT "spentMicros" FROM project) AS spent`,
+    SELECT count(*) AS inserted FROM ins`,
     [
       randomUUID(),
       entry.idempotencyKey,
@@ -81,9 +85,7 @@ export async function recordCall(sql: SqlExecutor, entry: LedgerEntry): Promise<
       (entry.cacheSavingsMicros ?? 0n).toString(),
     ],
   );
-  const row = rows[0];
-  const inserted = Number(row?.inserted ?? 0) === 1;
-  return { inserted, projectSpentMicros: inserted && row?.spent != null ? BigInt(row.spent) : undefined };
+  return { inserted: Number(rows[0]?.inserted ?? 0) === 1 };
 }
 
 /** The charge recorded for a call, or undefined when the ledger has no row with this key. */
@@ -93,7 +95,13 @@ export async function recordedCost(sql: SqlExecutor, idempotencyKey: string): Pr
   return row ? BigInt(row.cost) : undefined;
 }
 
-/** The sum of a project's ledger: what PostgreSQL says the project has spent. */
+/** What a project has spent: the sum of its ledger. */
+export async function projectSpent(sql: SqlExecutor, projectId: string): Promise<bigint> {
+  const rows = await sql.query<{ spent: bigint | string }>(`SELECT COALESCE(sum("costMicros"), 0)::text AS spent FROM "CostLedgerEntry" WHERE "projectId" = $1::uuid`, [projectId]);
+  return BigInt(rows[0]?.spent ?? 0);
+}
+
+/** The sum of a project's ledger through Prisma: what PostgreSQL says the project has spent. */
 export async function ledgerTotal(prisma: PrismaClient, projectId: string): Promise<bigint> {
   const sum = await prisma.costLedgerEntry.aggregate({ where: { projectId }, _sum: { costMicros: true } });
   return sum._sum.costMicros ?? 0n;

@@ -180,7 +180,7 @@ export class CostReport {
   }
 
   async costsForProject(projectId: string): Promise<ProjectCosts> {
-    const project = await this.prisma.project.findUnique({ where: { id: projectId }, select: { budgetMicros: true, spentMicros: true } });
+    const project = await this.prisma.project.findUnique({ where: { id: projectId }, select: { budgetMicros: true } });
     if (!project) throw new NotFoundError('project');
     const where = { projectId };
     const [total, models, users, days] = await Promise.all([
@@ -193,8 +193,9 @@ export class CostReport {
       projectId,
       budgetMicros: project.budgetMicros.toString(),
       budgetUsd: microsToUsd(project.budgetMicros),
-      spentMicros: project.spentMicros.toString(),
-      spentUsd: microsToUsd(project.spentMicros),
+      // What the project has spent is the sum of its ledger (src/economics/cost-ledger.ts).
+      spentMicros: (total._sum.costMicros ?? 0n).toString(),
+      spentUsd: microsToUsd(total._sum.costMicros ?? 0n),
       total: amount(total),
       byModel: models.map((m) => ({ provider: m.provider, model: m.model, ...amount(m) })).sort(byCostDescending),
       byUser: users.map((u) => ({ userId: u.userId, ...amount(u) })).sort(byCostDescending),

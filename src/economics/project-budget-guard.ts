@@ -19,7 +19,8 @@
  *             `freshCallIds` a call's first settle skips this lookup;
  *          2. Redis settles atomically (itself idempotent per callId, so a settle retried after a
  *             crash between 2 and 3 gets the same charge back and does not charge again);
- *          3. one SQL statement inserts the ledger row and adds it to Project.spentMicros;
+ *          3. one SQL statement inserts the ledger row (and adds it to AgentRun.costMicros; the
+ *             project's spend is the sum of its ledger, not a counter on its row);
  *          4. `cost.updated` is published with the budget as strings.
  *          If it throws, call settle again with the same reservation (do not release it).
  * release  frees the reservation of a call that failed.
@@ -27,8 +28,8 @@
  * With `spendCap` and a `userId`, every call is also held against the owner's monthly spending
  * cap (./user-spend.ts), in two atomic steps on two Redis slots (budget-scripts.ts explains why
  * no single script can do both): reserve holds the project's budget, then the month's cap, and
- * frees the project's hold when the cap refuses; settle charges the project, then the cap with
- * what the project charged, and lowers the project's charge (`adjust`) when the cap took less; the
+ * frees the project's hold when the cap refuses; settle charges both at once (one round trip),
+ * each what its own budget allows, and lowers the higher charge to the lower (`adjust`); the
  * ledger row records that final charge, dated with the reservation's time (so in the month the
  * cap counted it). A refusal by the cap is reported as such (`lastRefusal`).
  *
@@ -175,15 +176,22 @@ export function createBudgetGuard(options: BudgetGuardOptions): ProjectBudgetGua
     }
   };
 
-  /** Project first, then the cap with what the project charged; the project gives back what the cap did not take. */
+  /**
+   * The project and the cap settle at once (their scripts leave in one write), each charging what
+   * its own budget allows; the one that charged more gives the difference back (`adjust` only
+   * lowers), so both end with the lower charge. A settle tried again finds its earlier charges
+   * (scripts idempotent per callId) and ends the same way.
+   */
   const chargeBoth = async (reservation: Reservation, listCostMicros: bigint): Promise<{ status: 'settled' | 'duplicate'; chargedMicros: bigint; snapshot: BudgetSnapshot }> => {
-    const settled = await budget.settle(reservation.callId, listCostMicros);
     const account = reservation.accountWindow && accountMonth(reservation.accountWindow);
-    if (!account) return settled;
-    const capped = await account.settle(reservation.callId, settled.chargedMicros);
-    if (capped.chargedMicros >= settled.chargedMicros) return settled;
-    const snapshot = await budget.adjust(reservation.callId, capped.chargedMicros);
-    return { status: settled.status, chargedMicros: capped.chargedMicros, snapshot };
+    if (!account) return budget.settle(reservation.callId, listCostMicros);
+    const [settled, capped] = await Promise.all([budget.settle(reservation.callId, listCostMicros), account.settle(reservation.callId, listCostMicros)]);
+    const chargedMicros = capped.chargedMicros < settled.chargedMicros ? capped.chargedMicros : settled.chargedMicros;
+    const [snapshot] = await Promise.all([
+      settled.chargedMicros > chargedMicros ? budget.adjust(reservation.callId, chargedMicros) : settled.snapshot,
+      capped.chargedMicros > chargedMicros ? account.adjust(reservation.callId, chargedMicros) : undefined,
+    ]);
+    return { status: settled.status, chargedMicros, snapshot };
   };
 
   /** The call's price had no prompt token come from or gone to a cache, minus its price. */

@@ -2,6 +2,8 @@
  * The AgentRun table's writes, all in this file: started (which also reads what the agent needs
  * of its project) and completed — one plain statement each, since every agent job passes through
  * them — and the rare ones (a failed attempt, cancellation, a child that died with its worker).
+ * An agent that wrote files records its completion in the statement that writes them
+ * (`completeRunSql`, used by src/engine/workspace/artifact-store.ts): one round trip and one commit fewer.
  * Rows are created inside larger statements — where a stage begins (src/engine/stage-run-records.ts)
  * and where a repair round begins (src/verification) — with `PLAN_AGENT_RUNS` from here.
  * (Cost totals are added by the ledger's insert: src/economics/cost-ledger.ts.)
@@ -37,6 +39,19 @@ export const PLAN_AGENT_RUNS = {
            WHERE "AgentRun"."status" <> 'completed'`,
 };
 
+/**
+ * The UPDATE that records a completed run, its parameters numbered from `param` on (a caller
+ * building a larger statement passes its own counter). Shared by `complete` and the artifact
+ * store's write-and-complete statement.
+ */
+export function completeRunSql(run: CompletedAgentRun, param: (value: unknown) => string): string {
+  return `UPDATE "AgentRun"
+          SET "status" = 'completed', "completedAt" = timezone('UTC', now()), "durationMs" = ${param(run.durationMs)}, "provider" = ${param(run.provider)},
+              "model" = ${param(run.model)}, "inputTokens" = ${param(run.inputTokens)}, "outputTokens" = ${param(run.outputTokens)},
+              "modelSwitches" = COALESCE(${param(run.switches.length > 0 ? JSON.stringify(run.switches) : null)}::jsonb, "modelSwitches")
+        WHERE "id" = ${param(run.agentRunId)}::uuid`;
+}
+
 export class AgentRunRecords {
   constructor(private readonly sql: SqlExecutor) {}
 
@@ -65,13 +80,8 @@ export class AgentRunRecords {
   }
 
   async complete(run: CompletedAgentRun): Promise<void> {
-    await this.sql.query(
-      `UPDATE "AgentRun"
-          SET "status" = 'completed', "completedAt" = timezone('UTC', now()), "durationMs" = $2, "provider" = $3, "model" = $4,
-              "inputTokens" = $5, "outputTokens" = $6, "modelSwitches" = COALESCE($7::jsonb, "modelSwitches")
-        WHERE "id" = $1::uuid`,
-      [run.agentRunId, run.durationMs, run.provider, run.model, run.inputTokens, run.outputTokens, run.switches.length > 0 ? JSON.stringify(run.switches) : null],
-    );
+    const params: unknown[] = [];
+    await this.sql.query(completeRunSql(run, (value) => `$${params.push(value)}`), params);
   }
 
   /**

@@ -24,7 +24,9 @@ import type { AgentJobData } from '../../queues/job-catalog.js';
 import { recordCodeConflict } from './conflict-recorder.js';
 import { guardLocks, recordBudgetConflict, recordLockConflict } from './conflicts/resource-conflicts.js';
 import type { AgentExecutionDeps, BudgetDeps, BusDeps, EngineDeps, ModelDeps, RunRecordDeps, StoreDeps, WorkspaceDeps } from './engine-deps.js';
+import { HeldEvents } from './events/held-events.js';
 import { analysisFromWorkspace } from './plan-source.js';
+import { RunCancelledWhileLockingError } from './workspace/file-locks.js';
 import { checkAgentPaths, isAllowedPath } from './workspace/workspace-paths.js';
 import type { StageSnapshot } from './workspace/stage-snapshot-cache.js';
 
@@ -60,10 +62,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   // model again (the answer was lost with the worker) and must not collide with the calls, maybe
   // already settled, of the delivery that died.
   const callKeyPrefix = `${meta.jobId}#${meta.delivery ?? attempt}`;
-  // The cancel check and the start go out together; a run found cancelled is marked so at once
-  // (its attempt counted as started, no model called, nothing written).
-  const [cancelledBefore, run] = await Promise.all([deps.state.isCancelled(projectId, runId), deps.agentRuns.start(projectId, instanceKey, attempt)]);
-  if (cancelledBefore) return markCancelled(deps, data, idle);
+  const run = await deps.agentRuns.start(projectId, instanceKey, attempt);
   if (!run) {
     // A job delivered again after its run completed (its worker died before BullMQ recorded the
     // job as done): the work is done and recorded; doing it again would pay for the model again.
@@ -72,12 +71,17 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
   }
   const { project } = run;
   const agentRun = { id: run.agentRunId, stageRunId: run.stageRunId };
-  // Awaited with the stage snapshot, which does not depend on it.
-  const announced = deps.events.publish({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } });
+  // The guard's cost.updated events leave with this job's next event (its completion or failure).
+  const held = new HeldEvents(deps.events);
+  // The start is announced unless the run was cancelled (one script: the announcement is the cancel
+  // check); a run found cancelled is marked so at once (its attempt counted as started, no model
+  // called, nothing written). Awaited with the stage snapshot, which does not depend on it.
+  const announced = deps.events.publishUnlessCancelled({ type: 'agent.started', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, attempt } }, runId);
 
   try {
     // A repair works on the workspace as it is now; a stage's agents on what earlier stages left.
-    const [snapshot] = await Promise.all([data.repair ? currentWorkspace(deps, projectId) : deps.snapshots.get(projectId, runId, data.stage), announced]);
+    const [snapshot, startSeq] = await Promise.all([data.repair ? currentWorkspace(deps, projectId) : deps.snapshots.get(projectId, runId, data.stage), announced]);
+    if (startSeq === 0) return await markCancelled(deps, data, idle);
     // Another agent's call already found the budget spent: this one is refused like that call was.
     if (project.status === 'budget_exhausted') throw new BudgetExceededError('the project budget is exhausted');
     const earlier = snapshot.versions;
@@ -110,7 +114,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       callKeyPrefix,
       // Only this delivery uses these call ids: a call's first settle cannot find a ledger row.
       freshCallIds: meta.delivery !== undefined,
-      events: deps.events,
+      events: held.holder,
       prices: deps.prices,
       spendCap: deps.spendCap,
       logger: deps.logger,
@@ -123,7 +127,7 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
     const reuse = stagePromptReuse(task, project.options, snapshot);
     const answer = await answerAgentTask(deps, { role, laidOut, task, snapshot, changed, reuse, budget, credentials });
     for (const change of answer.switches) {
-      await deps.events.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
+      await held.publish({ type: 'agent.model_switched', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, ...change } });
     }
     const output = answer.output;
     checkAgentPaths(
@@ -136,24 +140,48 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
 
     const bases = new Map(earlier.map((f) => [f.path, f.version]));
     const paths = output.files.map((f) => f.path);
-    // The last cancel check goes out with the lock request (one write on the bus): a run cancelled by
-    // now writes nothing, and records nothing either when its locks were not taken. Its rejection is
-    // handled where it is awaited, even if locking fails first.
-    const cancelled = deps.state.isCancelled(projectId, runId);
-    cancelled.catch(() => undefined);
+    // The run is recorded as completed by the statement that writes its files, unless a file
+    // clashed (then it is completed below, once the conflict is recorded). Its duration ends here.
+    const record = {
+      agentRunId: agentRun.id,
+      durationMs: Date.now() - started,
+      provider: answer.provider,
+      model: answer.model,
+      inputTokens: answer.usage.inputTokens,
+      outputTokens: answer.usage.outputTokens,
+      switches: answer.switches,
+    };
+    const completedEvent = (files: number, conflicts: number) =>
+      ({ type: 'agent.completed', projectId, data: { stage: data.stage, agentId: role.id, instanceKey, files, conflicts, durationMs: record.durationMs, model: answer.model } }) as const;
+    let completedWithWrites = false;
+    // When the write completed the run, the completion is announced at once: its script leaves in
+    // the same write to the bus as the locks' release.
+    let announcedCompletion: Promise<void> | undefined;
+    // The last cancel check is made by the lock script itself: a run cancelled by now takes no lock
+    // and writes nothing.
+    let cancelled = false;
     const outcomes = await guardLocks(paths.length, () =>
       deps.locks.withLocks(projectId, paths, meta.jobId, async (locks) => {
-        if (await cancelled) return [];
-        return deps.artifacts.writeAll({
-          projectId,
-          author: instanceKey,
-          agentRunId: agentRun.id,
-          stage: data.stage,
-          files: output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 })),
-        });
+        const files = output.files.map((file, i) => ({ path: file.path, content: file.content, baseVersion: bases.get(file.path) ?? null, fenceToken: locks[i]?.token ?? 0 }));
+        const written = await deps.artifacts.writeAndComplete({ projectId, author: instanceKey, agentRunId: agentRun.id, stage: data.stage, files }, record);
+        completedWithWrites = written.completed;
+        if (completedWithWrites) {
+          announcedCompletion = held.publish(completedEvent(paths.length, 0));
+          announcedCompletion.catch(() => undefined);
+        }
+        return written.outcomes;
+      }, runId).catch((error: unknown) => {
+        if (!(error instanceof RunCancelledWhileLockingError)) throw error;
+        cancelled = true;
+        return [];
       }),
     );
-    if (await cancelled) return await markCancelled(deps, data, idle);
+    const usage = { inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens };
+    if (announcedCompletion) {
+      await announcedCompletion;
+      return { instanceKey, status: 'completed', written: paths, conflicts: [], ...usage };
+    }
+    if (cancelled) return await markCancelled(deps, data, idle, held);
     const written: string[] = [];
     const conflicts: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
@@ -171,32 +199,19 @@ export async function runAgent(deps: AgentExecutionDeps, data: AgentJobData, met
       );
     }
 
-    const durationMs = Date.now() - started;
-    await deps.agentRuns.complete({
-      agentRunId: agentRun.id,
-      durationMs,
-      provider: answer.provider,
-      model: answer.model,
-      inputTokens: answer.usage.inputTokens,
-      outputTokens: answer.usage.outputTokens,
-      switches: answer.switches,
-    });
-    await deps.events.publish({
-      type: 'agent.completed',
-      projectId,
-      data: { stage: data.stage, agentId: role.id, instanceKey, files: written.length, conflicts: conflicts.length, durationMs, model: answer.model },
-    });
-    return { instanceKey, status: 'completed', written, conflicts, inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens };
+    if (!completedWithWrites) await deps.agentRuns.complete(record);
+    await held.publish(completedEvent(written.length, conflicts.length));
+    return { instanceKey, status: 'completed', written, conflicts, ...usage };
   } catch (error) {
     if (error instanceof BudgetExceededError) {
       // Not retried: the next attempt would be refused too. The project stops until the budget is raised.
-      await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error);
+      await recordFailure(deps, data, { ...meta, maxAttempts: meta.attemptsMade + 1 }, error, held);
       const limit = error instanceof SpendCapReachedError ? 'account_cap' : 'budget';
       await markBudgetExhausted(deps, { projectId, runId, stage: data.stage, agentName: role.name, detail: error.message, limit });
       if (data.critical) await recordBudgetConflict(deps, data, { stageRunId: agentRun.stageRunId, stageJob: meta.stageJob }, error.message);
       throw new UnrecoverableError(error.message);
     }
-    await recordFailure(deps, data, meta, error);
+    await recordFailure(deps, data, meta, error, held);
     throw error;
   }
 }
@@ -224,11 +239,17 @@ function stagePromptReuse(task: AgentTask, options: unknown, snapshot: StageSnap
   });
 }
 
-async function recordFailure(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, meta: AgentJobMeta, error: unknown): Promise<void> {
+async function recordFailure(
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>,
+  data: AgentJobData,
+  meta: AgentJobMeta,
+  error: unknown,
+  held: HeldEvents,
+): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const final = meta.attemptsMade + 1 >= meta.maxAttempts || (error instanceof Error && error.name === 'UnrecoverableError');
   await deps.agentRuns.attemptFailed(data.projectId, data.instanceKey, message, final);
-  await deps.events.publish({
+  await held.publish({
     type: final ? 'agent.failed' : 'agent.retrying',
     projectId: data.projectId,
     data: { stage: data.stage, agentId: data.agentId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, error: message.slice(0, 500) },
@@ -236,7 +257,13 @@ async function recordFailure(deps: StoreDeps & BusDeps & WorkspaceDeps & RunReco
   deps.logger.warn('agent attempt failed', { projectId: data.projectId, instanceKey: data.instanceKey, attempt: meta.attemptsMade + 1, final, error: message });
 }
 
-async function markCancelled(deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>, data: AgentJobData, result: AgentResult): Promise<AgentResult> {
-  await deps.agentRuns.cancel(data.projectId, data.instanceKey);
+async function markCancelled(
+  deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>,
+  data: AgentJobData,
+  result: AgentResult,
+  held?: HeldEvents,
+): Promise<AgentResult> {
+  // A cancelled run's model call was paid for all the same: its cost.updated still goes out.
+  await Promise.all([deps.agentRuns.cancel(data.projectId, data.instanceKey), held?.publish()]);
   return result;
 }

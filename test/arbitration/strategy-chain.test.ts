@@ -1,3 +1,4 @@
+import { projectSpent } from '../../src/economics/cost-ledger.js';
 import { expect } from 'chai';
 import { runStrategyChain } from '../../src/arbitration/strategy-chain.js';
 import { createHarness, type Harness } from '../support/engine-harness.js';
@@ -50,8 +51,7 @@ describe('arbitration: the strategy chain', function () {
       expect(llm).to.include({ provider, model, inputTokens: 1_000, outputTokens: 2_000 });
       expect(llm?.costMicros).to.equal(price);
       if (provider !== 'ollama') expect(price > 0n).to.equal(true);
-      const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId } });
-      expect(project.spentMicros).to.equal(price);
+      expect(await projectSpent(h.deps.sql, conflict.projectId)).to.equal(price);
       const ledger = await h.deps.prisma.costLedgerEntry.findMany({ where: { projectId: conflict.projectId } });
       expect(ledger.map((e) => [e.provider, e.model, e.costMicros])).to.deep.equal([[provider, model, price]]);
       const settled = await h.deps.prisma.conflict.findUniqueOrThrow({ where: { id: conflict.id } });
@@ -83,8 +83,7 @@ describe('arbitration: the strategy chain', function () {
     expect(attempts[2]?.error).to.match(/does not parse as \.ts/);
     // The rejected proposals were paid for all the same.
     expect((attempts[1]?.costMicros ?? 0n) > 0n && (attempts[2]?.costMicros ?? 0n) > 0n).to.equal(true);
-    const project = await h.deps.prisma.project.findUniqueOrThrow({ where: { id: conflict.projectId } });
-    expect(project.spentMicros).to.equal(attempts.reduce((sum, a) => sum + a.costMicros, 0n));
+    expect(await projectSpent(h.deps.sql, conflict.projectId)).to.equal(attempts.reduce((sum, a) => sum + a.costMicros, 0n));
     expect(await contentOf(conflict.projectId, conflict.path ?? '')).to.equal(`${RESOLVED}\n`);
   });
 

@@ -4,6 +4,7 @@
  * and budgets are real): login, submit --follow to completion, status, artifacts; a project that
  * runs out of budget or is cancelled makes follow exit non-zero; the one-line errors.
  */
+import { projectSpent } from '../../src/economics/cost-ledger.js';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,9 +72,9 @@ describe('zekka CLI against a running API', function () {
     expect(run.stdout).to.match(/Status: +completed\n/);
     expect(run.stdout).to.match(/Stages: +10\/10 completed/);
     expect(run.stdout, 'plain lines when stdout is not a terminal').not.to.match(ANSI);
-    const project = await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id } });
-    expect(project.spentMicros > 0n).to.equal(true);
-    expect(run.stdout).to.include(`Cost:       $${(Number(project.spentMicros) / 1e6).toFixed(4)} of $50.0000 budget`);
+    const spent = await projectSpent(api.engine.deps.sql, id);
+    expect(spent > 0n).to.equal(true);
+    expect(run.stdout).to.include(`Cost:       $${(Number(spent) / 1e6).toFixed(4)} of $50.0000 budget`);
 
     const list = await zekka(['status'], env);
     expect(list.code, list.stderr).to.equal(0);

@@ -21,12 +21,13 @@ async function roundTrip(database: Database): Promise<string> {
   });
   const read = await database.prisma.project.findUniqueOrThrow({ where: { id: project.id }, include: { owner: true } });
   expect(read.budgetMicros).to.equal(BIG);
-  expect(read.spentMicros).to.equal(0n);
   expect(read.options).to.deep.equal(OPTIONS);
   expect(read.status).to.equal('created');
   expect(read.owner.email).to.equal(email);
-  const updated = await database.prisma.project.update({ where: { id: project.id }, data: { spentMicros: { increment: BIG } } });
-  expect(updated.spentMicros).to.equal(BIG);
+  const updated = await database.prisma.project.update({ where: { id: project.id }, data: { budgetMicros: { increment: BIG } } });
+  expect(updated.budgetMicros).to.equal(2n * BIG);
+  const restored = await database.prisma.project.update({ where: { id: project.id }, data: { budgetMicros: { decrement: BIG } } });
+  expect(restored.budgetMicros).to.equal(BIG);
   const audit = await database.prisma.auditLogEntry.create({ data: { actorId: user.id, action: 'test', targetType: 'project', details: { big: BIG.toString() } } });
   expect(typeof audit.id).to.equal('bigint');
   return project.id;

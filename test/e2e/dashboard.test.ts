@@ -10,6 +10,7 @@
  * The dashboard is built from web/ into a temporary folder first, so the test runs the sources as
  * they are, not whatever dist/web holds.
  */
+import { projectSpent } from '../../src/economics/cost-ledger.js';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -107,7 +108,7 @@ describe('e2e: the web dashboard in headless Chromium', function () {
     const project = await api.engine.deps.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(project.status).to.equal('completed');
     expect(project.budgetMicros).to.equal(25_000_000n);
-    expect(project.spentMicros > 0n).to.equal(true);
+    expect((await projectSpent(api.engine.deps.sql, projectId)) > 0n).to.equal(true);
     expect(await page.locator('figure.chart path.spent').getAttribute('d')).to.match(/^M[\d.]+,[\d.]+ L/);
     const caption = await page.locator('#spend-caption').innerText();
     expect(caption).to.include(`of $25.00 budget`);

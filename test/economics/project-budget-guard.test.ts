@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import pg from 'pg';
 import { raiseProjectBudget } from '../../src/economics/budget-raise.js';
 import { ledgerTotal } from '../../src/economics/cost-ledger.js';
 import { createPriceTable } from '../../src/economics/pricing.js';
@@ -10,7 +11,7 @@ import { createBudgetGuard, type BudgetGuardOptions } from '../../src/economics/
 import { OutputHistory } from '../../src/economics/output-history.js';
 import type { NewEvent } from '../../src/engine/events/event-schema.js';
 import { ValidationError } from '../../src/errors/app-error.js';
-import { testNamespace } from '../support/environment.js';
+import { testDatabaseUrl, testNamespace } from '../support/environment.js';
 import { createProject, openFixture, type EconomicsFixture, type TestProject } from './economics-fixtures.js';
 
 const sonnet = { provider: 'anthropic', model: 'claude-sonnet-4-5' };
@@ -44,7 +45,7 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
       ...extra,
     });
 
-  const spentInDatabase = async () => (await fx.prisma.project.findUniqueOrThrow({ where: { id: project.projectId } })).spentMicros;
+  const spentInDatabase = async () => ledgerTotal(fx.prisma, project.projectId);
 
   it('reserves the worst case: the prompt estimate with its margin, plus every output token', async () => {
     const guard = guardFor({ inputMargin: { ratio: 0.25, tokens: 32 } });
@@ -102,7 +103,7 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
     expect(final.spentMicros).to.equal(final.limitMicros - 860n);
   });
 
-  it('settles: a ledger row, Project.spentMicros, AgentRun.costMicros and a cost.updated event', async () => {
+  it("settles: a ledger row (the project's spend is their sum), AgentRun.costMicros and a cost.updated event", async () => {
     const guard = guardFor();
     const reservation = await guard.reserve({ ...sonnet, inputTokens: 1_000, maxOutputTokens: 2_000 });
     if (!reservation) throw new Error('expected a reservation');
@@ -117,6 +118,28 @@ describe('economics: project budget guard (Redis + PostgreSQL ledger)', () => {
     expect(events).to.deep.equal([
       { type: 'cost.updated', projectId: project.projectId, data: { spentMicros: '13200', budgetMicros: '1000000', reservedMicros: '0', model: 'claude-sonnet-4-5', costMicros: '13200' } },
     ]);
+  });
+
+  it("settles while another transaction holds the project's row: a model call never waits on its project's lock", async () => {
+    const guard = guardFor();
+    const reservation = await guard.reserve({ ...sonnet, inputTokens: 1_000, maxOutputTokens: 1_000 });
+    if (!reservation) throw new Error('expected a reservation');
+    // What an UPDATE of the project's row holds (a rename, a status change, or the spent counter
+    // every settle used to add to) until its transaction ends.
+    const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "Project" WHERE "id" = $1::uuid FOR NO KEY UPDATE', [project.projectId]);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<'waited'>((resolve) => (timer = setTimeout(() => resolve('waited'), 5_000)));
+      const settled = await Promise.race([guard.settle(reservation, { inputTokens: 1_000, outputTokens: 1_000 }, 5), waited]).finally(() => clearTimeout(timer));
+      expect(settled, 'the settle waited for the lock on the project row').to.deep.include({ costMicros: 18_000n, duplicate: false });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await spentInDatabase()).to.equal(18_000n);
   });
 
   it('never charges a settled call twice: retried, concurrent, or after a crash between Redis and PostgreSQL', async () => {

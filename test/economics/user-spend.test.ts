@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { ledgerTotal } from '../../src/economics/cost-ledger.js';
 import { createBudgetGuard, type BudgetGuardOptions } from '../../src/economics/project-budget-guard.js';
 import { ProjectBudget } from '../../src/economics/project-budget.js';
 import { setUserSpendCap } from '../../src/economics/spend-cap-change.js';
@@ -103,7 +104,7 @@ describe('economics: account spending cap', () => {
     expect(settled.costMicros).to.equal(WORST);
     expect(await month().snapshot()).to.include({ spentMicros: WORST, absorbedMicros: 90_000n - WORST });
     expect(await ga.snapshot()).to.include({ spentMicros: WORST, absorbedMicros: 90_000n - WORST });
-    expect((await fx.prisma.project.findUniqueOrThrow({ where: { id: a.projectId } })).spentMicros).to.equal(WORST);
+    expect(await ledgerTotal(fx.prisma, a.projectId)).to.equal(WORST);
     expect((await fx.prisma.user.findUniqueOrThrow({ where: { id: a.userId } })).spendCapMicros).to.equal(0n);
     const audit = await fx.prisma.auditLogEntry.findFirstOrThrow({ where: { action: 'user.spend_cap_changed', targetId: a.userId } });
     expect(audit.details).to.deep.equal({ from: null, to: '0', via: 'cli' });

@@ -34,7 +34,7 @@ describe('engine: failure policy, retry and cancel', function () {
     expect(failed.failureReason).to.equal('stage 4 API Development: Route Creator failed after 3 attempts: boom');
     const stagesAfter = await h.deps.prisma.stageRun.findMany({ where: { projectId, stage: { gt: 4 } } });
     expect(stagesAfter, 'no later stage started').to.have.length(0);
-    const earlier = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true } });
+    const earlier = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true }, orderBy: { instanceKey: 'asc' } });
 
     broken = false;
     const callsBefore = h.provider.calls;
@@ -44,7 +44,7 @@ describe('engine: failure policy, retry and cancel', function () {
     expect(project.runId).to.equal('r2');
     const stages = await h.deps.prisma.stageRun.findMany({ where: { projectId }, orderBy: { stage: 'asc' } });
     expect(stages.map((s) => s.attempt)).to.deep.equal([1, 1, 1, 2, 1, 1, 1, 1, 1, 1]);
-    const later = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true } });
+    const later = await h.deps.prisma.agentRun.findMany({ where: { projectId, stageRun: { stage: { lt: 4 } } }, select: { instanceKey: true, completedAt: true }, orderBy: { instanceKey: 'asc' } });
     expect(later, 'finished stages are not redone').to.deep.equal(earlier);
     const stage4 = await h.deps.prisma.agentRun.count({ where: { projectId, stageRun: { stage: 4 } } });
     // The resume re-ran only the failed agent of stage 4, then every agent of the later stages.

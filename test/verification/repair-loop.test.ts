@@ -7,6 +7,7 @@
  * prompt's "## Repair" section) is fixed; round 1 passes and the project completes. The cost
  * ledger holds every model call, repairs included, each once.
  */
+import { projectSpent } from '../../src/economics/cost-ledger.js';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -137,6 +138,6 @@ describe('verification: the repair loop through a worker process and a scripted 
     expect(new Set(ledger.map((row) => row.idempotencyKey)).size).to.equal(ledger.length);
     expect(ledger.filter((row) => row.agentRunId === repairRun.id)).to.have.length(1);
     expect(ledger.every((row) => row.costMicros > 0n && row.provider === 'anthropic')).to.equal(true);
-    expect(Number(project.spentMicros)).to.equal(ledger.reduce((sum, row) => sum + Number(row.costMicros), 0));
+    expect(Number(await projectSpent(h.deps.sql, projectId))).to.equal(ledger.reduce((sum, row) => sum + Number(row.costMicros), 0));
   });
 });

@@ -84,6 +84,32 @@ describe('file locks and the artifact store', () => {
     expect(moved).to.deep.equal({ kind: 'moved', currentVersion: 2, currentContent: 'two' });
     expect(await store.write({ ...base, content: 'two', baseVersion: 1, fenceToken: 14 }), 'a retried write is a no-op').to.deep.equal({ kind: 'unchanged', version: 2 });
   });
+
+  it("records an agent's run as completed in the statement that writes its files, only when none clashed", async () => {
+    const store = new ArtifactStore(database.prisma, database.sql);
+    const stageRun = await database.prisma.stageRun.create({ data: { projectId, stage: 2 } });
+    const run = (instanceKey: string) =>
+      database.prisma.agentRun.create({ data: { projectId, stageRunId: stageRun.id, agentId: 'api-designer', instanceKey, jobId: `job-${instanceKey}`, status: 'running' } });
+    const [clean, clashing] = [await run('writer.clean'), await run('writer.clashing')];
+    const completion = (agentRunId: string) => ({ agentRunId, durationMs: 12, provider: 'offline', model: 'offline-1', inputTokens: 3, outputTokens: 4, switches: [] });
+    const batch = (author: string, agentRunId: string, baseVersion: number | null) => ({
+      projectId,
+      author,
+      agentRunId,
+      stage: 2,
+      files: [{ path: 'e.txt', content: `by ${author}`, baseVersion, fenceToken: 100 }],
+    });
+
+    const first = await store.writeAndComplete(batch('writer.clean', clean.id, null), completion(clean.id));
+    expect(first).to.deep.equal({ outcomes: [{ kind: 'written', version: 1 }], completed: true });
+    expect(await database.prisma.agentRun.findUniqueOrThrow({ where: { id: clean.id } })).to.include({ status: 'completed', durationMs: 12, model: 'offline-1', inputTokens: 3, outputTokens: 4 });
+
+    // A new file that another agent created meanwhile: a code conflict, and the run is left for the caller to complete.
+    const second = await store.writeAndComplete(batch('writer.clashing', clashing.id, null), completion(clashing.id));
+    expect(second).to.deep.equal({ outcomes: [{ kind: 'moved', currentVersion: 1, currentContent: 'by writer.clean' }], completed: false });
+    expect(await database.prisma.agentRun.findUniqueOrThrow({ where: { id: clashing.id } })).to.include({ status: 'running', durationMs: null, model: null });
+  });
+
   it('lists the files others changed since an instance last wrote (what a repair looks at again)', async () => {
     const store = new ArtifactStore(database.prisma);
     const write = (path: string, author: string, content: string, baseVersion: number | null) => store.write({ projectId, path, author, stage: 4, content, baseVersion, fenceToken: 100 });

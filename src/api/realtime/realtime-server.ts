@@ -29,6 +29,7 @@ import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import type { EngineDeps } from '../../engine/engine-deps.js';
+import { ledgerTotal } from '../../economics/cost-ledger.js';
 import { parseEvent } from '../../engine/events/event-bus.js';
 import type { ProjectEvent } from '../../engine/events/event-schema.js';
 import type { Logger } from '../../logging/logger.js';
@@ -201,10 +202,10 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
           if (ended !== 'role changed') ack({ error: 'unauthorized' });
           return sessions.end(socket.data.session, ended ?? 'credentials revoked');
         }
-        const project = await engine.prisma.project.findUnique({
-          where: { id: projectId },
-          select: { ownerId: true, status: true, currentStage: true, spentMicros: true, budgetMicros: true },
-        });
+        const [project, spentMicros] = await Promise.all([
+          engine.prisma.project.findUnique({ where: { id: projectId }, select: { ownerId: true, status: true, currentStage: true, budgetMicros: true } }),
+          ledgerTotal(engine.prisma, projectId),
+        ]);
         if (!project || !access.visible(principal, project.ownerId)) return ack({ error: 'not found' });
         if (!socket.connected) return;
         const previous = socket.data.subscriptions.get(projectId);
@@ -229,7 +230,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
         const snapshot: ProjectSnapshot = {
           status: project.status,
           currentStage: project.currentStage,
-          spentMicros: Number(project.spentMicros),
+          spentMicros: Number(spentMicros),
           budgetMicros: Number(project.budgetMicros),
           lastSeq: await bus.lastSeq(projectId),
         };

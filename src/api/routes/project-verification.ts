@@ -7,7 +7,7 @@ import type { ApiContext } from '../api-context.js';
 import { projectIdParams } from '../schemas/common.js';
 import { projectSchema } from '../schemas/projects.js';
 import { projectVerificationSchema } from '../schemas/verification.js';
-import { projectView } from '../services/project-views.js';
+import { projectView, withSpent } from '../services/project-views.js';
 import { verificationRoundView } from '../services/verification-views.js';
 
 /** Enough for every round of many resumed runs; the report of each is a few KB per command. */
@@ -52,7 +52,7 @@ export function registerProjectVerificationRoutes(ctx: ApiContext): void {
       await access.check(user(), params.id);
       const project = await projects.accept(params.id);
       await audit.record(req, res, { action: 'project.accept', targetType: 'project', targetId: params.id });
-      res.json(projectView(project));
+      res.json(projectView(await withSpent(engine.sql, project)));
     },
   );
 }

@@ -9,7 +9,7 @@ import type { ApiContext } from '../api-context.js';
 import { ForbiddenError } from '../http-errors.js';
 import { projectIdParams } from '../schemas/common.js';
 import { createProjectBody, encodeCursor, listProjectsQuery, projectDetailSchema, projectListSchema, projectSchema, runSchema, updateProjectBody } from '../schemas/projects.js';
-import { loadProjectDetail, loadProjectPage, projectDetail, projectView } from '../services/project-views.js';
+import { loadProjectDetail, loadProjectPage, projectDetail, projectView, withSpent } from '../services/project-views.js';
 
 const ACTIVE: Project['status'][] = ['queued', 'running', 'needs_review'];
 
@@ -23,7 +23,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
     async ({ body, user }, req, res) => {
       const project = await projects.create({ ...body, ownerId: user().id });
       await audit.record(req, res, { action: 'project.create', targetType: 'project', targetId: project.id, details: { name: project.name } });
-      res.status(201).location(`/api/projects/${project.id}`).json(projectView(project));
+      res.status(201).location(`/api/projects/${project.id}`).json(projectView({ ...project, spentMicros: 0n })); // a new project has no ledger rows
     },
   );
 
@@ -70,7 +70,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
       if (body.budgetUsd !== undefined) await projects.setBudget(params.id, body.budgetUsd);
       if (body.name !== undefined) await prisma.project.update({ where: { id: params.id }, data: { name: body.name } });
       await audit.record(req, res, { action: 'project.update', targetType: 'project', targetId: params.id, details: body });
-      res.json(projectView(await projects.get(params.id)));
+      res.json(projectView(await withSpent(engine.sql, await projects.get(params.id))));
     },
   );
 
@@ -118,7 +118,7 @@ export function registerProjectRoutes(ctx: ApiContext): void {
       await access.check(user(), params.id);
       const project = await projects.cancel(params.id);
       await audit.record(req, res, { action: 'project.cancel', targetType: 'project', targetId: params.id });
-      res.json(projectView(project));
+      res.json(projectView(await withSpent(engine.sql, project)));
     },
   );
 }

@@ -6,6 +6,7 @@
 import { STAGES } from '../../agents/stages.js';
 import type { Project } from '../../db/prisma-types.js';
 import type { SqlExecutor, SqlRow } from '../../db/sql-executor.js';
+import { PROJECT_SPENT_SQL, projectSpent } from '../../economics/cost-ledger.js';
 import type { ListCursor } from '../schemas/projects.js';
 import { iso, isoOrNull, money } from '../schemas/common.js';
 import type { ProjectDetailView, ProjectView } from '../schemas/projects.js';
@@ -15,7 +16,15 @@ export function stageRef(number: number | null | undefined): ProjectView['curren
   return stage ? { number: stage.number, key: stage.key, name: stage.name } : null;
 }
 
-export function projectView(p: Omit<Project, 'requirements'>): ProjectView {
+/** A project's row with what it has spent (the sum of its ledger: src/economics/cost-ledger.ts). */
+export type ProjectRow = Omit<Project, 'requirements'> & { spentMicros: bigint };
+
+/** A project row read through Prisma, with its spend added (one query on the ledger). */
+export async function withSpent<P extends Omit<Project, 'requirements'>>(sql: SqlExecutor, project: P): Promise<P & { spentMicros: bigint }> {
+  return { ...project, spentMicros: await projectSpent(sql, project.id) };
+}
+
+export function projectView(p: ProjectRow): ProjectView {
   const remaining = p.budgetMicros > p.spentMicros ? p.budgetMicros - p.spentMicros : 0n;
   return {
     id: p.id,
@@ -36,7 +45,8 @@ export function projectView(p: Omit<Project, 'requirements'>): ProjectView {
   };
 }
 
-interface DetailRow extends Project {
+interface DetailRow extends ProjectRow {
+  requirements: string;
   stagesCompleted: number;
   agentsTotal: number;
   agentsCompleted: number;
@@ -47,12 +57,12 @@ interface DetailRow extends Project {
 // Timestamps come back as timestamptz (the columns hold UTC) and money as text, so both drivers
 // (node-postgres, PGlite) give the same JavaScript values whatever the process's time zone.
 const PROJECT_COLUMNS = `p."id"::text AS "id", p."ownerId"::text AS "ownerId", p."name", p."options", p."status"::text AS "status", p."runId",
-  p."currentStage", p."budgetMicros"::text AS "budgetMicros", p."spentMicros"::text AS "spentMicros", p."failureReason",
+  p."currentStage", p."budgetMicros"::text AS "budgetMicros", ${PROJECT_SPENT_SQL('p')}::text AS "spentMicros", p."failureReason",
   p."createdAt" AT TIME ZONE 'UTC' AS "createdAt", p."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
   p."startedAt" AT TIME ZONE 'UTC' AS "startedAt", p."completedAt" AT TIME ZONE 'UTC' AS "completedAt"`;
 
-function toProject<T extends SqlRow>(row: T): T & Omit<Project, 'requirements'> {
-  return { ...row, budgetMicros: BigInt(String(row.budgetMicros)), spentMicros: BigInt(String(row.spentMicros)) } as T & Omit<Project, 'requirements'>;
+function toProject<T extends SqlRow>(row: T): T & ProjectRow {
+  return { ...row, budgetMicros: BigInt(String(row.budgetMicros)), spentMicros: BigInt(String(row.spentMicros)) } as unknown as T & ProjectRow;
 }
 
 /**
@@ -85,7 +95,7 @@ export interface ProjectPageQuery {
 }
 
 /** Newest first, without the requirements (up to 100k characters each: not part of a list item). */
-export async function loadProjectPage(sql: SqlExecutor, query: ProjectPageQuery): Promise<Omit<Project, 'requirements'>[]> {
+export async function loadProjectPage(sql: SqlExecutor, query: ProjectPageQuery): Promise<ProjectRow[]> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;

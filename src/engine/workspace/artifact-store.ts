@@ -8,12 +8,15 @@
  * makes a retried agent job idempotent.
  *
  * An agent's files are written together by the `zekka_write_artifacts` function (its migration
- * holds the rules in SQL): one round trip and one transaction per agent, whatever it wrote.
+ * holds the rules in SQL): one round trip and one transaction per agent, whatever it wrote. The
+ * same statement can record the agent's run as completed when every file was written (or was
+ * already there): a conflict or a stale lock leaves the run to be completed once it is recorded.
  */
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma-types.js';
 import { prismaExecutor, type SqlExecutor } from '../../db/sql-executor.js';
 import { StaleLockError } from '../../errors/app-error.js';
+import { completeRunSql, type CompletedAgentRun } from '../agent-run-records.js';
 
 export const sha256 = (content: string): string => createHash('sha256').update(content).digest('hex');
 
@@ -141,13 +144,32 @@ export class ArtifactStore {
 
   /** Writes every file of the batch in one transaction; outcomes in the batch's order. */
   async writeAll(batch: WriteBatch): Promise<WriteOutcome[]> {
-    if (batch.files.length === 0) return [];
+    return (await this.writeAndComplete(batch)).outcomes;
+  }
+
+  /**
+   * `writeAll`, and with `completing` in the same statement: the run is recorded as completed when
+   * every file came back written or unchanged (`completed` says whether it was). Outcomes in the
+   * batch's order.
+   */
+  async writeAndComplete(batch: WriteBatch, completing?: CompletedAgentRun): Promise<{ outcomes: WriteOutcome[]; completed: boolean }> {
+    if (batch.files.length === 0) return { outcomes: [], completed: false };
     const files = batch.files.map((f) => ({ ...f, sha256: sha256(f.content) }));
-    const rows = await this.sql.query<WriteRow & Record<string, unknown>>(
-      'SELECT file_path, outcome, file_version, current_content FROM zekka_write_artifacts($1::uuid, $2, $3::uuid, $4::int, $5::jsonb)',
-      [batch.projectId, batch.author, batch.agentRunId ?? null, batch.stage, JSON.stringify(files)],
+    const params: unknown[] = [batch.projectId, batch.author, batch.agentRunId ?? null, batch.stage, JSON.stringify(files)];
+    const write = 'SELECT file_path, outcome, file_version, current_content FROM zekka_write_artifacts($1::uuid, $2, $3::uuid, $4::int, $5::jsonb)';
+    if (!completing) {
+      const rows = await this.sql.query<WriteRow & Record<string, unknown>>(write, params);
+      return { outcomes: rows.map(toOutcome), completed: false };
+    }
+    // A CTE that calls a volatile function runs once, however often it is referenced.
+    const complete = completeRunSql(completing, (value) => `$${params.push(value)}`);
+    const rows = await this.sql.query<WriteRow & { completed: number } & Record<string, unknown>>(
+      `WITH w AS (${write}),
+       done AS (${complete} AND NOT EXISTS (SELECT 1 FROM w WHERE w.outcome NOT IN ('written', 'unchanged')) RETURNING 1)
+       SELECT w.*, (SELECT count(*) FROM done)::int AS completed FROM w`,
+      params,
     );
-    return rows.map(toOutcome);
+    return { outcomes: rows.map(toOutcome), completed: Number(rows[0]?.completed ?? 0) > 0 };
   }
 }
 

@@ -7,6 +7,10 @@
  * (`…:locks:tokens`) and only ever grow: the artifact store refuses a write whose token is lower
  * than the last one that wrote the file, which fences off a writer whose lease ran out.
  *
+ * A taker may name its run (`unlessCancelled`): the script then also reads the project's cancel
+ * flag (the key and value src/engine/project-state.ts keeps) and takes nothing for a cancelled run
+ * (`RunCancelledWhileLockingError`), so an agent's last cancel check costs no command of its own.
+ *
  * The owner is the agent job id, which stays the same across attempts: a retried attempt takes
  * the lock back at once (with a new token) instead of waiting for its dead predecessor's lease.
  */
@@ -14,13 +18,16 @@ import type { Redis } from 'ioredis';
 import { projectKeys } from '../../redis/keys.js';
 import { runScript } from '../../redis/run-script.js';
 
-// KEYS[1] locks hash, KEYS[2] token counter. ARGV[1] owner, ARGV[2] lease ms, ARGV[3..] paths.
-// All or nothing: returns {1, token…} (one token per path, in order) when every path was free or
-// already the caller's, else {0, path, owner, msLeft} for the first path another owner holds.
+// KEYS[1] locks hash, KEYS[2] token counter, KEYS[3] the project's cancel flag. ARGV[1] owner,
+// ARGV[2] lease ms, ARGV[3] a run id: take nothing if the flag holds it ('' takes regardless),
+// ARGV[4..] paths. All or nothing: returns {1, token…} (one token per path, in order) when every
+// path was free or already the caller's, {0, path, owner, msLeft} for the first path another owner
+// holds, {-1} when the run was cancelled.
 const ACQUIRE = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) == ARGV[3] then return {-1} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   local current = redis.call('HGET', KEYS[1], ARGV[i])
   if current then
     local lock = cjson.decode(current)
@@ -30,7 +37,7 @@ for i = 3, #ARGV do
   end
 end
 local tokens = {1}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   local token = redis.call('INCR', KEYS[2])
   redis.call('HSET', KEYS[1], ARGV[i], cjson.encode({owner = ARGV[1], token = token, expiresAt = now + tonumber(ARGV[2])}))
   tokens[#tokens + 1] = token
@@ -74,6 +81,14 @@ export class LockBusyError extends Error {
   }
 }
 
+/** The run that asked for the locks was cancelled: nothing was taken. */
+export class RunCancelledWhileLockingError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} was cancelled; no lock taken`);
+    this.name = 'RunCancelledWhileLockingError';
+  }
+}
+
 export interface FileLocksOptions {
   redis: Redis;
   namespace: string;
@@ -101,13 +116,14 @@ export class FileLocks {
    * Takes every path at once or waits: holding some files while waiting for others could
    * deadlock two agents that want the same two files.
    */
-  async acquireAll(projectId: string, paths: readonly string[], owner: string): Promise<HeldLock[]> {
+  async acquireAll(projectId: string, paths: readonly string[], owner: string, unlessCancelled?: string): Promise<HeldLock[]> {
     const keys = projectKeys(projectId, this.options.namespace);
     const deadline = Date.now() + this.waitMs;
     let pause = 5;
     for (;;) {
-      const reply = (await runScript(this.options.redis, ACQUIRE, [keys.locks, keys.lockTokens], [owner, this.leaseMs, ...paths])) as (number | string)[];
+      const reply = (await runScript(this.options.redis, ACQUIRE, [keys.locks, keys.lockTokens, keys.cancelled], [owner, this.leaseMs, unlessCancelled ?? '', ...paths])) as (number | string)[];
       if (reply[0] === 1) return paths.map((path, i) => ({ path, owner, token: Number(reply[i + 1]) }));
+      if (reply[0] === -1) throw new RunCancelledWhileLockingError(unlessCancelled ?? '');
       if (Date.now() >= deadline) throw new LockBusyError(String(reply[1]), String(reply[2]));
       const msLeft = Number(reply[3] ?? pause);
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, msLeft + 1)));
@@ -132,9 +148,12 @@ export class FileLocks {
     return this.withLocks(projectId, [path], owner, ([lock]) => fn(lock as HeldLock));
   }
 
-  /** Runs `fn` holding the locks on every path (taken together); always releases them afterwards. */
-  async withLocks<T>(projectId: string, paths: readonly string[], owner: string, fn: (locks: HeldLock[]) => Promise<T>): Promise<T> {
-    const locks = await this.acquireAll(projectId, paths, owner);
+  /**
+   * Runs `fn` holding the locks on every path (taken together); always releases them afterwards.
+   * With `unlessCancelled` (a run id), throws RunCancelledWhileLockingError, taking nothing, once that run is cancelled.
+   */
+  async withLocks<T>(projectId: string, paths: readonly string[], owner: string, fn: (locks: HeldLock[]) => Promise<T>, unlessCancelled?: string): Promise<T> {
+    const locks = await this.acquireAll(projectId, paths, owner, unlessCancelled);
     try {
       return await fn(locks);
     } finally {
