@@ -6,7 +6,7 @@
  */
 import type { ProjectBudgetGuard } from '../economics/project-budget-guard.js';
 import { reservationRefused } from '../models/router/routing-errors.js';
-import { estimatePromptTokens } from '../models/model-router.js';
+import { estimatePromptTokens } from '../models/provider.js';
 import type { AgentTask } from '../agents/agent-task.js';
 import type { CompletionResult, LlmProvider } from '../models/provider.js';
 

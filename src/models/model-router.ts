@@ -8,7 +8,7 @@ import type { BudgetGuard } from './budget-guard.js';
 import { completeInParts } from './router/continuation.js';
 import { reservationRefused } from './router/routing-errors.js';
 import type { ProviderCredentials } from './credentials/provider-credentials.js';
-import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from './provider.js';
+import { estimatePromptTokens, type CompletionRequest, type CompletionResult, type LlmProvider } from './provider.js';
 
 export type RoutedRequest = Omit<CompletionRequest, 'model'> & {
   tier: ModelTier;
@@ -36,10 +36,6 @@ export interface ModelRouter {
   complete(request: RoutedRequest): Promise<RoutedResult>;
 }
 
-/** Rough prompt size for a reservation: a quarter of the characters (the answer so far included), rounded up. */
-export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt' | 'continuation'>): number {
-  return Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length + (request.continuation?.length ?? 0)) / 4);
-}
 
 export class SingleProviderRouter implements ModelRouter {
   constructor(

@@ -18,6 +18,11 @@ export function blocksText(blocks: readonly PromptBlock[]): string {
   return blocks.map((block) => block.text).join('\n\n');
 }
 
+/** Rough prompt size: a quarter of the characters (the answer so far included), rounded up. */
+export function estimatePromptTokens(request: Pick<CompletionRequest, 'system' | 'prompt' | 'continuation'>): number {
+  return Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length + (request.continuation?.length ?? 0)) / 4);
+}
+
 export interface CompletionRequest {
   model: string;
   /** System instructions, shared prefix first. */

@@ -18,7 +18,7 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import { z } from 'zod';
-import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider, type TokenUsage } from '../provider.js';
+import { estimatePromptTokens, type CompletionRequest, type CompletionResult, type LlmProvider, type TokenUsage } from '../provider.js';
 import { anthropicPrompt } from './anthropic-prompt.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { kindOfStatus, parseRetryAfter, ProviderError, type ProviderErrorKind } from './provider-error.js';
@@ -145,7 +145,7 @@ export class AnthropicProvider implements LlmProvider {
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const stream = new AnswerStream(request.onOutputTokens);
-    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
+    const promptEstimate = estimatePromptTokens(request);
     const context: CallContext = {
       provider: this.name,
       model: request.model,

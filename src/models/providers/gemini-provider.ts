@@ -13,7 +13,7 @@
  */
 import { ApiError, GoogleGenAI, type Content, type GenerateContentParameters } from '@google/genai';
 import { z } from 'zod';
-import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
+import { blocksText, estimatePromptTokens, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
 import { GeminiContextCaches, TTL_SECONDS, type CachedPrefix } from './gemini-context-cache.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { kindOfStatus, ProviderError } from './provider-error.js';
@@ -85,7 +85,7 @@ export class GeminiProvider implements LlmProvider {
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const meter = new OutputMeter(request.onOutputTokens);
     let usage: GeminiUsage | undefined;
-    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
+    const promptEstimate = estimatePromptTokens(request);
     const cache = await this.caches?.forRequest(this.client, request.model, request.system, request.prompt, request.signal);
     const context: CallContext = {
       provider: this.name,

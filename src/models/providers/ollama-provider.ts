@@ -7,7 +7,7 @@
  */
 import { Ollama, type ChatRequest, type ChatResponse, type Message } from 'ollama';
 import { z } from 'zod';
-import { blocksText, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
+import { blocksText, estimatePromptTokens, type CompletionRequest, type CompletionResult, type LlmProvider } from '../provider.js';
 import { callProvider, checkAnswer, interrupted, malformed, OutputMeter, type CallContext } from './provider-call.js';
 import { isConnectionFailure, kindOfStatus, ProviderError } from './provider-error.js';
 import type { ProbeResult } from './provider-probe.js';
@@ -56,7 +56,7 @@ export class OllamaProvider implements LlmProvider {
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const meter = new OutputMeter(request.onOutputTokens);
-    const promptEstimate = Math.ceil((blocksText(request.system).length + blocksText(request.prompt).length) / 4);
+    const promptEstimate = estimatePromptTokens(request);
     const context: CallContext = {
       provider: this.name,
       model: request.model,
