@@ -231,13 +231,24 @@ async function currentWorkspace(deps: StoreDeps & BusDeps & WorkspaceDeps & RunR
 function stagePromptReuse(task: AgentTask, options: unknown, snapshot: StageSnapshot): PromptReuse {
   if (task.repair) return { files: false, role: false };
   const stage = selectAgents(task.analysis, (options ?? {}) as SelectionOptions).filter((instance) => instance.stage === task.stage);
+  // Every agent of the stage asks the same questions of the same snapshot (one object per stage in
+  // the snapshot cache): each role's key is worked out once per snapshot, not once per agent.
+  let keys = contextKeys.get(snapshot);
+  if (!keys) contextKeys.set(snapshot, (keys = new Map<string, string>()));
+  const known = keys;
   return promptReuse(task, stage, (agentId) => {
-    const role = getRole(agentId);
-    const writes = (roleInLayout(role, task.analysis) ?? role).writes;
-    const seen = snapshot.versions.filter((file) => isAllowedPath(file.path, role.reads) || isAllowedPath(file.path, writes));
-    return seen.map((file) => `${file.path}@${file.version}`).join('\n');
+    let key = known.get(agentId);
+    if (key === undefined) {
+      const role = getRole(agentId);
+      const writes = (roleInLayout(role, task.analysis) ?? role).writes;
+      const seen = snapshot.versions.filter((file) => isAllowedPath(file.path, role.reads) || isAllowedPath(file.path, writes));
+      known.set(agentId, (key = seen.map((file) => `${file.path}@${file.version}`).join('\n')));
+    }
+    return key;
   });
 }
+
+const contextKeys = new WeakMap<StageSnapshot, Map<string, string>>();
 
 async function recordFailure(
   deps: StoreDeps & BusDeps & WorkspaceDeps & RunRecordDeps & BudgetDeps & ModelDeps & Pick<EngineDeps, 'limits' | 'logger'>,
