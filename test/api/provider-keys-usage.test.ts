@@ -9,6 +9,8 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { parseKeyring, ProviderKeyVault } from '../../src/models/credentials/provider-key-vault.js';
 import { parseEnv } from '../../src/config/env.js';
+import { PLAN_PATH } from '../../src/agents/plan.js';
+import { planFromRequest } from '../../src/agents/plan-from-request.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { OwnerCredentials } from '../../src/models/credentials/owner-credentials.js';
@@ -38,6 +40,9 @@ async function start(workerKeyring: string | undefined): Promise<Setup> {
   const fake = await new FakeAnthropicServer().start();
   fake.apiKeys.add(USER_KEY);
   fake.defaultReply = { kind: 'ok', text: '{"summary": "done", "files": []}' };
+  // The Requirements Parser must write the plan (an answer without it fails the attempt): it gets one.
+  const plan = JSON.stringify({ summary: 'the plan', files: [{ path: PLAN_PATH, content: JSON.stringify(planFromRequest(REQUIREMENTS)) }] });
+  fake.responder = (request) => (JSON.stringify(request.body).includes(`Write ${PLAN_PATH}, the plan`) ? { kind: 'ok', text: plan } : undefined);
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
