@@ -43,12 +43,13 @@ describe('deploy: the sandbox worker pool', () => {
     expect(text).to.match(/# runtimeClassName: gvisor/);
   });
 
-  it('its NetworkPolicy allows egress only to DNS, Redis, PostgreSQL and the package registry', async () => {
+  it('its NetworkPolicy allows egress only to DNS, Redis (and its sentinels), PostgreSQL and the package registry', async () => {
     const policy = (await documents('worker-sandbox.yaml')).find((d) => d.kind === 'NetworkPolicy');
     expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/component']).to.equal('worker-sandbox');
     expect(policy.spec.policyTypes).to.include('Egress');
     const ports = policy.spec.egress.map((rule: any) => rule.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b));
-    expect(ports).to.deep.equal([[53, 53], [6379], [5432], [3141, 4873]]);
+    // Redis: the data port and the sentinels' (the processes find the master through them).
+    expect(ports).to.deep.equal([[53, 53], [6379, 26379], [5432], [3141, 4873]]);
     for (const rule of policy.spec.egress) expect(rule.to, 'every egress rule names its destination').to.be.an('array').with.length.greaterThan(0);
   });
 
