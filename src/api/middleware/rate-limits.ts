@@ -7,7 +7,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { RedisReply } from 'rate-limit-redis';
 import { ResilientRedisStore } from './redis-rate-store.js';
 import { TooManyRequestsError } from '../http-errors.js';
@@ -28,13 +28,31 @@ export interface RateLimits {
 /** The client's address as every limit keys it (IPv6 by /56 subnet); behind a proxy it needs TRUST_PROXY. */
 export const clientAddress = (req: Request): string => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 
+/**
+ * The store's commands. On a Redis Cluster a script is loaded on every master: `SCRIPT LOAD` has no
+ * key, so it would land on one node while the EVALSHA that follows goes to the node owning its key
+ * (NOSCRIPT there). Every other command is routed by its key as usual.
+ */
+function storeCommands(redis: Redis): (command: string, ...args: string[]) => Promise<RedisReply> {
+  // A Cluster client comes typed as Redis (src/redis/connection.ts).
+  const client: unknown = redis;
+  return async (command, ...args) => {
+    if (client instanceof Cluster && command.toUpperCase() === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') {
+      const shas = await Promise.all(client.nodes('master').map((node) => node.call(command, ...args) as Promise<RedisReply>));
+      return shas[0] as RedisReply;
+    }
+    return (await redis.call(command, ...args)) as RedisReply;
+  };
+}
+
 export function createRateLimits(redis: Redis, keyPrefix: string, config: RateLimitConfig): RateLimits {
+  const sendCommand = storeCommands(redis);
   const limiter = (name: string, options: Partial<Options>, message: string) =>
     rateLimit({
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: clientAddress,
-      store: new ResilientRedisStore({ prefix: `${keyPrefix}:${name}:`, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply> }),
+      store: new ResilientRedisStore({ prefix: `${keyPrefix}:${name}:`, sendCommand }),
       handler: (req, _res, next, used) => {
         const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const retryAfter = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(used.windowMs / 1000);
