@@ -112,7 +112,11 @@ describe('file locks and the artifact store', () => {
 
   it('lists the files others changed since an instance last wrote (what a repair looks at again)', async () => {
     const store = new ArtifactStore(database.prisma);
-    const write = (path: string, author: string, content: string, baseVersion: number | null) => store.write({ projectId, path, author, stage: 4, content, baseVersion, fenceToken: 100 });
+    // Writes a few milliseconds apart: versions are ordered by their (millisecond) timestamps.
+    const write = async (path: string, author: string, content: string, baseVersion: number | null) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return store.write({ projectId, path, author, stage: 4, content, baseVersion, fenceToken: 100 });
+    };
     expect(await store.changedSince(projectId, ['route-creator']), 'never wrote: nothing').to.deep.equal([]);
     await write('since/before.ts', 'other', 'older', null);
     await write('since/mine.ts', 'route-creator', 'mine', null);

@@ -92,6 +92,8 @@ export class ArtifactStore {
    * author wrote after the authors' newest version (none when they never wrote). What a repeated
    * instance (a repair) should look at again.
    */
+  // `>=`: versions carry millisecond timestamps, and another agent's write in the same millisecond
+  // as this instance's last one is as likely after it as before (a hint for the context, not a rule).
   async changedSince(projectId: string, authors: readonly string[]): Promise<string[]> {
     const rows = await this.sql.query<{ path: string }>(
       `WITH mine AS (
@@ -101,7 +103,7 @@ export class ArtifactStore {
        SELECT a."path" FROM "Artifact" a
          JOIN "ArtifactVersion" v ON v."artifactId" = a."id" AND v."version" = a."currentVersion"
          CROSS JOIN mine
-        WHERE a."projectId" = $1::uuid AND v."author" <> ALL($2::text[]) AND v."createdAt" > mine.at`,
+        WHERE a."projectId" = $1::uuid AND v."author" <> ALL($2::text[]) AND v."createdAt" >= mine.at`,
       [projectId, authors],
     );
     return rows.map((row) => row.path).sort((a, b) => a.localeCompare(b));
